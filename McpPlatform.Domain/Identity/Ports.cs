@@ -1,0 +1,23 @@
+namespace McpPlatform.Domain.Identity;
+
+/// <summary>System roles and their MCP_SERVERS permissions, persisted.</summary>
+public interface IRoleRepository
+{
+    Task<McpServerPermissions?> GetAsync(string role, CancellationToken ct);
+
+    Task<McpServerPermissions?> UpdateAsync(string role, McpServerPermissionsPatch patch, CancellationToken ct);
+}
+
+/// <summary>A user or group as the people picker shows it.</summary>
+public sealed record PrincipalInfo(PrincipalKey Key, string? Name, string? Email);
+
+/// <summary>Users and groups recorded on first sight, so they can be found and shared with.</summary>
+public interface IPrincipalDirectory
+{
+    Task RecordAsync(Caller caller, CancellationToken ct);
+
+    Task<IReadOnlyList<PrincipalInfo>> SearchAsync(string query, IReadOnlySet<PrincipalType> types, int limit, CancellationToken ct);
+
+    /// <summary>Describes the given principals; unknown users and groups are absent from the result.</summary>
+    Task<IReadOnlyDictionary<PrincipalKey, PrincipalInfo>> DescribeAsync(IReadOnlyCollection<PrincipalKey> keys, CancellationToken ct);
+}

@@ -1,0 +1,43 @@
+using McpPlatform.Domain.Access;
+
+namespace McpPlatform.Domain.Servers;
+
+/// <summary>Where a server is defined: app-level configuration (read-only) or the database (user-managed).</summary>
+public enum ServerSource
+{
+    App,
+    Db,
+}
+
+/// <summary>A user-managed server as stored. <see cref="Config"/> holds its secrets in plain text in memory only;
+/// the repository encrypts them at rest.</summary>
+public sealed record McpServer(
+    Guid Id,
+    string Name,
+    McpServerConfig Config,
+    string AuthorId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long Version);
+
+/// <summary>A stored server together with the OR of the bits the caller's principals hold on it.</summary>
+public sealed record ServerAccess(McpServer Server, PermissionBits Bits);
+
+/// <summary>A server as a caller sees it: secrets masked, with what the list and ETag need.</summary>
+public sealed record ServerView(string Name, ServerSource Source, McpServerConfig Config, Guid? DbId, DateTimeOffset UpdatedAt, long? Version)
+{
+    public static ServerView Of(McpServer server) =>
+        new(server.Name, ServerSource.Db, server.Config.Masked(), server.Id, server.UpdatedAt, server.Version);
+
+    public static ServerView Of(AppServer server) =>
+        new(server.Name, ServerSource.App, server.Config.Masked(), null, server.LoadedAt, null);
+
+    /// <summary>The entity tag a client sends back in <c>If-Match</c>.</summary>
+    public string? ETag => Version is { } v ? $"\"{v}\"" : null;
+}
+
+/// <summary>A server from app-level configuration (YAML file or appsettings).</summary>
+public sealed record AppServer(string Name, McpServerConfig Config, DateTimeOffset LoadedAt);
+
+/// <summary>One page of the opt-in paged list.</summary>
+public sealed record ServerPage(IReadOnlyList<ServerView> Servers, string? NextCursor);

@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+
+namespace McpPlatform.Domain.Servers;
+
+/// <summary>
+/// A server's configuration in LibreChat's shape (the JSON member names are LibreChat's, because the SPA, YAML files
+/// and stored rows all speak it). User-managed servers only ever carry the user-settable members; the server-managed
+/// ones (<see cref="Startup"/> … <see cref="OAuthHeaders"/>) and stdio come from app-level configuration.
+/// </summary>
+public record McpServerConfig
+{
+    public const string MaskedValue = "********";
+
+    [JsonPropertyName("type")] public string? Type { get; init; }
+    [JsonPropertyName("url")] public string? Url { get; init; }
+    [JsonPropertyName("title")] public string? Title { get; init; }
+    [JsonPropertyName("description")] public string? Description { get; init; }
+    [JsonPropertyName("iconPath")] public string? IconPath { get; init; }
+    [JsonPropertyName("headers")] public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    [JsonPropertyName("customUserVars")] public IReadOnlyDictionary<string, CustomUserVar>? CustomUserVars { get; init; }
+    [JsonPropertyName("oauth")] public OAuthSettings? OAuth { get; init; }
+
+    // stdio (app-level only)
+    [JsonPropertyName("command")] public string? Command { get; init; }
+    [JsonPropertyName("args")] public IReadOnlyList<string>? Args { get; init; }
+    [JsonPropertyName("env")] public IReadOnlyDictionary<string, string>? Env { get; init; }
+
+    // server-managed (app-level only)
+    [JsonPropertyName("startup")] public bool? Startup { get; init; }
+    [JsonPropertyName("timeout")] public int? Timeout { get; init; }
+    [JsonPropertyName("initTimeout")] public int? InitTimeout { get; init; }
+    [JsonPropertyName("chatMenu")] public bool? ChatMenu { get; init; }
+    [JsonPropertyName("serverInstructions")][JsonConverter(typeof(BoolOrStringConverter))] public string? ServerInstructions { get; init; }
+    [JsonPropertyName("requiresOAuth")] public bool? RequiresOAuth { get; init; }
+    [JsonPropertyName("oauth_headers")] public IReadOnlyDictionary<string, string>? OAuthHeaders { get; init; }
+
+    [JsonIgnore]
+    public TransportKind Transport => Transports.Of(this);
+
+    /// <summary>True when a header value is only <c>{{VAR}}</c> placeholders (no secret of its own), so it may be shown.</summary>
+    public static bool IsPlaceholderOnly(string value) => Placeholders.IsPlaceholderOnly(value);
+
+    /// <summary>The config as the API may show it: header and env values masked unless they are placeholders,
+    /// the client secret and every other server-side secret removed.</summary>
+    public McpServerConfig Masked() => this with
+    {
+        Headers = MaskValues(Headers),
+        Env = MaskValues(Env),
+        OAuthHeaders = MaskValues(OAuthHeaders),
+        OAuth = OAuth is null ? null : OAuth with { ClientSecret = null },
+    };
+
+    private static Dictionary<string, string>? MaskValues(IReadOnlyDictionary<string, string>? values) =>
+        values?.ToDictionary(kv => kv.Key, kv => IsPlaceholderOnly(kv.Value) ? kv.Value : MaskedValue, StringComparer.Ordinal);
+}
+
+/// <summary>A per-user variable a server declares (<c>customUserVars</c>): each user supplies their own value.</summary>
+public sealed record CustomUserVar(
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("description")] string? Description);
+
+/// <summary>LibreChat's <c>oauth</c> block. <c>redirect_uri</c> is not here: the platform computes it.</summary>
+public sealed record OAuthSettings
+{
+    [JsonPropertyName("authorization_url")] public string? AuthorizationUrl { get; init; }
+    [JsonPropertyName("token_url")] public string? TokenUrl { get; init; }
+    [JsonPropertyName("client_id")] public string? ClientId { get; init; }
+    [JsonPropertyName("client_secret")] public string? ClientSecret { get; init; }
+    [JsonPropertyName("scope")] public string? Scope { get; init; }
+    [JsonPropertyName("token_exchange_method")] public string? TokenExchangeMethod { get; init; }
+    [JsonPropertyName("grant_types_supported")] public IReadOnlyList<string>? GrantTypesSupported { get; init; }
+    [JsonPropertyName("token_endpoint_auth_methods_supported")] public IReadOnlyList<string>? TokenEndpointAuthMethodsSupported { get; init; }
+    [JsonPropertyName("response_types_supported")] public IReadOnlyList<string>? ResponseTypesSupported { get; init; }
+    [JsonPropertyName("code_challenge_methods_supported")] public IReadOnlyList<string>? CodeChallengeMethodsSupported { get; init; }
+    [JsonPropertyName("skip_code_challenge_check")] public bool? SkipCodeChallengeCheck { get; init; }
+    [JsonPropertyName("revocation_endpoint")] public string? RevocationEndpoint { get; init; }
+    [JsonPropertyName("revocation_endpoint_auth_methods_supported")] public IReadOnlyList<string>? RevocationEndpointAuthMethodsSupported { get; init; }
+}
+
+public enum TransportKind
+{
+    StreamableHttp,
+    Sse,
+    Stdio,
+    WebSocket,
+    Unknown,
+}
+
+public static class Transports
+{
+    /// <summary>LibreChat infers a missing type: a command means stdio, a ws(s) URL websocket, any other URL sse.</summary>
+    public static TransportKind Of(McpServerConfig config) => config.Type switch
+    {
+        "streamable-http" or "http" => TransportKind.StreamableHttp,
+        "sse" => TransportKind.Sse,
+        "stdio" => TransportKind.Stdio,
+        "websocket" => TransportKind.WebSocket,
+        null when config.Command is not null => TransportKind.Stdio,
+        null when config.Url is not null && (config.Url.StartsWith("ws://", StringComparison.OrdinalIgnoreCase) || config.Url.StartsWith("wss://", StringComparison.OrdinalIgnoreCase)) => TransportKind.WebSocket,
+        null when config.Url is not null => TransportKind.Sse,
+        _ => TransportKind.Unknown,
+    };
+}

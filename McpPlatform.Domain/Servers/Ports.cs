@@ -1,0 +1,62 @@
+using McpPlatform.Domain.Identity;
+
+namespace McpPlatform.Domain.Servers;
+
+/// <summary>App-level servers, loaded from configuration at start-up; read-only.</summary>
+public interface IAppServerCatalog
+{
+    /// <summary>All app-level servers, ordered by name (ordinal).</summary>
+    IReadOnlyList<AppServer> All { get; }
+
+    AppServer? Find(string name);
+}
+
+/// <summary>What the repository needs to create a server; the name is chosen inside its transaction.</summary>
+public sealed record NewServer(McpServerConfig Config, string AuthorId, string? BaseSlug);
+
+public enum CreateFailure
+{
+    None,
+    QuotaExceeded,
+}
+
+public interface IServerRepository
+{
+    /// <summary>One statement: the server by name and the OR of the bits of the ACL entries matching the principals.</summary>
+    Task<ServerAccess?> FindAsync(string name, IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
+
+    Task<ServerAccess?> FindByIdAsync(Guid id, IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
+
+    /// <summary>
+    /// Creates the server and its owner entry in one transaction. Name allocation is serialised per base slug:
+    /// <paramref name="chooseName"/> receives every taken name that starts with the base slug.
+    /// </summary>
+    Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, CancellationToken ct);
+
+    /// <summary>Replaces the config (and secrets). With <paramref name="expectedVersion"/> the write only happens
+    /// when it still matches. <paramref name="revokeCredentials"/> also deletes every user's tokens and the client
+    /// registrations for the server. Returns null when the server is gone or the version did not match.</summary>
+    Task<McpServer?> UpdateAsync(Guid id, McpServerConfig config, long? expectedVersion, bool revokeCredentials, CancellationToken ct);
+
+    /// <summary>Deletes the server with everything hanging off it (ACL entries, tokens, registrations, credential variables).</summary>
+    Task<bool> DeleteAsync(Guid id, long? expectedVersion, CancellationToken ct);
+
+    /// <summary>Every server the principals can VIEW, ordered by name.</summary>
+    Task<IReadOnlyList<McpServer>> ListVisibleAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
+
+    /// <summary>Up to <paramref name="limit"/> visible servers with a name after <paramref name="after"/>, ordered by
+    /// name, optionally only those whose name, title or description contains <paramref name="search"/>.</summary>
+    Task<IReadOnlyList<McpServer>> PageVisibleAsync(IReadOnlyList<PrincipalKey> principals, string? after, int limit, string? search, CancellationToken ct);
+}
+
+/// <summary>Checks an outbound URL against the SSRF rules (private, loopback, link-local and metadata addresses).</summary>
+public interface IOutboundUrlPolicy
+{
+    /// <summary>Null when the URL may be called; otherwise why not.</summary>
+    Task<string?> CheckAsync(Uri url, CancellationToken ct);
+}
+
+public sealed class McpRegistryOptions
+{
+    public int MaxServersPerUser { get; set; } = 100;
+}

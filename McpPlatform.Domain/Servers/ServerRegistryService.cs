@@ -1,0 +1,248 @@
+using McpPlatform.Domain.Access;
+using McpPlatform.Domain.Audit;
+using McpPlatform.Domain.Common;
+using McpPlatform.Domain.Identity;
+
+namespace McpPlatform.Domain.Servers;
+
+/// <summary>
+/// The server registry: app-level servers merged with the user-managed ones the caller may see, and the rules for
+/// creating, changing and deleting the latter (naming, secrets, ACL, optimistic concurrency).
+/// </summary>
+public sealed class ServerRegistryService(
+    IServerRepository servers,
+    IAppServerCatalog appServers,
+    IOutboundUrlPolicy urlPolicy,
+    IAuditLog audit,
+    McpRegistryOptions options)
+{
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 20;
+
+    public static readonly Error ServerNotFound = new(ErrorKind.NotFound, "Not Found", "mcpServer not found");
+    public static readonly Error InsufficientPermissions = new(ErrorKind.Forbidden, "Forbidden", "Insufficient permissions to access this mcpServer");
+    public static readonly Error VersionMismatch = new(ErrorKind.PreconditionFailed, "Precondition Failed", "The server was changed since it was read (If-Match does not match the current ETag)");
+
+    public static Error ReadOnly(string name) =>
+        new(ErrorKind.Forbidden, "Forbidden", $"MCP server '{name}' is defined in configuration and is read-only");
+
+    /// <summary>Every server the caller can use: app-level ones, then the database ones they can VIEW (a database
+    /// server never shadows an app-level name, since those names are reserved).</summary>
+    public async Task<IReadOnlyList<ServerView>> ListAsync(Caller caller, CancellationToken ct)
+    {
+        var visible = await servers.ListVisibleAsync(caller.Principals, ct);
+        return [.. appServers.All.Select(ServerView.Of), .. visible.Select(ServerView.Of)];
+    }
+
+    /// <summary>A page of app-level and database servers together, ordered by name, after an opaque cursor.</summary>
+    public async Task<Result<ServerPage>> PageAsync(Caller caller, int? limit, string? cursor, string? search, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors.Add(new FieldError("limit", $"limit must be between 1 and {MaxPageSize}", "out_of_range"));
+        }
+
+        string? after = null;
+        if (cursor is not null && !PageCursor.TryDecode(cursor, out after))
+        {
+            errors.Add(new FieldError("cursor", "cursor is not a cursor this API returned", "invalid_cursor"));
+        }
+
+        var term = search?.Trim();
+        if (term is not null && term.Length < 2)
+        {
+            errors.Add(new FieldError("search", "search must be at least 2 characters long", "too_short"));
+        }
+        else if (term is { Length: > 100 })
+        {
+            errors.Add(new FieldError("search", "search must be at most 100 characters long", "too_long"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Error.Validation("Invalid query", errors);
+        }
+
+        var fromDb = await servers.PageVisibleAsync(caller.Principals, after, size + 1, term, ct);
+        var fromApp = appServers.All
+            .Where(s => after is null || string.CompareOrdinal(s.Name, after) > 0)
+            .Where(s => term is null || Matches(s, term))
+            .Take(size + 1)
+            .Select(ServerView.Of);
+        var merged = fromApp.Concat(fromDb.Select(ServerView.Of))
+            .OrderBy(v => v.Name, StringComparer.Ordinal)
+            .Take(size + 1)
+            .ToList();
+        var hasMore = merged.Count > size;
+        var pageItems = hasMore ? merged[..size] : merged;
+        return new ServerPage(pageItems, hasMore ? PageCursor.Encode(pageItems[^1].Name) : null);
+    }
+
+    public async Task<Result<ServerView>> GetAsync(Caller caller, string name, CancellationToken ct)
+    {
+        if (appServers.Find(name) is { } app)
+        {
+            return ServerView.Of(app);
+        }
+
+        var found = await FindAuthorizedAsync(caller, name, PermissionBits.View, ct);
+        return found.IsSuccess ? ServerView.Of(found.Value.Server) : found.Error!;
+    }
+
+    public async Task<Result<ServerView>> CreateAsync(Caller caller, McpServerConfig input, CancellationToken ct)
+    {
+        var config = UserManaged(input);
+        if (await CheckUrlsAsync(config, ct) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var title = config.Title;
+        var baseSlug = string.IsNullOrEmpty(title) ? null : ServerNaming.Slugify(title);
+        var (server, failure) = await servers.CreateAsync(
+            new NewServer(config, caller.UserId, baseSlug),
+            taken => baseSlug is null ? ServerNaming.RandomName() : ServerNaming.NextFree(baseSlug, taken, IsReservedName),
+            options.MaxServersPerUser,
+            ct);
+        if (failure == CreateFailure.QuotaExceeded || server is null)
+        {
+            return new Error(ErrorKind.Conflict, "Conflict", $"A user may own at most {options.MaxServersPerUser} MCP servers");
+        }
+
+        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerCreated, AccessRole.ResourceType, server.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = server.Name }), ct);
+        return ServerView.Of(server);
+    }
+
+    /// <summary>Full replacement of the config. An omitted client secret is kept unless the binding (url, OAuth
+    /// endpoints, client id) changed; then the stored secret, every user's tokens and the registrations go.</summary>
+    public async Task<Result<ServerView>> UpdateAsync(Caller caller, string name, McpServerConfig input, long? expectedVersion, CancellationToken ct)
+    {
+        if (appServers.Find(name) is not null)
+        {
+            return ReadOnly(name);
+        }
+
+        var found = await FindAuthorizedAsync(caller, name, PermissionBits.Edit, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+
+        var current = found.Value.Server;
+        if (expectedVersion is { } v && v != current.Version)
+        {
+            return VersionMismatch;
+        }
+
+        var requested = UserManaged(input);
+        var bindingChanged = SecretBinding.Changed(current.Config, requested);
+        var merged = SecretBinding.CarryOverSecrets(current.Config, requested, bindingChanged);
+        if (!merged.IsSuccess)
+        {
+            return merged.Error!;
+        }
+
+        if (await CheckUrlsAsync(merged.Value, ct) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var updated = await servers.UpdateAsync(current.Id, merged.Value, expectedVersion ?? current.Version, bindingChanged, ct);
+        if (updated is null)
+        {
+            return VersionMismatch;
+        }
+
+        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerUpdated, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name, ["credentialsRevoked"] = bindingChanged ? "true" : "false" }), ct);
+        return ServerView.Of(updated);
+    }
+
+    public async Task<Result<Success>> DeleteAsync(Caller caller, string name, long? expectedVersion, CancellationToken ct)
+    {
+        if (appServers.Find(name) is not null)
+        {
+            return ReadOnly(name);
+        }
+
+        var found = await FindAuthorizedAsync(caller, name, PermissionBits.Delete, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+
+        var current = found.Value.Server;
+        if (expectedVersion is { } v && v != current.Version)
+        {
+            return VersionMismatch;
+        }
+
+        if (!await servers.DeleteAsync(current.Id, expectedVersion, ct))
+        {
+            return expectedVersion is null ? ServerNotFound : VersionMismatch;
+        }
+
+        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerDeleted, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name }), ct);
+        return Success.Instance;
+    }
+
+    /// <summary>The server by name if the caller holds <paramref name="required"/> on it (admins always do).</summary>
+    public async Task<Result<ServerAccess>> FindAuthorizedAsync(Caller caller, string name, PermissionBits required, CancellationToken ct)
+    {
+        var found = ServerNaming.IsAddressable(name) ? await servers.FindAsync(name, caller.Principals, ct) : null;
+        if (found is null)
+        {
+            return ServerNotFound;
+        }
+
+        return AccessPolicy.Allows(caller.IsAdmin, found.Bits, required) ? found : InsufficientPermissions;
+    }
+
+    private bool IsReservedName(string name) => ServerNaming.RouteWords.Contains(name) || appServers.Find(name) is not null;
+
+    /// <summary>User input never carries server-managed keys or stdio members; the validator has refused stdio.</summary>
+    private static McpServerConfig UserManaged(McpServerConfig input) => new()
+    {
+        Type = input.Type,
+        Url = input.Url,
+        Title = input.Title,
+        Description = input.Description,
+        IconPath = input.IconPath,
+        Headers = input.Headers,
+        CustomUserVars = input.CustomUserVars,
+        OAuth = input.OAuth,
+    };
+
+    private async Task<Error?> CheckUrlsAsync(McpServerConfig config, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        foreach (var (path, value) in OutboundUrls(config))
+        {
+            if (value is null || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+            {
+                continue;
+            }
+
+            if (await urlPolicy.CheckAsync(uri, ct) is { } reason)
+            {
+                errors.Add(new FieldError(path, reason, "url_not_allowed"));
+            }
+        }
+
+        return errors.Count == 0 ? null : Error.Validation("Invalid configuration", errors);
+    }
+
+    private static IEnumerable<(string Path, string? Url)> OutboundUrls(McpServerConfig config)
+    {
+        yield return ("url", config.Url);
+        yield return ("oauth.authorization_url", config.OAuth?.AuthorizationUrl);
+        yield return ("oauth.token_url", config.OAuth?.TokenUrl);
+        yield return ("oauth.revocation_endpoint", config.OAuth?.RevocationEndpoint);
+    }
+
+    private static bool Matches(AppServer server, string term) =>
+        server.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
+        || (server.Config.Title?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (server.Config.Description?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false);
+}

@@ -1,0 +1,66 @@
+using McpPlatform.Domain.Access;
+using McpPlatform.Domain.Audit;
+using McpPlatform.Domain.Identity;
+using McpPlatform.Domain.Security;
+using McpPlatform.Domain.Servers;
+using McpPlatform.Infrastructure.Persistence;
+using McpPlatform.Infrastructure.Persistence.Repositories;
+using McpPlatform.Infrastructure.Security;
+using McpPlatform.Infrastructure.Servers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace McpPlatform.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var postgres = configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required (the README's run command sets it up locally).");
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
+        services.AddDbContext<PlatformDbContext>((sp, options) => options
+            .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(redis);
+                options.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(options);
+            });
+        }
+
+        services.AddOptions<EncryptionOptions>().Bind(configuration.GetSection(EncryptionOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.ActiveKeyId is not null && o.Keys.ContainsKey(o.ActiveKeyId), "Encryption:ActiveKeyId must name one of Encryption:Keys:<id>.")
+            .ValidateOnStart();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section));
+        services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.Section))
+            .Validate(o => o.MaxServersPerUser > 0, "Mcp:MaxServersPerUser must be positive.")
+            .ValidateOnStart();
+
+        services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        services.AddSingleton<IOutboundUrlPolicy, OutboundUrlPolicy>();
+        services.AddSingleton<IAppServerCatalog>(sp => AppServerCatalog.Load(configuration, environment.ContentRootPath, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
+        services.AddSingleton(sp => new McpRegistryOptions { MaxServersPerUser = sp.GetRequiredService<IOptions<McpOptions>>().Value.MaxServersPerUser });
+
+        services.AddScoped<ServerSecretsCodec>();
+        services.AddScoped<IServerRepository, ServerRepository>();
+        services.AddScoped<IAclRepository, AclRepository>();
+        services.AddScoped<IRoleRepository, RoleRepository>();
+        services.AddScoped<IPrincipalDirectory, PrincipalDirectory>();
+        services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<KeyRotationService>();
+        return services;
+    }
+}

@@ -1,0 +1,236 @@
+using McpPlatform.Domain.Access;
+using McpPlatform.Domain.Identity;
+using McpPlatform.Domain.Servers;
+using McpPlatform.Infrastructure.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace McpPlatform.Infrastructure.Persistence.Repositories;
+
+/// <summary>
+/// Servers in PostgreSQL. Writes go through EF Core; the reads that carry the caller's ACL bits are single
+/// hand-written statements on the shared data source (auto-prepared), because their shape is what makes them fast
+/// at a million servers: each principal's ACL entries are read in name order from one index and merged.
+/// </summary>
+public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource dataSource, ServerSecretsCodec codec, TimeProvider clock) : IServerRepository
+{
+    private const string ServerColumns = "s.id, s.server_name, s.config, s.secrets, s.author_id, s.created_at, s.updated_at, s.version";
+
+    private const string FindSql = $"""
+        SELECT {ServerColumns},
+               COALESCE((SELECT bit_or(a.perm_bits) FROM acl_entries a
+                         JOIN unnest($2::text[], $3::text[]) AS p(t, i) ON a.principal_type = p.t AND a.principal_id = p.i
+                         WHERE a.resource_id = s.id), 0)
+        FROM mcp_servers s
+        """;
+
+    private const string ListSql = $"""
+        SELECT {ServerColumns}
+        FROM mcp_servers s
+        WHERE s.id IN (SELECT a.resource_id FROM unnest($1::text[], $2::text[]) AS p(t, i)
+                       JOIN acl_entries a ON a.principal_type = p.t AND a.principal_id = p.i
+                       WHERE a.resource_type = 'mcpServer' AND (a.perm_bits & 1) = 1)
+        ORDER BY s.server_name
+        """;
+
+    // The first $3 names after the cursor from each principal's ordered stream, merged: at most
+    // (principals × limit) index entries are read, however many servers the caller can see.
+    private const string PageSql = $"""
+        SELECT {ServerColumns}
+        FROM (SELECT DISTINCT c.resource_id, c.resource_name
+              FROM unnest($1::text[], $2::text[]) AS p(t, i)
+              CROSS JOIN LATERAL (
+                  SELECT a.resource_id, a.resource_name FROM acl_entries a
+                  WHERE a.principal_type = p.t AND a.principal_id = p.i AND a.resource_type = 'mcpServer'
+                    AND a.resource_name > $4 AND (a.perm_bits & 1) = 1
+                  ORDER BY a.resource_name
+                  LIMIT $3) c
+              ORDER BY c.resource_name
+              LIMIT $3) v
+        JOIN mcp_servers s ON s.id = v.resource_id
+        ORDER BY s.server_name
+        """;
+
+    // Visibility and text match are both GIN-indexed on the server row, so PostgreSQL intersects them before
+    // touching the table.
+    private const string SearchSql = $"""
+        SELECT {ServerColumns}
+        FROM mcp_servers s
+        WHERE s.viewer_keys && $1::text[] AND s.search_text LIKE $2 AND s.server_name > $4
+        ORDER BY s.server_name
+        LIMIT $3
+        """;
+
+    public async Task<ServerAccess?> FindAsync(string name, IReadOnlyList<PrincipalKey> principals, CancellationToken ct)
+    {
+        var (types, ids) = PrincipalArrays.Split(principals);
+        await using var command = dataSource.CreateCommand(FindSql + " WHERE s.server_name = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        command.Parameters.Add(new NpgsqlParameter { Value = types });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        return await ReadAccessAsync(command, ct);
+    }
+
+    public async Task<ServerAccess?> FindByIdAsync(Guid id, IReadOnlyList<PrincipalKey> principals, CancellationToken ct)
+    {
+        var (types, ids) = PrincipalArrays.Split(principals);
+        await using var command = dataSource.CreateCommand(FindSql + " WHERE s.id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = types });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        return await ReadAccessAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyList<McpServer>> ListVisibleAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct)
+    {
+        var (types, ids) = PrincipalArrays.Split(principals);
+        await using var command = dataSource.CreateCommand(ListSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = types });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        return await ReadMaskedAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyList<McpServer>> PageVisibleAsync(IReadOnlyList<PrincipalKey> principals, string? after, int limit, string? search, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(search is null ? PageSql : SearchSql);
+        if (search is null)
+        {
+            var (types, ids) = PrincipalArrays.Split(principals);
+            command.Parameters.Add(new NpgsqlParameter { Value = types });
+            command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = PrincipalArrays.ViewerKeys(principals) });
+            command.Parameters.Add(new NpgsqlParameter { Value = PrincipalArrays.LikeContains(search) });
+        }
+
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = after ?? string.Empty });
+        return await ReadMaskedAsync(command, ct);
+    }
+
+    public async Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, CancellationToken ct)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryCreateAsync(server, chooseName, maxPerAuthor, ct);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt < attempts)
+            {
+                // Only a random name can collide (slugs are allocated under a lock): draw again.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<(McpServer? Server, CreateFailure Failure)> TryCreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync("author:" + server.AuthorId, ct);
+        if (await db.Servers.CountAsync(s => s.AuthorId == server.AuthorId, ct) >= maxPerAuthor)
+        {
+            return (null, CreateFailure.QuotaExceeded);
+        }
+
+        IReadOnlyCollection<string> taken = [];
+        if (server.BaseSlug is { } baseSlug)
+        {
+            await LockAsync("slug:" + baseSlug, ct);
+            taken = await db.Servers.Where(s => s.ServerName.StartsWith(baseSlug)).Select(s => s.ServerName).ToListAsync(ct);
+        }
+
+        var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        var name = chooseName(taken);
+        var (configJson, secrets) = codec.Encode(id, server.Config);
+        var owner = PrincipalKey.User(server.AuthorId);
+        db.Servers.Add(new ServerRow
+        {
+            Id = id, ServerName = name, Config = configJson, Secrets = secrets, AuthorId = server.AuthorId,
+            CreatedAt = now, UpdatedAt = now, Version = 1, ViewerKeys = [owner.ToString()],
+        });
+        db.AclEntries.Add(new AclEntryRow
+        {
+            PrincipalType = owner.WireType, PrincipalId = owner.Id, ResourceType = AccessRole.ResourceType, ResourceId = id,
+            ResourceName = name, PermBits = (int)AccessRoles.Owner.Bits, AccessRoleId = AccessRoles.OwnerId,
+            GrantedBy = server.AuthorId, GrantedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return (new McpServer(id, name, server.Config, server.AuthorId, now, now, 1), CreateFailure.None);
+    }
+
+    public async Task<McpServer?> UpdateAsync(Guid id, McpServerConfig config, long? expectedVersion, bool revokeCredentials, CancellationToken ct)
+    {
+        var (configJson, secrets) = codec.Encode(id, config);
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Servers
+            .Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.Config, configJson)
+                .SetProperty(s => s.Secrets, secrets)
+                .SetProperty(s => s.UpdatedAt, now)
+                .SetProperty(s => s.Version, s => s.Version + 1), ct);
+        if (changed == 0)
+        {
+            return null;
+        }
+
+        if (revokeCredentials)
+        {
+            await db.OAuthTokens.Where(t => t.ServerId == id).ExecuteDeleteAsync(ct);
+            await db.OAuthClientRegistrations.Where(r => r.ServerId == id).ExecuteDeleteAsync(ct);
+        }
+
+        var row = await db.Servers.AsNoTracking().SingleAsync(s => s.Id == id, ct);
+        await transaction.CommitAsync(ct);
+        return new McpServer(row.Id, row.ServerName, config, row.AuthorId, row.CreatedAt, row.UpdatedAt, row.Version);
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, long? expectedVersion, CancellationToken ct) =>
+        await db.Servers.Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion)).ExecuteDeleteAsync(ct) > 0;
+
+    /// <summary>A transaction-scoped advisory lock on a string key.</summary>
+    private Task<int> LockAsync(string key, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);
+
+    private async Task<ServerAccess?> ReadAccessAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var id = reader.GetGuid(0);
+        var config = codec.Decode(id, reader.GetString(2), reader.IsDBNull(3) ? null : (byte[])reader[3]);
+        return new ServerAccess(ReadServer(reader, config), (PermissionBits)reader.GetInt32(8));
+    }
+
+    private static async Task<IReadOnlyList<McpServer>> ReadMaskedAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var result = new List<McpServer>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(ReadServer(reader, ServerSecretsCodec.DecodeMasked(reader.GetString(2))));
+        }
+
+        return result;
+    }
+
+    private static McpServer ReadServer(NpgsqlDataReader reader, McpServerConfig config) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        config,
+        reader.GetString(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.GetFieldValue<DateTimeOffset>(6),
+        reader.GetInt64(7));
+}

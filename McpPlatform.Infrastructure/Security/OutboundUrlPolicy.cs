@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using McpPlatform.Domain.Servers;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.Infrastructure.Security;
+
+/// <summary>
+/// The SSRF rule for outbound URLs: http(s) only, and no private, loopback, link-local, CGNAT or metadata address
+/// unless allowed by configuration. At save time the host is resolved with a short timeout; a name that does not
+/// resolve yet is accepted (the connect-time check on the resolved address is the one that counts).
+/// </summary>
+public sealed class OutboundUrlPolicy(IOptions<SecurityOptions> options) : IOutboundUrlPolicy
+{
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<string?> CheckAsync(Uri url, CancellationToken ct)
+    {
+        if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+        {
+            return "Only http and https URLs are allowed";
+        }
+
+        var settings = options.Value;
+        if (settings.AllowPrivateNetworks || IsAllowedHost(url, settings.AllowedOutboundHosts))
+        {
+            return null;
+        }
+
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(url.DnsSafeHost, out var literal))
+        {
+            addresses = [literal];
+        }
+        else if (url.DnsSafeHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || url.DnsSafeHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            addresses = [IPAddress.Loopback];
+        }
+        else
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ResolveTimeout);
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(url.DnsSafeHost, timeout.Token);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        return addresses.Any(a => IsPrivate(a) && !IsAllowedAddress(a, settings.AllowedOutboundHosts))
+            ? "The URL points to a private, loopback or link-local address, which is not allowed"
+            : null;
+    }
+
+    public static bool IsPrivate(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast;
+        }
+
+        var b = address.GetAddressBytes();
+        return b[0] switch
+        {
+            0 or 10 or 127 => true,
+            100 => b[1] >= 64 && b[1] <= 127,     // CGNAT 100.64/10
+            169 => b[1] == 254,                   // link-local, cloud metadata
+            172 => b[1] >= 16 && b[1] <= 31,
+            192 => (b[1] == 168) || (b[1] == 0 && b[2] == 0),
+            198 => b[1] == 18 || b[1] == 19,      // benchmarking 198.18/15
+            >= 224 => true,                       // multicast and reserved
+            _ => false,
+        };
+    }
+
+    private static bool IsAllowedHost(Uri url, IEnumerable<string> allowed) =>
+        allowed.Any(entry =>
+            entry.Equals(url.Host, StringComparison.OrdinalIgnoreCase)
+            || entry.Equals($"{url.Host}:{url.Port}", StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsAllowedAddress(IPAddress address, IEnumerable<string> allowed) =>
+        allowed.Any(entry => IPNetwork.TryParse(entry, out var network) ? network.Contains(address) : IPAddress.TryParse(entry, out var single) && single.Equals(address));
+}

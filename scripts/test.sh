@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the project's test command.
+#
+# Starts a throw-away PostgreSQL (fsync off) and Redis on free loopback ports,
+# runs `dotnet test McpPlatform.sln` against them, stops and deletes them, and
+# prints "N passed, N failed" as the very last line.
+# Extra arguments are passed to `dotnet test` (e.g. --filter "FullyQualifiedName~Auth").
+# Exit status: 0 only if dotnet test exited 0 and nothing failed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+REPO_ROOT="$(pwd -P)"
+export SVC_LOG_PREFIX="[test]"
+# shellcheck source=lib/services.sh
+source "$REPO_ROOT/scripts/lib/services.sh"
+
+log() { printf '[test] %s\n' "$*" >&2; }
+
+TEST_DIR=""
+PG_DATA=""
+REDIS_DIR=""
+CLEANED=0
+
+cleanup() {
+    [ "$CLEANED" -eq 0 ] || return 0
+    CLEANED=1
+    set +e
+    [ -n "$PG_DATA" ] && stop_postgres "$PG_DATA"
+    [ -n "$REDIS_DIR" ] && stop_redis "$REDIS_DIR"
+    if [ -n "$TEST_DIR" ] && [ -d "$TEST_DIR" ]; then
+        log "removing $TEST_DIR"
+        if [ "$(id -u)" -eq 0 ]; then rm -rf "$TEST_DIR"; else sudo rm -rf "$TEST_DIR"; fi
+    fi
+    set -e
+    return 0
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export ASPNETCORE_ENVIRONMENT=Testing
+
+ensure_packages
+
+STATE_ROOT="$(state_root)"
+TEST_DIR="$(mktemp -d "$STATE_ROOT/test-XXXXXX")"
+chmod 755 "$TEST_DIR"   # the postgres user must traverse it
+PG_DATA="$TEST_DIR/pg/data"
+REDIS_DIR="$TEST_DIR/redis"
+RESULTS_DIR="$TEST_DIR/results"
+log "state dir $TEST_DIR"
+
+PGPORT="$(free_port 55432)"
+PG_FAST=1 start_postgres "$PG_DATA" "$PGPORT"
+REDISPORT="$(free_port 56379)"
+start_redis "$REDIS_DIR" "$REDISPORT"
+
+log "creating database mcp_test"
+pg_psql "$PGPORT" -d postgres -c 'CREATE DATABASE mcp_test'
+
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=mcp_test;Max Auto Prepare=50"
+export ConnectionStrings__Redis="127.0.0.1:$REDISPORT"
+export MCP_TEST_PG_ADMIN="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+log "ConnectionStrings__Postgres=$ConnectionStrings__Postgres"
+log "ConnectionStrings__Redis=$ConnectionStrings__Redis"
+
+if [ -f McpPlatform.Tests/package.json ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+        log "npm missing; installing nodejs + npm from Debian"
+        if [ "$(id -u)" -eq 0 ]; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+        else
+            sudo apt-get update -qq
+            sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+        fi
+    fi
+    if [ -f McpPlatform.Tests/package-lock.json ]; then
+        log "npm ci in McpPlatform.Tests"
+        (cd McpPlatform.Tests && npm ci --no-audit --no-fund)
+    else
+        log "npm install in McpPlatform.Tests (no package-lock.json)"
+        (cd McpPlatform.Tests && npm install --no-audit --no-fund)
+    fi
+fi
+
+log "dotnet test McpPlatform.sln -c Release $*"
+TEST_RC=0
+dotnet test McpPlatform.sln -c Release \
+    --logger "trx;LogFileName=results.trx" \
+    --logger "console;verbosity=normal" \
+    --results-directory "$RESULTS_DIR" \
+    "$@" || TEST_RC=$?
+log "dotnet test exited with $TEST_RC"
+
+read -r PASSED FAILED TRX_FILES < <(sum_trx_counters "$RESULTS_DIR")
+log "trx files with counters: $TRX_FILES"
+if [ "$TEST_RC" -ne 0 ] && [ "$FAILED" -eq 0 ]; then
+    if [ "$TRX_FILES" -eq 0 ]; then
+        log "dotnet test failed and produced no results (build error?): counting 1 failure"
+    else
+        log "dotnet test failed although no test failed (aborted run / test host crash?): counting 1 failure"
+    fi
+    FAILED=1
+fi
+
+cleanup
+
+if [ "$TEST_RC" -eq 0 ] && [ "$FAILED" -eq 0 ]; then
+    STATUS=0
+else
+    STATUS=1
+fi
+printf '%s passed, %s failed\n' "$PASSED" "$FAILED"
+exit "$STATUS"

@@ -1,0 +1,53 @@
+using McpPlatform.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Npgsql;
+
+namespace McpPlatform.Api.Errors;
+
+/// <summary>
+/// The one place exceptions become responses. Nothing internal leaks: the body names the trace id to quote, the log
+/// has the exception. A database that cannot be reached is a 503 (retry later), not a 500.
+/// </summary>
+public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var context = httpContext;
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+            context.Response.StatusCode = 499;
+            return true;
+        }
+
+        if (exception is BadHttpRequestException badRequest)
+        {
+            await Problems.WriteAsync(context, badRequest.StatusCode, new Error(ErrorKind.Validation, "Bad Request", badRequest.Message));
+            return true;
+        }
+
+        if (IsDatabaseUnavailable(exception))
+        {
+            logger.LogWarning(exception, "Database unavailable while handling {Method} {Path}", context.Request.Method, LogValue.Sanitize(context.Request.Path));
+            context.Response.Headers.RetryAfter = "5";
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, new Error(ErrorKind.Unavailable, "Service Unavailable", "The database is unavailable; try again shortly"));
+            return true;
+        }
+
+        logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, LogValue.Sanitize(context.Request.Path));
+        var traceId = context.Features.Get<IHttpActivityFeature>()?.Activity.TraceId.ToString() ?? context.TraceIdentifier;
+        await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError,
+            new Error(ErrorKind.Unavailable, "Internal Server Error", $"An unexpected error occurred (trace id {traceId})"));
+        return true;
+    }
+
+    private static bool IsDatabaseUnavailable(Exception exception) => exception switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        System.Net.Sockets.SocketException => true,
+        TimeoutException => true,
+        { InnerException: { } inner } => IsDatabaseUnavailable(inner),
+        _ => false,
+    };
+}

@@ -1,0 +1,71 @@
+using McpPlatform.Api.Auth;
+using McpPlatform.Domain.Identity;
+using McpPlatform.Domain.Servers;
+using McpPlatform.Domain.Sharing;
+using McpPlatform.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.Api.Hosting;
+
+/// <summary>Applies migrations and seeds the development demo: two users, a group and a few shared servers.</summary>
+public sealed class DatabaseStartup(
+    PlatformDbContext db,
+    ServerRegistryService registry,
+    SharingService sharing,
+    IPrincipalDirectory directory,
+    IOptions<AuthOptions> auth,
+    TimeProvider clock,
+    ILogger<DatabaseStartup> logger)
+{
+    public static readonly Caller DemoAdmin = new("alice", SystemRoles.Admin, ["engineering"], "Alice Admin", "alice@example.com");
+    public static readonly Caller DemoUser = new("bob", SystemRoles.User, ["engineering"], "Bob User", "bob@example.com");
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
+        logger.LogInformation("Database schema is current ({Count} migrations applied now)", pending.Count);
+    }
+
+    public async Task SeedDemoAsync(CancellationToken ct)
+    {
+        await directory.RecordAsync(DemoAdmin, ct);
+        await directory.RecordAsync(DemoUser, ct);
+        if (await db.Servers.AnyAsync(s => s.AuthorId == DemoAdmin.UserId || s.AuthorId == DemoUser.UserId, ct))
+        {
+            return;
+        }
+
+        var docs = await registry.CreateAsync(DemoAdmin, new McpServerConfig
+        {
+            Type = "streamable-http", Url = "https://mcp.example.com/docs", Title = "Docs Search", Description = "Search the team's documentation",
+        }, ct);
+        var weather = await registry.CreateAsync(DemoAdmin, new McpServerConfig
+        {
+            Type = "sse", Url = "https://mcp.example.com/weather/sse", Title = "Public Weather", Description = "Forecasts for everyone",
+        }, ct);
+        await registry.CreateAsync(DemoUser, new McpServerConfig
+        {
+            Type = "streamable-http", Url = "https://mcp.example.com/bob", Title = "Bob Tools", Description = "Bob's own server",
+            Headers = new Dictionary<string, string> { ["X-Api-Key"] = "{{API_KEY}}" },
+            CustomUserVars = new Dictionary<string, CustomUserVar> { ["API_KEY"] = new("API key", "Your key for Bob's server") },
+        }, ct);
+        if (docs.IsSuccess)
+        {
+            await sharing.UpdateAsync(DemoAdmin, docs.Value.DbId!.Value, new ShareUpdate([new ShareRequest("group", "engineering", "mcpServer_viewer")], [], null, null), ct);
+        }
+
+        if (weather.IsSuccess)
+        {
+            await sharing.UpdateAsync(DemoAdmin, weather.Value.DbId!.Value, new ShareUpdate([], [], true, "mcpServer_viewer"), ct);
+        }
+
+        logger.LogInformation("Seeded the demo: users alice (ADMIN) and bob (USER) in group engineering, three servers");
+    }
+
+    public IEnumerable<(Caller Caller, string Token)> DemoTokens() =>
+        auth.Value.Jwt.SigningKey is null
+            ? []
+            : new[] { DemoAdmin, DemoUser }.Select(c => (c, TokenIssuer.Issue(auth.Value, new TokenRequest(c.UserId, c.Role, c.Name, c.Email, c.Groups, 12 * 60), clock.GetUtcNow())));
+}

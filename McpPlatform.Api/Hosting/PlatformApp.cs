@@ -1,0 +1,92 @@
+using FluentValidation;
+using McpPlatform.Api.Auth;
+using McpPlatform.Api.Errors;
+using McpPlatform.Api.Validation;
+using McpPlatform.Domain.Identity;
+using McpPlatform.Domain.Servers;
+using McpPlatform.Domain.Sharing;
+using McpPlatform.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+
+namespace McpPlatform.Api.Hosting;
+
+/// <summary>Builds the web application: configuration, services, middleware and endpoints, in one readable place.</summary>
+public static class PlatformApp
+{
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<string>? announce = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (builder.Environment.IsDevelopment())
+        {
+            DevelopmentSecrets.AddTo(builder.Configuration, builder.Environment.ContentRootPath, announce ?? Console.WriteLine);
+        }
+        else
+        {
+            DevelopmentSecrets.RequireProductionSecrets(builder.Configuration);
+        }
+
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        services.AddInfrastructure(configuration, builder.Environment);
+        services.AddScoped<ServerRegistryService>();
+        services.AddScoped<RoleService>();
+        services.AddScoped<SharingService>();
+        services.AddScoped<PrincipalSearchService>();
+        services.AddScoped<DatabaseStartup>();
+
+        services.AddHttpContextAccessor();
+        services.AddPlatformAuthentication(configuration);
+        services.AddPlatformRateLimits(configuration);
+        services.AddPlatformHealthChecks();
+        services.AddPlatformSwagger();
+        services.AddValidatorsFromAssemblyContaining<ServerConfigRequestValidator>(ServiceLifetime.Singleton);
+        services.AddExceptionHandler<UnhandledExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            if (Uri.TryCreate(configuration["Client:BaseUrl"], UriKind.Absolute, out var client))
+            {
+                policy.WithOrigins(client.GetLeftPart(UriPartial.Authority)).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("ETag", "Retry-After");
+            }
+        }));
+        services.AddControllers(mvc => mvc.Filters.Add<ValidationFilter>())
+            .AddJsonOptions(json => json.JsonSerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
+            .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = ValidationFilter.InvalidModelState);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            // Unmatched routes and methods answer with ProblemDetails too.
+            var response = context.HttpContext.Response;
+            if (!response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+            {
+                await Problems.WriteAsync(context.HttpContext, response.StatusCode, new Domain.Common.Error(Domain.Common.ErrorKind.NotFound, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(response.StatusCode)));
+            }
+        });
+        app.UseSwagger();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint("/swagger/v1/swagger.json", "McpPlatform v1");
+            ui.EnablePersistAuthorization();
+        });
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseMiddleware<PrincipalRecordingMiddleware>();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.MapControllers();
+        app.MapPlatformHealthChecks();
+        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+        return app;
+    }
+}

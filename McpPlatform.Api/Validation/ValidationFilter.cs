@@ -1,0 +1,69 @@
+using FluentValidation;
+using McpPlatform.Api.Errors;
+using McpPlatform.Domain.Common;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace McpPlatform.Api.Validation;
+
+/// <summary>The message a route's 400 carries for an invalid body (LibreChat's strings differ per route).</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
+public sealed class InvalidBodyMessageAttribute(string message) : Attribute
+{
+    public string Message { get; } = message;
+}
+
+/// <summary>Runs the FluentValidation validator of every bound argument; any failure is a 400 with <c>errors</c>.</summary>
+public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFilter
+{
+    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        var failures = new List<FieldError>();
+        foreach (var argument in context.ActionArguments.Values)
+        {
+            if (argument is null || services.GetService(typeof(IValidator<>).MakeGenericType(argument.GetType())) is not IValidator validator)
+            {
+                continue;
+            }
+
+            var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
+            failures.AddRange(result.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage, e.ErrorCode)));
+        }
+
+        if (failures.Count > 0)
+        {
+            context.Result = Problems.Result(Error.Validation(MessageFor(context.ActionDescriptor), failures), context.HttpContext);
+            return;
+        }
+
+        await next();
+    }
+
+    public static string MessageFor(Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor action) =>
+        action.EndpointMetadata.OfType<InvalidBodyMessageAttribute>().LastOrDefault()?.Message ?? "Invalid request";
+
+    /// <summary>Malformed JSON and wrong types are reported like validation failures, with the JSON path.</summary>
+    public static IActionResult InvalidModelState(ActionContext context)
+    {
+        var failures = context.ModelState
+            .Where(e => e.Value?.Errors.Count > 0)
+            .SelectMany(e => e.Value!.Errors.Select(error => new FieldError(
+                NormalisePath(e.Key),
+                string.IsNullOrEmpty(error.ErrorMessage) ? "The value could not be read" : error.ErrorMessage,
+                "invalid_type")))
+            .ToList();
+        // A body that failed to parse also reports its parameter as missing; the parse error says more.
+        if (failures.Any(f => f.Message.Contains("Path: $", StringComparison.Ordinal)))
+        {
+            failures.RemoveAll(f => !f.Message.Contains("Path: $", StringComparison.Ordinal));
+        }
+
+        return Problems.Result(Error.Validation(MessageFor(context.ActionDescriptor), failures), context.HttpContext);
+    }
+
+    private static string NormalisePath(string key)
+    {
+        var path = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key.TrimStart('$');
+        return path.StartsWith("config.", StringComparison.Ordinal) ? path["config.".Length..] : path;
+    }
+}

@@ -12,7 +12,6 @@ namespace McpPlatform.Api.Controllers;
 [ApiController]
 [Route("api/admin/audit")]
 [Authorize(Policy = McpPolicies.Admin)]
-[Produces("application/json")]
 public sealed class AuditController(IAuditLog audit) : ControllerBase
 {
     [HttpGet]

@@ -14,7 +14,6 @@ namespace McpPlatform.Api.Controllers;
 /// <summary>The server registry: app-level servers (read-only) and user-managed servers under the ACL.</summary>
 [ApiController]
 [Route("api/mcp/servers")]
-[Produces("application/json")]
 public sealed class McpServersController(ServerRegistryService registry) : ControllerBase
 {
     /// <summary>Every server the caller can use, as a map name → config; ★ with <c>limit</c>, <c>cursor</c> or

@@ -13,7 +13,6 @@ namespace McpPlatform.Api.Controllers;
 [ApiController]
 [Route("api/permissions")]
 [Authorize]
-[Produces("application/json")]
 public sealed class PermissionsController(SharingService sharing, PrincipalSearchService search) : ControllerBase
 {
     [HttpGet("mcpServer/roles")]

@@ -13,7 +13,6 @@ namespace McpPlatform.Api.Controllers;
 [ApiController]
 [Route("api/roles")]
 [Authorize]
-[Produces("application/json")]
 public sealed class RolesController(RoleService roles) : ControllerBase
 {
     private static readonly Error InvalidPermissions = new(ErrorKind.Validation, Message: "Invalid MCP servers permissions.");

@@ -47,7 +47,7 @@ public sealed class RolesController(RoleService roles) : ControllerBase
         return (await roles.UpdateMcpServersAsync(caller, roleName, patch, ct)).ToActionResult(this, RoleResponse.From);
     }
 
-    /// <summary>Only the four permission names with boolean values; anything else makes the whole body invalid.</summary>
+    /// <summary>Only the four permission names (in any case) with boolean values; anything else makes the whole body invalid.</summary>
     private static bool TryReadPatch(JsonElement body, out McpServerPermissionsPatch patch)
     {
         patch = new McpServerPermissionsPatch(null, null, null, null);
@@ -64,7 +64,7 @@ public sealed class RolesController(RoleService roles) : ControllerBase
             }
 
             var value = property.Value.GetBoolean();
-            switch (property.Name)
+            switch (property.Name.ToUpperInvariant())
             {
                 case "USE": patch = patch with { Use = value }; break;
                 case "CREATE": patch = patch with { Create = value }; break;

@@ -7,11 +7,11 @@ public static class SecretContexts
 {
     public static SecretContext ServerSecrets(Guid serverId) => new(string.Empty, serverId.ToString(), "server-secrets");
 
-    public static SecretContext AccessToken(string userId, Guid serverId) => new(userId, serverId.ToString(), "access_token");
+    public static SecretContext AccessToken(string userId, string serverName) => new(userId, serverName, "access_token");
 
-    public static SecretContext RefreshToken(string userId, Guid serverId) => new(userId, serverId.ToString(), "refresh_token");
+    public static SecretContext RefreshToken(string userId, string serverName) => new(userId, serverName, "refresh_token");
 
-    public static SecretContext ClientSecret(Guid serverId, string issuer) => new(string.Empty, serverId.ToString(), "client_secret:" + issuer);
+    public static SecretContext ClientSecret(string serverName, string issuer) => new(string.Empty, serverName, "client_secret:" + issuer);
 
-    public static SecretContext CredentialVariable(string userId, Guid serverId, string name) => new(userId, serverId.ToString(), "var:" + name);
+    public static SecretContext CredentialVariable(string userId, string serverName, string name) => new(userId, serverName, "var:" + name);
 }

@@ -51,9 +51,9 @@ public sealed class OAuthClientRegistrationRowConfiguration : IEntityTypeConfigu
     {
         builder.ToTable("oauth_client_registrations");
         builder.HasKey(r => r.Id);
-        builder.HasIndex(r => new { r.ServerId, r.Issuer }).IsUnique();
+        builder.Property(r => r.ServerName).HasMaxLength(256);
+        builder.HasIndex(r => new { r.ServerName, r.Issuer }).IsUnique();
         builder.Property(r => r.Metadata).HasColumnType("jsonb");
-        builder.HasOne<ServerRow>().WithMany().HasForeignKey(r => r.ServerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -62,11 +62,11 @@ public sealed class OAuthTokenRowConfiguration : IEntityTypeConfiguration<OAuthT
     public void Configure(EntityTypeBuilder<OAuthTokenRow> builder)
     {
         builder.ToTable("oauth_tokens");
-        builder.HasKey(t => new { t.UserId, t.ServerId });
-        builder.HasIndex(t => t.ServerId);
+        builder.Property(t => t.ServerName).HasMaxLength(256);
+        builder.HasKey(t => new { t.UserId, t.ServerName });
+        builder.HasIndex(t => t.ServerName);
         builder.HasIndex(t => t.ExpiresAt);
         builder.Property(t => t.Version).IsConcurrencyToken();
-        builder.HasOne<ServerRow>().WithMany().HasForeignKey(t => t.ServerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -75,8 +75,9 @@ public sealed class CredentialVariableRowConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<CredentialVariableRow> builder)
     {
         builder.ToTable("credential_variables");
-        builder.HasKey(c => new { c.UserId, c.ServerId, c.Name });
-        builder.HasIndex(c => c.ServerId);
-        builder.HasOne<ServerRow>().WithMany().HasForeignKey(c => c.ServerId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(c => c.ServerName).HasMaxLength(256);
+        builder.Property(c => c.Name).HasMaxLength(64);
+        builder.HasKey(c => new { c.UserId, c.ServerName, c.Name });
+        builder.HasIndex(c => c.ServerName);
     }
 }

@@ -84,10 +84,14 @@ public sealed class AclEntryRow
     public DateTimeOffset GrantedAt { get; set; }
 }
 
+// Tokens, registrations and credential variables are keyed by server name, not id: app-level servers have no row
+// in mcp_servers but need them too. Names are unique and never reused while rows exist (deleting a server deletes
+// them in the same transaction).
+
 public sealed class OAuthClientRegistrationRow
 {
     public long Id { get; set; }
-    public Guid ServerId { get; set; }
+    public required string ServerName { get; set; }
     public required string Issuer { get; set; }
     public required string ClientId { get; set; }
     public byte[]? ClientSecret { get; set; }
@@ -98,7 +102,7 @@ public sealed class OAuthClientRegistrationRow
 public sealed class OAuthTokenRow
 {
     public required string UserId { get; set; }
-    public Guid ServerId { get; set; }
+    public required string ServerName { get; set; }
     public required byte[] AccessToken { get; set; }
     public byte[]? RefreshToken { get; set; }
     public string? TokenType { get; set; }
@@ -112,7 +116,7 @@ public sealed class OAuthTokenRow
 public sealed class CredentialVariableRow
 {
     public required string UserId { get; set; }
-    public Guid ServerId { get; set; }
+    public required string ServerName { get; set; }
     public required string Name { get; set; }
     public required byte[] Value { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -182,19 +182,33 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
             return null;
         }
 
+        var row = await db.Servers.AsNoTracking().SingleAsync(s => s.Id == id, ct);
         if (revokeCredentials)
         {
-            await db.OAuthTokens.Where(t => t.ServerId == id).ExecuteDeleteAsync(ct);
-            await db.OAuthClientRegistrations.Where(r => r.ServerId == id).ExecuteDeleteAsync(ct);
+            await db.OAuthTokens.Where(t => t.ServerName == row.ServerName).ExecuteDeleteAsync(ct);
+            await db.OAuthClientRegistrations.Where(r => r.ServerName == row.ServerName).ExecuteDeleteAsync(ct);
         }
 
-        var row = await db.Servers.AsNoTracking().SingleAsync(s => s.Id == id, ct);
         await transaction.CommitAsync(ct);
         return new McpServer(row.Id, row.ServerName, config, row.AuthorId, row.CreatedAt, row.UpdatedAt, row.Version);
     }
 
-    public async Task<bool> DeleteAsync(Guid id, long? expectedVersion, CancellationToken ct) =>
-        await db.Servers.Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion)).ExecuteDeleteAsync(ct) > 0;
+    public async Task<bool> DeleteAsync(Guid id, long? expectedVersion, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var name = await db.Servers.Where(s => s.Id == id).Select(s => s.ServerName).SingleOrDefaultAsync(ct);
+        // ACL entries go by foreign key; the rows keyed by name are deleted here, in the same transaction.
+        if (name is null || await db.Servers.Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion)).ExecuteDeleteAsync(ct) == 0)
+        {
+            return false;
+        }
+
+        await db.OAuthTokens.Where(t => t.ServerName == name).ExecuteDeleteAsync(ct);
+        await db.OAuthClientRegistrations.Where(r => r.ServerName == name).ExecuteDeleteAsync(ct);
+        await db.CredentialVariables.Where(c => c.ServerName == name).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
 
     /// <summary>A transaction-scoped advisory lock on a string key.</summary>
     private Task<int> LockAsync(string key, CancellationToken ct) =>

@@ -51,6 +51,21 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "credential_variables",
+                columns: table => new
+                {
+                    user_id = table.Column<string>(type: "text", nullable: false),
+                    server_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    value = table.Column<byte[]>(type: "bytea", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_credential_variables", x => new { x.user_id, x.server_name, x.name });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "groups",
                 columns: table => new
                 {
@@ -81,6 +96,44 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_mcp_servers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth_client_registrations",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    server_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    issuer = table.Column<string>(type: "text", nullable: false),
+                    client_id = table.Column<string>(type: "text", nullable: false),
+                    client_secret = table.Column<byte[]>(type: "bytea", nullable: true),
+                    metadata = table.Column<string>(type: "jsonb", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_oauth_client_registrations", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oauth_tokens",
+                columns: table => new
+                {
+                    user_id = table.Column<string>(type: "text", nullable: false),
+                    server_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    access_token = table.Column<byte[]>(type: "bytea", nullable: false),
+                    refresh_token = table.Column<byte[]>(type: "bytea", nullable: true),
+                    token_type = table.Column<string>(type: "text", nullable: true),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    issuer = table.Column<string>(type: "text", nullable: true),
+                    scope = table.Column<string>(type: "text", nullable: true),
+                    version = table.Column<long>(type: "bigint", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_oauth_tokens", x => new { x.user_id, x.server_name });
                 });
 
             migrationBuilder.CreateTable(
@@ -142,77 +195,6 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     table.ForeignKey(
                         name: "fk_acl_entries_servers_resource_id",
                         column: x => x.resource_id,
-                        principalTable: "mcp_servers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "credential_variables",
-                columns: table => new
-                {
-                    user_id = table.Column<string>(type: "text", nullable: false),
-                    server_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    name = table.Column<string>(type: "text", nullable: false),
-                    value = table.Column<byte[]>(type: "bytea", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_credential_variables", x => new { x.user_id, x.server_id, x.name });
-                    table.ForeignKey(
-                        name: "fk_credential_variables_servers_server_id",
-                        column: x => x.server_id,
-                        principalTable: "mcp_servers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "oauth_client_registrations",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    server_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    issuer = table.Column<string>(type: "text", nullable: false),
-                    client_id = table.Column<string>(type: "text", nullable: false),
-                    client_secret = table.Column<byte[]>(type: "bytea", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_oauth_client_registrations", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_oauth_client_registrations_servers_server_id",
-                        column: x => x.server_id,
-                        principalTable: "mcp_servers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "oauth_tokens",
-                columns: table => new
-                {
-                    user_id = table.Column<string>(type: "text", nullable: false),
-                    server_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    access_token = table.Column<byte[]>(type: "bytea", nullable: false),
-                    refresh_token = table.Column<byte[]>(type: "bytea", nullable: true),
-                    token_type = table.Column<string>(type: "text", nullable: true),
-                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    issuer = table.Column<string>(type: "text", nullable: true),
-                    scope = table.Column<string>(type: "text", nullable: true),
-                    version = table.Column<long>(type: "bigint", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_oauth_tokens", x => new { x.user_id, x.server_id });
-                    table.ForeignKey(
-                        name: "fk_oauth_tokens_servers_server_id",
-                        column: x => x.server_id,
                         principalTable: "mcp_servers",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
@@ -289,9 +271,9 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                 columns: new[] { "resource_id", "id" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_credential_variables_server_id",
+                name: "ix_credential_variables_server_name",
                 table: "credential_variables",
-                column: "server_id");
+                column: "server_name");
 
             migrationBuilder.CreateIndex(
                 name: "ix_group_members_user_id",
@@ -323,9 +305,9 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                 .Annotation("Npgsql:IndexMethod", "gin");
 
             migrationBuilder.CreateIndex(
-                name: "ix_oauth_client_registrations_server_id_issuer",
+                name: "ix_oauth_client_registrations_server_name_issuer",
                 table: "oauth_client_registrations",
-                columns: new[] { "server_id", "issuer" },
+                columns: new[] { "server_name", "issuer" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -334,9 +316,9 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                 column: "expires_at");
 
             migrationBuilder.CreateIndex(
-                name: "ix_oauth_tokens_server_id",
+                name: "ix_oauth_tokens_server_name",
                 table: "oauth_tokens",
-                column: "server_id");
+                column: "server_name");
         }
 
         /// <inheritdoc />
@@ -367,13 +349,13 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                 name: "access_roles");
 
             migrationBuilder.DropTable(
+                name: "mcp_servers");
+
+            migrationBuilder.DropTable(
                 name: "groups");
 
             migrationBuilder.DropTable(
                 name: "users");
-
-            migrationBuilder.DropTable(
-                name: "mcp_servers");
         }
     }
 }

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace McpPlatform.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(PlatformDbContext))]
-    [Migration("20261124045007_Initial")]
+    [Migration("20261124050417_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -213,12 +213,14 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
-                    b.Property<Guid>("ServerId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("server_id");
+                    b.Property<string>("ServerName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("server_name");
 
                     b.Property<string>("Name")
-                        .HasColumnType("text")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("name");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -230,11 +232,11 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("value");
 
-                    b.HasKey("UserId", "ServerId", "Name")
+                    b.HasKey("UserId", "ServerName", "Name")
                         .HasName("pk_credential_variables");
 
-                    b.HasIndex("ServerId")
-                        .HasDatabaseName("ix_credential_variables_server_id");
+                    b.HasIndex("ServerName")
+                        .HasDatabaseName("ix_credential_variables_server_name");
 
                     b.ToTable("credential_variables", (string)null);
                 });
@@ -311,16 +313,18 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("metadata");
 
-                    b.Property<Guid>("ServerId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("server_id");
+                    b.Property<string>("ServerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("server_name");
 
                     b.HasKey("Id")
                         .HasName("pk_oauth_client_registrations");
 
-                    b.HasIndex("ServerId", "Issuer")
+                    b.HasIndex("ServerName", "Issuer")
                         .IsUnique()
-                        .HasDatabaseName("ix_oauth_client_registrations_server_id_issuer");
+                        .HasDatabaseName("ix_oauth_client_registrations_server_name_issuer");
 
                     b.ToTable("oauth_client_registrations", (string)null);
                 });
@@ -331,9 +335,10 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
-                    b.Property<Guid>("ServerId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("server_id");
+                    b.Property<string>("ServerName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("server_name");
 
                     b.Property<byte[]>("AccessToken")
                         .IsRequired()
@@ -369,14 +374,14 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("version");
 
-                    b.HasKey("UserId", "ServerId")
+                    b.HasKey("UserId", "ServerName")
                         .HasName("pk_oauth_tokens");
 
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_oauth_tokens_expires_at");
 
-                    b.HasIndex("ServerId")
-                        .HasDatabaseName("ix_oauth_tokens_server_id");
+                    b.HasIndex("ServerName")
+                        .HasDatabaseName("ix_oauth_tokens_server_name");
 
                     b.ToTable("oauth_tokens", (string)null);
                 });
@@ -559,16 +564,6 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_acl_entries_servers_resource_id");
                 });
 
-            modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.CredentialVariableRow", b =>
-                {
-                    b.HasOne("McpPlatform.Infrastructure.Persistence.Entities.ServerRow", null)
-                        .WithMany()
-                        .HasForeignKey("ServerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_credential_variables_servers_server_id");
-                });
-
             modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.GroupMemberRow", b =>
                 {
                     b.HasOne("McpPlatform.Infrastructure.Persistence.Entities.GroupRow", null)
@@ -584,26 +579,6 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_group_members_users_user_id");
-                });
-
-            modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.OAuthClientRegistrationRow", b =>
-                {
-                    b.HasOne("McpPlatform.Infrastructure.Persistence.Entities.ServerRow", null)
-                        .WithMany()
-                        .HasForeignKey("ServerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_oauth_client_registrations_servers_server_id");
-                });
-
-            modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.OAuthTokenRow", b =>
-                {
-                    b.HasOne("McpPlatform.Infrastructure.Persistence.Entities.ServerRow", null)
-                        .WithMany()
-                        .HasForeignKey("ServerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_oauth_tokens_servers_server_id");
                 });
 #pragma warning restore 612, 618
         }

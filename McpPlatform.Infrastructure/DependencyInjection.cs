@@ -1,8 +1,11 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Security;
 using McpPlatform.Domain.Servers;
+using McpPlatform.Infrastructure.Caching;
+using McpPlatform.Infrastructure.Mcp;
 using McpPlatform.Infrastructure.Persistence;
 using McpPlatform.Infrastructure.Persistence.Repositories;
 using McpPlatform.Infrastructure.Security;
@@ -50,7 +53,26 @@ public static class DependencyInjection
             .ValidateOnStart();
 
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
-        services.AddSingleton<IOutboundUrlPolicy, OutboundUrlPolicy>();
+        services.AddSingleton<OutboundUrlPolicy>();
+        services.AddSingleton<IOutboundUrlPolicy>(sp => sp.GetRequiredService<OutboundUrlPolicy>());
+
+        // Connections: one SSRF-guarded HTTP handler for every outbound MCP call, one pool per instance.
+        var connectionOptions = configuration.GetSection(McpOptions.Section).Get<ConnectionOptions>() ?? new ConnectionOptions();
+        services.AddSingleton(connectionOptions);
+        services.AddSingleton(sp => new HttpClient(SsrfGuard.CreateHandler(sp.GetRequiredService<OutboundUrlPolicy>())) { Timeout = Timeout.InfiniteTimeSpan });
+        services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddSingleton<ConnectionPool>();
+        services.AddSingleton<IServerChangeListener>(sp => sp.GetRequiredService<ConnectionPool>());
+        services.AddHostedService<ConnectionMaintenance>();
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 })
+        {
+            services.AddSingleton<IToolCache, RedisToolCache>();
+        }
+        else
+        {
+            services.AddSingleton<IToolCache, MemoryToolCache>();
+        }
+
         services.AddSingleton<IAppServerCatalog>(sp => AppServerCatalog.Load(configuration, environment.ContentRootPath, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(sp => new McpRegistryOptions { MaxServersPerUser = sp.GetRequiredService<IOptions<McpOptions>>().Value.MaxServersPerUser });
 
@@ -60,6 +82,7 @@ public static class DependencyInjection
         services.AddScoped<IRoleRepository, RoleRepository>();
         services.AddScoped<IPrincipalDirectory, PrincipalDirectory>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<ICredentialStore, CredentialStore>();
         services.AddScoped<KeyRotationService>();
         return services;
     }

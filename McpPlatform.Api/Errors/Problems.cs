@@ -18,6 +18,8 @@ public static class Problems
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.UpstreamFailed => StatusCodes.Status502BadGateway,
+        ErrorKind.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -53,9 +55,18 @@ public static class Problems
             problem.Extensions["errors"] = error.Errors.Select(e => new { path = e.Path, message = e.Message, code = e.Code }).ToArray();
         }
 
+        foreach (var (key, value) in error.Extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
         if (context is not null)
         {
             problem.Extensions["traceId"] = context.TraceIdentifier;
+            if (error.Extensions?.TryGetValue("retryAfterSeconds", out var retryAfter) == true)
+            {
+                context.Response.Headers.RetryAfter = Convert.ToString(retryAfter, System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         return problem;

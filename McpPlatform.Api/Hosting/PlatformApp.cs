@@ -2,6 +2,7 @@ using FluentValidation;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
 using McpPlatform.Api.Validation;
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Domain.Sharing;
@@ -41,6 +42,9 @@ public static class PlatformApp
         services.AddScoped<RoleService>();
         services.AddScoped<SharingService>();
         services.AddScoped<PrincipalSearchService>();
+        services.AddScoped<McpConnectionService>();
+        services.AddScoped<ToolCatalogService>();
+        services.AddScoped<CredentialService>();
         services.AddScoped<DatabaseStartup>();
 
         services.AddHttpContextAccessor();

@@ -20,4 +20,6 @@ public static class AuditActions
     public const string ServerDeleted = "server.deleted";
     public const string AclChanged = "acl.changed";
     public const string RolePermissionsChanged = "role.permissions_changed";
+    public const string CredentialsSet = "credentials.set";
+    public const string CredentialsRemoved = "credentials.removed";
 }

@@ -9,6 +9,12 @@ public enum ErrorKind
     Conflict,
     PreconditionFailed,
     Unavailable,
+
+    /// <summary>An upstream MCP server failed or answered garbage (502).</summary>
+    UpstreamFailed,
+
+    /// <summary>An upstream MCP server did not answer in time (504).</summary>
+    UpstreamTimeout,
 }
 
 /// <summary>One problem with one input field, e.g. <c>{path: "oauth.token_url", message: "Invalid url", code: "invalid_url"}</c>.</summary>
@@ -23,7 +29,8 @@ public sealed record Error(
     string? ErrorText = null,
     string? Message = null,
     string? Details = null,
-    IReadOnlyList<FieldError>? Errors = null)
+    IReadOnlyList<FieldError>? Errors = null,
+    IReadOnlyDictionary<string, object?>? Extensions = null)
 {
     public static Error Validation(string message, IReadOnlyList<FieldError> errors) =>
         new(ErrorKind.Validation, Message: message, Errors: errors);

@@ -1,6 +1,7 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Servers;
@@ -14,6 +15,7 @@ public sealed class ServerRegistryService(
     IAppServerCatalog appServers,
     IOutboundUrlPolicy urlPolicy,
     IAuditLog audit,
+    IServerChangeListener changes,
     McpRegistryOptions options)
 {
     public const int MaxPageSize = 100;
@@ -22,6 +24,9 @@ public sealed class ServerRegistryService(
     public static readonly Error ServerNotFound = new(ErrorKind.NotFound, "Not Found", "mcpServer not found");
     public static readonly Error InsufficientPermissions = new(ErrorKind.Forbidden, "Forbidden", "Insufficient permissions to access this mcpServer");
     public static readonly Error VersionMismatch = new(ErrorKind.PreconditionFailed, "Precondition Failed", "The server was changed since it was read (If-Match does not match the current ETag)");
+
+    /// <summary>The connection routes' 404: the same for a server that does not exist and one the caller may not see.</summary>
+    public static Error NotInConfiguration(string name) => new(ErrorKind.NotFound, $"MCP server '{name}' not found in configuration");
 
     public static Error ReadOnly(string name) =>
         new(ErrorKind.Forbidden, "Forbidden", $"MCP server '{name}' is defined in configuration and is read-only");
@@ -155,6 +160,7 @@ public sealed class ServerRegistryService(
             return VersionMismatch;
         }
 
+        await changes.ServerChangedAsync(name, ct);
         await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerUpdated, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name, ["credentialsRevoked"] = bindingChanged ? "true" : "false" }), ct);
         return ServerView.Of(updated);
     }
@@ -183,8 +189,24 @@ public sealed class ServerRegistryService(
             return expectedVersion is null ? ServerNotFound : VersionMismatch;
         }
 
+        await changes.ServerChangedAsync(name, ct);
         await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerDeleted, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name }), ct);
         return Success.Instance;
+    }
+
+    /// <summary>A server the caller may use (app-level, or VIEW on a database server), with its secrets, for
+    /// connecting; anything else is <see cref="NotInConfiguration"/> so that existence is not revealed.</summary>
+    public async Task<Result<UsableServer>> ResolveForUseAsync(Caller caller, string name, CancellationToken ct)
+    {
+        if (appServers.Find(name) is { } app)
+        {
+            return new UsableServer(app.Name, app.Config, app.LoadedAt, ServerSource.App);
+        }
+
+        var found = await FindAuthorizedAsync(caller, name, PermissionBits.View, ct);
+        return found.IsSuccess
+            ? new UsableServer(found.Value.Server.Name, found.Value.Server.Config, found.Value.Server.UpdatedAt, ServerSource.Db)
+            : NotInConfiguration(name);
     }
 
     /// <summary>The server by name if the caller holds <paramref name="required"/> on it (admins always do).</summary>

@@ -55,6 +55,16 @@ public sealed class OutboundUrlPolicy(IOptions<SecurityOptions> options) : IOutb
             : null;
     }
 
+    /// <summary>The connect-time rule, applied to the address a host name actually resolved to.</summary>
+    public bool MayConnect(string host, int port, IPAddress address)
+    {
+        var settings = options.Value;
+        return settings.AllowPrivateNetworks
+            || !IsPrivate(address)
+            || settings.AllowedOutboundHosts.Any(entry => entry.Equals(host, StringComparison.OrdinalIgnoreCase) || entry.Equals($"{host}:{port}", StringComparison.OrdinalIgnoreCase))
+            || IsAllowedAddress(address, settings.AllowedOutboundHosts);
+    }
+
     public static bool IsPrivate(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)

@@ -11,7 +11,6 @@ public sealed class McpOptions
     /// <summary>How many servers one user may own.</summary>
     public int MaxServersPerUser { get; set; } = 100;
 
-    public TimeSpan UserConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
-
-    public int MaxConnectionsPerUser { get; set; } = 50;
+    // The connection timers and bounds (UserConnectionIdleTimeout, MaxConnectionsPerUser, ConnectTimeout,
+    // ToolCallTimeout, ToolList*, CircuitBreaker*…) bind from this same section into Domain.Connections.ConnectionOptions.
 }

@@ -1,0 +1,358 @@
+using System.Collections.Concurrent;
+
+namespace McpPlatform.Domain.Connections;
+
+/// <summary>Thrown instead of connecting while a server's circuit breaker is open.</summary>
+public sealed class CircuitOpenException(string serverName, TimeSpan retryAfter)
+    : Exception($"MCP server '{serverName}' failed repeatedly; not retrying for {Math.Ceiling(retryAfter.TotalSeconds)} s")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>
+/// The live MCP sessions of this instance, one per <see cref="ConnectionKey"/>: connects on demand (one attempt in
+/// flight per key, bounded retries with backoff, a per-server circuit breaker), keeps the tool cache filled from
+/// each fresh session, evicts idle per-user sessions and caps them per user. Status reads never connect.
+/// </summary>
+public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache, TimeProvider clock, ConnectionOptions options) : IServerChangeListener, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<ConnectionKey, Entry> _entries = new();
+    private readonly ConcurrentDictionary<string, Breaker> _breakers = new(StringComparer.Ordinal);
+
+    /// <summary>What is known about a connection, without touching it.</summary>
+    public ConnectionSnapshot? Snapshot(ConnectionKey key) =>
+        _entries.TryGetValue(key, out var entry) ? new ConnectionSnapshot(entry.State, entry.Error, entry.ConfigStamp) : null;
+
+    public int Count => _entries.Count;
+
+    /// <summary>The open session for the key, connecting (and caching the tool list) when there is none or the one
+    /// there was made from an older config (<paramref name="configStamp"/>).</summary>
+    public async Task<IMcpSession> GetOrConnectAsync(ConnectionKey key, Func<ConnectionTarget> target, DateTimeOffset configStamp, CancellationToken ct)
+    {
+        while (true)
+        {
+            var entry = _entries.GetOrAdd(key, _ => new Entry());
+            Task<IMcpSession> pending;
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                entry.LastUsed = clock.GetUtcNow();
+                if (entry.Session is { } open && entry.State == ConnectionState.Connected && entry.ConfigStamp == configStamp && !open.Completion.IsCompleted)
+                {
+                    return open;
+                }
+
+                if (entry.Pending is null || entry.PendingStamp != configStamp)
+                {
+                    entry.PendingStamp = configStamp;
+                    entry.Pending = ConnectAsync(key, entry, target(), configStamp);
+                }
+
+                pending = entry.Pending;
+            }
+
+            // A caller that gives up does not cancel the shared attempt for the others.
+            return await pending.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Closes the key's session and forgets its cached tools (reinitialize, credential or token change).</summary>
+    public async Task DisconnectAsync(ConnectionKey key, CancellationToken ct)
+    {
+        if (_entries.TryRemove(key, out var entry))
+        {
+            await CloseAsync(entry);
+        }
+
+        await toolCache.RemoveAsync(key.ServerName, key.Owner, ct);
+    }
+
+    /// <summary>Closes every session of the server, for every owner, and forgets its tools (config change, delete).</summary>
+    public async Task DropServerAsync(string serverName, CancellationToken ct)
+    {
+        foreach (var key in _entries.Keys.Where(k => k.ServerName == serverName).ToList())
+        {
+            if (_entries.TryRemove(key, out var entry))
+            {
+                await CloseAsync(entry);
+            }
+        }
+
+        _breakers.TryRemove(serverName, out _);
+        await toolCache.RemoveServerAsync(serverName, ct);
+    }
+
+    public Task ServerChangedAsync(string serverName, CancellationToken ct) => DropServerAsync(serverName, ct);
+
+    /// <summary>Marks a session broken after a failed call, so the next use reconnects.</summary>
+    public async Task MarkBrokenAsync(ConnectionKey key, string error)
+    {
+        if (_entries.TryRemove(key, out var entry))
+        {
+            await CloseAsync(entry);
+            var broken = new Entry { State = ConnectionState.Error, Error = error, ConfigStamp = entry.ConfigStamp, LastUsed = clock.GetUtcNow() };
+            _entries.TryAdd(key, broken);
+        }
+    }
+
+    /// <summary>Closes per-user sessions unused for longer than the idle timeout; returns how many.</summary>
+    public async Task<int> EvictIdleAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - options.UserConnectionIdleTimeout;
+        var evicted = 0;
+        foreach (var (key, entry) in _entries.ToList())
+        {
+            if (!key.IsShared && entry.LastUsed < cutoff && entry.Pending is not { IsCompleted: false } && _entries.TryRemove(new KeyValuePair<ConnectionKey, Entry>(key, entry)))
+            {
+                await CloseAsync(entry);
+                evicted++;
+            }
+        }
+
+        return evicted;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var key in _entries.Keys.ToList())
+        {
+            if (_entries.TryRemove(key, out var entry))
+            {
+                await CloseAsync(entry);
+            }
+        }
+    }
+
+    private async Task<IMcpSession> ConnectAsync(ConnectionKey key, Entry entry, ConnectionTarget target, DateTimeOffset configStamp)
+    {
+        await Task.Yield();
+        var breaker = _breakers.GetOrAdd(key.ServerName, _ => new Breaker());
+        if (breaker.OpenUntil is { } until && until > clock.GetUtcNow())
+        {
+            SetState(entry, ConnectionState.Error, "circuit open: the server failed repeatedly", configStamp);
+            ClearPending(entry);
+            throw new CircuitOpenException(key.ServerName, until - clock.GetUtcNow());
+        }
+
+        SetState(entry, ConnectionState.Connecting, null, configStamp);
+        IMcpSession? previous;
+        lock (entry)
+        {
+            previous = entry.Session;
+            entry.Session = null;
+        }
+
+        if (previous is not null)
+        {
+            await DisposeQuietlyAsync(previous);
+        }
+
+        if (!key.IsShared)
+        {
+            await EnforceUserCapAsync(key);
+        }
+
+        McpUpstreamException? last = null;
+        for (var attempt = 1; attempt <= Math.Max(1, options.ConnectAttempts); attempt++)
+        {
+            IMcpSession? session = null;
+            try
+            {
+                session = await connector.ConnectAsync(target, () => RefreshToolsAsync(key, entry), CancellationToken.None);
+                var tools = await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
+                await toolCache.SetAsync(key.ServerName, key.Owner, tools, CancellationToken.None);
+                lock (entry)
+                {
+                    entry.Session = session;
+                    entry.State = ConnectionState.Connected;
+                    entry.Error = null;
+                    entry.ConfigStamp = configStamp;
+                    entry.Pending = null;
+                }
+
+                breaker.Reset();
+                _ = WatchAsync(entry, session);
+                return session;
+            }
+            catch (McpUpstreamException e)
+            {
+                last = e;
+                if (session is not null)
+                {
+                    await DisposeQuietlyAsync(session);
+                }
+
+                // Authorization problems and refusals will not go away by retrying, and say nothing about the server's health.
+                if (e.Failure is UpstreamFailure.Unauthorized or UpstreamFailure.Rejected)
+                {
+                    break;
+                }
+
+                if (attempt < options.ConnectAttempts)
+                {
+                    await Task.Delay(options.RetryBackoff * attempt, clock);
+                }
+            }
+        }
+
+        if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Fail(options.CircuitBreakerFailures, clock.GetUtcNow() + options.CircuitBreakerCooldown))
+        {
+            last = new McpUpstreamException(last.Failure, last.Message + " (circuit opened)", last);
+        }
+
+        SetState(entry, ConnectionState.Error, last.Message, configStamp);
+        ClearPending(entry);
+        throw last;
+    }
+
+    private async Task RefreshToolsAsync(ConnectionKey key, Entry entry)
+    {
+        IMcpSession? session;
+        lock (entry)
+        {
+            session = entry.Session;
+        }
+
+        if (session is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var tools = await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
+            await toolCache.SetAsync(key.ServerName, key.Owner, tools, CancellationToken.None);
+        }
+        catch (McpUpstreamException)
+        {
+            await toolCache.RemoveAsync(key.ServerName, key.Owner, CancellationToken.None);
+        }
+    }
+
+    /// <summary>When a session ends on its own (process exit, dropped connection), its state says so.</summary>
+    private static async Task WatchAsync(Entry entry, IMcpSession session)
+    {
+        try
+        {
+            await session.Completion;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The completion's fault is the reason; it is recorded below.
+        }
+
+        lock (entry)
+        {
+            if (!ReferenceEquals(entry.Session, session) || entry.Removed)
+            {
+                return;
+            }
+
+            entry.Session = null;
+            entry.State = ConnectionState.Error;
+            entry.Error = "The connection to the server was closed";
+        }
+
+        await DisposeQuietlyAsync(session);
+    }
+
+    private async Task EnforceUserCapAsync(ConnectionKey key)
+    {
+        var mine = _entries.Where(e => e.Key.Owner == key.Owner && e.Key != key && e.Value.Session is not null).OrderBy(e => e.Value.LastUsed).ToList();
+        foreach (var (oldKey, oldEntry) in mine.Take(Math.Max(0, mine.Count - options.MaxConnectionsPerUser + 1)))
+        {
+            if (_entries.TryRemove(new KeyValuePair<ConnectionKey, Entry>(oldKey, oldEntry)))
+            {
+                await CloseAsync(oldEntry);
+            }
+        }
+    }
+
+    private static void SetState(Entry entry, ConnectionState state, string? error, DateTimeOffset stamp)
+    {
+        lock (entry)
+        {
+            entry.State = state;
+            entry.Error = error;
+            entry.ConfigStamp = stamp;
+        }
+    }
+
+    private static void ClearPending(Entry entry)
+    {
+        lock (entry)
+        {
+            entry.Pending = null;
+        }
+    }
+
+    private static async Task CloseAsync(Entry entry)
+    {
+        IMcpSession? session;
+        lock (entry)
+        {
+            entry.Removed = true;
+            session = entry.Session;
+            entry.Session = null;
+        }
+
+        if (session is not null)
+        {
+            await DisposeQuietlyAsync(session);
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(IMcpSession session)
+    {
+        try
+        {
+            await session.DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Closing a broken session can fail; there is nothing left to release.
+        }
+    }
+
+    private sealed class Entry
+    {
+        public IMcpSession? Session { get; set; }
+        public Task<IMcpSession>? Pending { get; set; }
+        public DateTimeOffset PendingStamp { get; set; }
+        public ConnectionState State { get; set; } = ConnectionState.Disconnected;
+        public string? Error { get; set; }
+        public DateTimeOffset? ConfigStamp { get; set; }
+        public DateTimeOffset LastUsed { get; set; }
+        public bool Removed { get; set; }
+    }
+
+    private sealed class Breaker
+    {
+        private int _failures;
+
+        public DateTimeOffset? OpenUntil { get; private set; }
+
+        public void Reset()
+        {
+            Interlocked.Exchange(ref _failures, 0);
+            OpenUntil = null;
+        }
+
+        /// <summary>Counts a failure; true when this one opened the circuit.</summary>
+        public bool Fail(int threshold, DateTimeOffset openUntil)
+        {
+            if (Interlocked.Increment(ref _failures) < threshold)
+            {
+                return false;
+            }
+
+            Interlocked.Exchange(ref _failures, 0);
+            OpenUntil = openUntil;
+            return true;
+        }
+    }
+}

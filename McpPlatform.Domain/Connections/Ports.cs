@@ -1,0 +1,123 @@
+using System.Text.Json;
+using McpPlatform.Domain.Servers;
+
+namespace McpPlatform.Domain.Connections;
+
+/// <summary>Everything needed to open one MCP session, with placeholders already filled.</summary>
+public sealed record ConnectionTarget(
+    string ServerName,
+    TransportKind Transport,
+    Uri? Url,
+    IReadOnlyDictionary<string, string> Headers,
+    string? Command,
+    IReadOnlyList<string> Args,
+    IReadOnlyDictionary<string, string> Env,
+    TimeSpan ConnectTimeout);
+
+/// <summary>A tool as the server describes it.</summary>
+public sealed record ToolInfo(string Name, string? Description, JsonElement? InputSchema);
+
+/// <summary>Bounds on one <c>tools/list</c>: pages, tools, bytes and time.</summary>
+public sealed record ToolListLimits(int MaxPages, int MaxTools, long MaxBytes, TimeSpan Timeout);
+
+/// <summary>An MCP <c>CallToolResult</c> as JSON (content, structuredContent, isError), passed through as the server sent it.</summary>
+public sealed record ToolCallResult(JsonElement Result, bool IsError);
+
+/// <summary>Why talking to an upstream MCP server failed.</summary>
+public enum UpstreamFailure
+{
+    /// <summary>No answer in time.</summary>
+    Timeout,
+
+    /// <summary>Not reachable, connection dropped, or refused by the SSRF guard.</summary>
+    Unreachable,
+
+    /// <summary>It answered with something that is not MCP.</summary>
+    Protocol,
+
+    /// <summary>It wants authorization (401, or 403 insufficient_scope).</summary>
+    Unauthorized,
+
+    /// <summary>It answered the request with a JSON-RPC error (e.g. an unknown tool or invalid arguments).</summary>
+    Rejected,
+}
+
+/// <summary>Thrown by the connector when the upstream server fails; the message is safe to show (no secrets).</summary>
+public sealed class McpUpstreamException(UpstreamFailure failure, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public UpstreamFailure Failure { get; } = failure;
+}
+
+/// <summary>One open MCP session.</summary>
+public interface IMcpSession : IAsyncDisposable
+{
+    /// <summary>Completes when the session ends (server exited, connection dropped, disposed).</summary>
+    Task Completion { get; }
+
+    Task<IReadOnlyList<ToolInfo>> ListToolsAsync(ToolListLimits limits, CancellationToken ct);
+
+    Task<ToolCallResult> CallToolAsync(string name, JsonElement? arguments, CancellationToken ct);
+}
+
+/// <summary>Opens sessions to MCP servers (the official SDK in infrastructure).</summary>
+public interface IMcpConnector
+{
+    /// <param name="onToolsChanged">Called when the server sends <c>notifications/tools/list_changed</c>.</param>
+    Task<IMcpSession> ConnectAsync(ConnectionTarget target, Func<Task> onToolsChanged, CancellationToken ct);
+}
+
+/// <summary>Cached tool lists per (server, owner); the owner is a user id, or <see cref="ConnectionKey.Shared"/>.</summary>
+public interface IToolCache
+{
+    Task<IReadOnlyList<ToolInfo>?> GetAsync(string serverName, string owner, CancellationToken ct);
+
+    /// <summary>Several lists in one round trip; keys without a cached list are absent.</summary>
+    Task<IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ToolInfo>>> GetManyAsync(IReadOnlyList<ConnectionKey> keys, CancellationToken ct);
+
+    Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct);
+
+    Task RemoveAsync(string serverName, string owner, CancellationToken ct);
+
+    /// <summary>Forgets every owner's tools for the server.</summary>
+    Task RemoveServerAsync(string serverName, CancellationToken ct);
+}
+
+/// <summary>A user's credential variables per server, stored encrypted.</summary>
+public interface ICredentialStore
+{
+    Task<IReadOnlyDictionary<string, string>> GetAsync(string userId, string serverName, CancellationToken ct);
+
+    /// <summary>Sets the given variables (others stay as they are).</summary>
+    Task SetAsync(string userId, string serverName, IReadOnlyDictionary<string, string> values, CancellationToken ct);
+
+    Task<int> DeleteAsync(string userId, string serverName, CancellationToken ct);
+
+    /// <summary>For each server, the names of the variables the user has set (no values).</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> ListNamesAsync(string userId, CancellationToken ct);
+}
+
+/// <summary>Told when a server's definition changes or it is deleted, so live state for it is dropped.</summary>
+public interface IServerChangeListener
+{
+    Task ServerChangedAsync(string serverName, CancellationToken ct);
+}
+
+/// <summary>The <c>Mcp</c> timers and bounds the connection layer uses; all configurable so tests can shorten them.</summary>
+public sealed class ConnectionOptions
+{
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ToolCallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public int ConnectAttempts { get; set; } = 2;
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+    public int CircuitBreakerFailures { get; set; } = 3;
+    public TimeSpan CircuitBreakerCooldown { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan UserConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+    public int MaxConnectionsPerUser { get; set; } = 50;
+    public int ToolListMaxPages { get; set; } = 50;
+    public int ToolListMaxTools { get; set; } = 1000;
+    public long ToolListMaxBytes { get; set; } = 5 * 1024 * 1024;
+    public TimeSpan ToolListTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public long ToolResultMaxBytes { get; set; } = 5 * 1024 * 1024;
+
+    public ToolListLimits ToolListLimits => new(ToolListMaxPages, ToolListMaxTools, ToolListMaxBytes, ToolListTimeout);
+}

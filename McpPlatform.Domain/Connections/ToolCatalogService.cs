@@ -1,0 +1,40 @@
+using McpPlatform.Domain.Identity;
+
+namespace McpPlatform.Domain.Connections;
+
+/// <summary>A declared per-user variable as the SPA's form shows it.</summary>
+public sealed record AuthField(string Name, string Label, string Description);
+
+public sealed record CatalogTool(string Name, string PluginKey, string Description, System.Text.Json.JsonElement? InputSchema);
+
+public sealed record ServerTools(string Name, string Icon, bool Authenticated, IReadOnlyList<AuthField> AuthConfig, IReadOnlyList<CatalogTool> Tools);
+
+/// <summary><c>GET /api/mcp/tools</c>: every usable server with its cached tools. Reads caches only, so a slow or
+/// dead server never delays it; tools appear once a connection has listed them.</summary>
+public sealed class ToolCatalogService(Servers.ServerRegistryService registry, IToolCache toolCache, ICredentialStore credentials)
+{
+    public const string Delimiter = "_mcp_";
+
+    public async Task<IReadOnlyList<ServerTools>> ListAsync(Caller caller, CancellationToken ct)
+    {
+        var servers = await registry.ListAsync(caller, ct);
+        var keys = servers.Select(s => ConnectionKey.For(s.Name, s.Config, caller.UserId)).ToList();
+        var cached = await toolCache.GetManyAsync(keys, ct);
+        var setVariables = servers.Any(s => s.Config.CustomUserVars is { Count: > 0 })
+            ? await credentials.ListNamesAsync(caller.UserId, ct)
+            : new Dictionary<string, IReadOnlySet<string>>();
+        return [.. servers.Select((server, i) =>
+        {
+            var declared = server.Config.CustomUserVars ?? new Dictionary<string, Servers.CustomUserVar>();
+            var set = setVariables.GetValueOrDefault(server.Name);
+            var tools = cached.GetValueOrDefault(keys[i]) ?? [];
+            return new ServerTools(
+                server.Name,
+                server.Config.IconPath ?? string.Empty,
+                // ★ authenticated once every declared variable is set (LibreChat: false whenever any is declared).
+                declared.Keys.All(name => set?.Contains(name) == true),
+                [.. declared.Select(v => new AuthField(v.Key, v.Value.Title, v.Value.Description ?? string.Empty))],
+                [.. tools.Select(t => new CatalogTool(t.Name, t.Name + Delimiter + server.Name, t.Description ?? string.Empty, t.InputSchema))]);
+        })];
+    }
+}

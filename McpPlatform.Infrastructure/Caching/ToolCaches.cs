@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using McpPlatform.Domain.Connections;
+using StackExchange.Redis;
+
+namespace McpPlatform.Infrastructure.Caching;
+
+/// <summary>
+/// Tool lists in Redis, shared by every instance. Keys carry a per-server epoch, so forgetting a server's tools for
+/// every owner is one INCR instead of a key scan; the old keys expire on their own.
+/// </summary>
+public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<IReadOnlyList<ToolInfo>?> GetAsync(string serverName, string owner, CancellationToken ct)
+    {
+        var all = await GetManyAsync([new ConnectionKey(serverName, owner)], ct);
+        return all.Values.FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ToolInfo>>> GetManyAsync(IReadOnlyList<ConnectionKey> keys, CancellationToken ct)
+    {
+        var result = new Dictionary<ConnectionKey, IReadOnlyList<ToolInfo>>();
+        if (keys.Count == 0)
+        {
+            return result;
+        }
+
+        var db = redis.GetDatabase();
+        var servers = keys.Select(k => k.ServerName).Distinct(StringComparer.Ordinal).ToList();
+        var epochs = await db.StringGetAsync([.. servers.Select(s => (RedisKey)EpochKey(s))]);
+        var epochOf = servers.Select((s, i) => (s, epochs[i].IsNull ? "0" : epochs[i].ToString())).ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
+        var values = await db.StringGetAsync([.. keys.Select(k => (RedisKey)ToolsKey(k, epochOf[k.ServerName]))]);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (!values[i].IsNull)
+            {
+                result[keys[i]] = JsonSerializer.Deserialize<List<ToolInfo>>(values[i].ToString(), Json) ?? [];
+            }
+        }
+
+        return result;
+    }
+
+    public async Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var epoch = await db.StringGetAsync(EpochKey(serverName));
+        await db.StringSetAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()), JsonSerializer.Serialize(tools, Json), Lifetime);
+    }
+
+    public async Task RemoveAsync(string serverName, string owner, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var epoch = await db.StringGetAsync(EpochKey(serverName));
+        await db.KeyDeleteAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()));
+    }
+
+    public Task RemoveServerAsync(string serverName, CancellationToken ct) => redis.GetDatabase().StringIncrementAsync(EpochKey(serverName));
+
+    private static string EpochKey(string serverName) => $"mcp:tools-epoch:{serverName}";
+
+    private static string ToolsKey(ConnectionKey key, string epoch) => $"mcp:tools:{key.ServerName}:{epoch}:{key.Owner}";
+}
+
+/// <summary>Tool lists in this process, for a single instance without Redis.</summary>
+public sealed class MemoryToolCache : IToolCache
+{
+    private readonly ConcurrentDictionary<ConnectionKey, IReadOnlyList<ToolInfo>> _tools = new();
+
+    public Task<IReadOnlyList<ToolInfo>?> GetAsync(string serverName, string owner, CancellationToken ct) =>
+        Task.FromResult(_tools.GetValueOrDefault(new ConnectionKey(serverName, owner)));
+
+    public Task<IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ToolInfo>>> GetManyAsync(IReadOnlyList<ConnectionKey> keys, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ToolInfo>>>(
+            keys.Where(_tools.ContainsKey).Distinct().ToDictionary(k => k, k => _tools[k]));
+
+    public Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct)
+    {
+        _tools[new ConnectionKey(serverName, owner)] = tools;
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string serverName, string owner, CancellationToken ct)
+    {
+        _tools.TryRemove(new ConnectionKey(serverName, owner), out _);
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveServerAsync(string serverName, CancellationToken ct)
+    {
+        foreach (var key in _tools.Keys.Where(k => k.ServerName == serverName))
+        {
+            _tools.TryRemove(key, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text.Json;
+using McpPlatform.Domain.Connections;
+using McpPlatform.Domain.Servers;
+using McpPlatform.Infrastructure.Security;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McpPlatform.Infrastructure.Mcp;
+
+/// <summary>Opens MCP sessions with the official SDK: streamable HTTP (falling back to SSE), SSE, or stdio for app-level servers.</summary>
+public sealed class SdkMcpConnector(HttpClient http, ILoggerFactory loggers) : IMcpConnector
+{
+    private static readonly Implementation ClientInfo = new() { Name = "mcp-platform", Version = "1.0.0" };
+
+    public async Task<IMcpSession> ConnectAsync(ConnectionTarget target, Func<Task> onToolsChanged, CancellationToken ct)
+    {
+        IClientTransport transport = target.Transport switch
+        {
+            TransportKind.Stdio => new StdioClientTransport(
+                new StdioClientTransportOptions
+                {
+                    Name = target.ServerName,
+                    Command = target.Command ?? throw new McpUpstreamException(UpstreamFailure.Protocol, "A stdio server needs a command"),
+                    Arguments = [.. target.Args],
+                    // Only what the configuration names, plus PATH so the command can find its interpreter.
+                    InheritEnvironmentVariables = false,
+                    EnvironmentVariables = StdioEnvironment(target.Env),
+                    ShutdownTimeout = TimeSpan.FromSeconds(3),
+                },
+                loggers),
+            TransportKind.StreamableHttp or TransportKind.Sse when target.Url is not null => new HttpClientTransport(
+                new HttpClientTransportOptions
+                {
+                    Name = target.ServerName,
+                    Endpoint = target.Url,
+                    TransportMode = target.Transport == TransportKind.Sse ? HttpTransportMode.Sse : HttpTransportMode.AutoDetect,
+                    AdditionalHeaders = target.Headers.ToDictionary(h => h.Key, h => h.Value),
+                    ConnectionTimeout = target.ConnectTimeout,
+                },
+                http,
+                loggers,
+                ownsHttpClient: false),
+            _ => throw new McpUpstreamException(UpstreamFailure.Protocol, $"Transport {target.Transport} is not supported for '{target.ServerName}'"),
+        };
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(target.ConnectTimeout);
+        McpClient client;
+        try
+        {
+            client = await McpClient.CreateAsync(
+                transport,
+                new McpClientOptions { ClientInfo = ClientInfo, InitializationTimeout = target.ConnectTimeout },
+                loggers,
+                timeout.Token);
+        }
+        catch (Exception e) when (e is not McpUpstreamException)
+        {
+            if (transport is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+
+            throw Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, $"Could not connect to MCP server '{target.ServerName}'");
+        }
+
+        var registration = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, async (_, _) => await onToolsChanged());
+        return new SdkMcpSession(client, registration);
+    }
+
+    private static Dictionary<string, string?> StdioEnvironment(IReadOnlyDictionary<string, string> configured)
+    {
+        var env = configured.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        if (!env.ContainsKey("PATH") && Environment.GetEnvironmentVariable("PATH") is { } path)
+        {
+            env["PATH"] = path;
+        }
+
+        return env;
+    }
+
+    /// <summary>Maps SDK and transport exceptions onto the failure kinds the domain understands; the message never
+    /// contains request headers or tokens.</summary>
+    internal static McpUpstreamException Translate(Exception e, bool timedOut, string context) => e switch
+    {
+        McpUpstreamException upstream => upstream,
+        _ when timedOut => new McpUpstreamException(UpstreamFailure.Timeout, $"{context}: no answer in time", e),
+        TimeoutException => new McpUpstreamException(UpstreamFailure.Timeout, $"{context}: no answer in time", e),
+        OutboundAddressRefusedException => new McpUpstreamException(UpstreamFailure.Unreachable, $"{context}: {e.Message}", e),
+        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } => new McpUpstreamException(UpstreamFailure.Unauthorized, $"{context}: the server requires authorization (401)", e),
+        HttpRequestException { StatusCode: HttpStatusCode.Forbidden } => new McpUpstreamException(UpstreamFailure.Unauthorized, $"{context}: the server refused access (403)", e),
+        HttpRequestException { StatusCode: { } status } => new McpUpstreamException(UpstreamFailure.Protocol, $"{context}: HTTP {(int)status}", e),
+        HttpRequestException or IOException or System.Net.Sockets.SocketException => new McpUpstreamException(UpstreamFailure.Unreachable, $"{context}: {Describe(e)}", e),
+        McpProtocolException protocol => new McpUpstreamException(UpstreamFailure.Rejected, $"{context}: {protocol.Message}", e),
+        McpException or JsonException or FormatException or InvalidOperationException => new McpUpstreamException(UpstreamFailure.Protocol, $"{context}: {Describe(e)}", e),
+        OperationCanceledException => new McpUpstreamException(UpstreamFailure.Unreachable, $"{context}: the connection closed", e),
+        _ => new McpUpstreamException(UpstreamFailure.Protocol, $"{context}: {e.GetType().Name}", e),
+    };
+
+    private static string Describe(Exception e) => (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+}
+
+/// <summary>One SDK client session behind the domain's port.</summary>
+internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificationRegistration) : IMcpSession
+{
+    private static readonly JsonSerializerOptions Json = McpJsonUtilities.DefaultOptions;
+
+    public Task Completion { get; } = client.Completion;
+
+    public async Task<IReadOnlyList<ToolInfo>> ListToolsAsync(ToolListLimits limits, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limits.Timeout);
+        var tools = new List<ToolInfo>();
+        long bytes = 0;
+        string? cursor = null;
+        try
+        {
+            for (var page = 0; page < limits.MaxPages; page++)
+            {
+                var result = await client.ListToolsAsync(new ListToolsRequestParams { Cursor = cursor }, timeout.Token);
+                foreach (var tool in result.Tools)
+                {
+                    bytes += JsonSerializer.SerializeToUtf8Bytes(tool, Json).Length;
+                    if (tools.Count >= limits.MaxTools || bytes > limits.MaxBytes)
+                    {
+                        return tools;
+                    }
+
+                    tools.Add(new ToolInfo(tool.Name, tool.Description, tool.InputSchema.ValueKind == JsonValueKind.Undefined ? null : tool.InputSchema.Clone()));
+                }
+
+                cursor = result.NextCursor;
+                if (string.IsNullOrEmpty(cursor))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is not McpUpstreamException)
+        {
+            throw SdkMcpConnector.Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, "tools/list failed");
+        }
+
+        return tools;
+    }
+
+    public async Task<ToolCallResult> CallToolAsync(string name, JsonElement? arguments, CancellationToken ct)
+    {
+        var args = arguments is { ValueKind: JsonValueKind.Object } obj
+            ? obj.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
+            : new Dictionary<string, JsonElement>();
+        try
+        {
+            var result = await client.CallToolAsync(new CallToolRequestParams { Name = name, Arguments = args }, ct);
+            return new ToolCallResult(JsonSerializer.SerializeToElement(result, Json), result.IsError == true);
+        }
+        catch (McpProtocolException e)
+        {
+            // The server refused the call itself (e.g. arguments of the wrong type): its error, as a tool error.
+            var error = new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = e.Message }] };
+            return new ToolCallResult(JsonSerializer.SerializeToElement(error, Json), true);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw SdkMcpConnector.Translate(e, false, $"tools/call {name} failed");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await notificationRegistration.DisposeAsync();
+        await client.DisposeAsync();
+    }
+}

@@ -57,8 +57,7 @@ public static class DependencyInjection
         services.AddSingleton<IOutboundUrlPolicy>(sp => sp.GetRequiredService<OutboundUrlPolicy>());
 
         // Connections: one SSRF-guarded HTTP handler for every outbound MCP call, one pool per instance.
-        var connectionOptions = configuration.GetSection(McpOptions.Section).Get<ConnectionOptions>() ?? new ConnectionOptions();
-        services.AddSingleton(connectionOptions);
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(McpOptions.Section).Get<ConnectionOptions>() ?? new ConnectionOptions());
         services.AddSingleton(sp => new HttpClient(SsrfGuard.CreateHandler(sp.GetRequiredService<OutboundUrlPolicy>())) { Timeout = Timeout.InfiniteTimeSpan });
         services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<ConnectionPool>();

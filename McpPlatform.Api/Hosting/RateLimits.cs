@@ -24,13 +24,12 @@ public static class RateLimits
 
     public static IServiceCollection AddPlatformRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(Create, context => PerUser(context, Create, options.CreatePerMinute));
-            limiter.AddPolicy(Reinitialize, context => PerUser(context, Reinitialize, options.ReinitializePerMinute));
-            limiter.AddPolicy(OAuthInitiate, context => PerUser(context, OAuthInitiate, options.OAuthInitiatePerMinute));
+            limiter.AddPolicy(Create, context => PerUser(context, Create, Options(context).CreatePerMinute));
+            limiter.AddPolicy(Reinitialize, context => PerUser(context, Reinitialize, Options(context).ReinitializePerMinute));
+            limiter.AddPolicy(OAuthInitiate, context => PerUser(context, OAuthInitiate, Options(context).OAuthInitiatePerMinute));
             limiter.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
@@ -41,6 +40,9 @@ public static class RateLimits
         });
         return services;
     }
+
+    private static RateLimitOptions Options(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
 
     private static RateLimitPartition<string> PerUser(HttpContext context, string policy, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(

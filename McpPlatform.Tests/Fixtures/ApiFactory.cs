@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace McpPlatform.Tests.Fixtures;
 
 /// <summary>The real API pipeline over the test database and Redis, with known keys and captured logs.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string SigningKey = "test-signing-key-that-is-long-enough-for-hs256!";
     public static readonly string EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
@@ -55,6 +55,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting($"Mcp:Servers:{AppServerName}:url", "https://weather.example.com/mcp");
         builder.UseSetting($"Mcp:Servers:{AppServerName}:title", "App Weather");
         builder.UseSetting($"Mcp:Servers:{AppServerName}:headers:Authorization", "Bearer app-level-secret-value");
+        builder.UseSetting($"Mcp:Servers:{AppServerName}:startup", "false");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
     }
 }

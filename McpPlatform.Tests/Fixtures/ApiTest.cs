@@ -18,10 +18,13 @@ public abstract class ApiTest
 
     protected ApiFactory Api { get; private set; } = null!;
 
+    /// <summary>The host these tests talk to; the default one unless a suite needs other settings.</summary>
+    protected virtual Task<ApiFactory> StartHostAsync() => TestRun.StartApiAsync();
+
     [SetUp]
     public async Task ResetState()
     {
-        Api = await TestRun.StartApiAsync();
+        Api = await StartHostAsync();
         await TestDatabase.ResetAsync();
         // Role permissions and "already recorded" users are cached per process; the database was just emptied.
         ((MemoryCache)Api.Services.GetRequiredService<IMemoryCache>()).Clear();

@@ -8,36 +8,56 @@ namespace McpPlatform.Tests;
 [SetUpFixture]
 public sealed class TestRun
 {
-    private static ApiFactory? _api;
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly Dictionary<string, ApiFactory> Hosts = [];
+    private static bool _databaseReady;
 
-    public static ApiFactory Api => _api ?? throw new InvalidOperationException("The API host starts only for tests that need a database.");
+    /// <summary>The default API host (private networks refused), started with the database on first use, so unit
+    /// tests run without PostgreSQL.</summary>
+    public static Task<ApiFactory> StartApiAsync() => StartAsync("default", new Dictionary<string, string>());
 
-    /// <summary>Starts the database and API host on first use, so unit tests run without PostgreSQL.</summary>
-    public static async Task<ApiFactory> StartApiAsync()
+    /// <summary>A second host over the same database for tests against real MCP servers on loopback: the name
+    /// <c>localhost</c> is an allowed outbound host (the address 127.0.0.1 still is not) and timers are short.</summary>
+    public static Task<ApiFactory> StartConnectionsApiAsync(IReadOnlyDictionary<string, string> settings) => StartAsync("connections", settings);
+
+    private static async Task<ApiFactory> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
     {
-        if (_api is not null)
+        await Gate.WaitAsync();
+        try
         {
-            return _api;
-        }
+            if (Hosts.TryGetValue(name, out var running))
+            {
+                return running;
+            }
 
-        await TestDatabase.CreateAsync();
-        ApiFactory.ConfigureEnvironment();
-        var factory = new ApiFactory();
-        await using (var scope = factory.Services.CreateAsyncScope())
+            if (!_databaseReady)
+            {
+                await TestDatabase.CreateAsync();
+                ApiFactory.ConfigureEnvironment();
+                _databaseReady = true;
+            }
+
+            var factory = new ApiFactory(settings);
+            await using (var scope = factory.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<DatabaseStartup>().MigrateAsync(CancellationToken.None);
+            }
+
+            Hosts[name] = factory;
+            return factory;
+        }
+        finally
         {
-            await scope.ServiceProvider.GetRequiredService<DatabaseStartup>().MigrateAsync(CancellationToken.None);
+            Gate.Release();
         }
-
-        _api = factory;
-        return factory;
     }
 
     [OneTimeTearDown]
     public async Task TearDown()
     {
-        if (_api is not null)
+        foreach (var host in Hosts.Values)
         {
-            await _api.DisposeAsync();
+            await host.DisposeAsync();
         }
 
         await TestDatabase.DropAsync();

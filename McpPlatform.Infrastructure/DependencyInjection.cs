@@ -4,7 +4,10 @@ using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Security;
 using McpPlatform.Domain.Servers;
+using McpPlatform.Domain.OAuth;
 using McpPlatform.Infrastructure.Caching;
+using McpPlatform.Infrastructure.FlowState;
+using McpPlatform.Infrastructure.OAuth;
 using McpPlatform.Infrastructure.Mcp;
 using McpPlatform.Infrastructure.Persistence;
 using McpPlatform.Infrastructure.Persistence.Repositories;
@@ -58,18 +61,35 @@ public static class DependencyInjection
 
         // Connections: one SSRF-guarded HTTP handler for every outbound MCP call, one pool per instance.
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(McpOptions.Section).Get<ConnectionOptions>() ?? new ConnectionOptions());
-        services.AddSingleton(sp => new HttpClient(SsrfGuard.CreateHandler(sp.GetRequiredService<OutboundUrlPolicy>())) { Timeout = Timeout.InfiniteTimeSpan });
-        services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddSingleton<HttpMessageHandler>(sp => SsrfGuard.CreateHandler(sp.GetRequiredService<OutboundUrlPolicy>()));
+        services.AddSingleton(sp => new HttpClient(sp.GetRequiredService<HttpMessageHandler>(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
+        services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(sp.GetRequiredService<HttpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+
+        // OAuth: flow state and locks in Redis when there is one (so any instance can finish a flow), else in memory.
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IConfiguration>().GetSection("OAuth").Get<OAuthOptions>() ?? new OAuthOptions();
+            var config = sp.GetRequiredService<IConfiguration>();
+            options.PublicBaseUrl = config["Server:PublicBaseUrl"] ?? options.PublicBaseUrl;
+            options.ClientBaseUrl = config["Client:BaseUrl"] ?? options.ClientBaseUrl;
+            return options;
+        });
+        services.AddSingleton<IOAuthClient>(sp => new HttpOAuthClient(sp.GetRequiredService<HttpClient>()));
+        services.AddScoped<ITokenStore, TokenStore>();
         services.AddSingleton<ConnectionPool>();
         services.AddSingleton<IServerChangeListener>(sp => sp.GetRequiredService<ConnectionPool>());
         services.AddHostedService<ConnectionMaintenance>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
             services.AddSingleton<IToolCache, RedisToolCache>();
+            services.AddSingleton<IOAuthFlowStore, RedisFlowStore>();
+            services.AddSingleton<IDistributedLock, RedisDistributedLock>();
         }
         else
         {
             services.AddSingleton<IToolCache, MemoryToolCache>();
+            services.AddSingleton<IOAuthFlowStore, MemoryFlowStore>();
+            services.AddSingleton<IDistributedLock, MemoryDistributedLock>();
         }
 
         services.AddSingleton<IAppServerCatalog>(sp => AppServerCatalog.Load(configuration, environment.ContentRootPath, sp.GetRequiredService<TimeProvider>().GetUtcNow()));

@@ -68,6 +68,20 @@ public static class CallerClaims
     }
 
     // Some issuers put the whole array into one claim value as JSON.
-    private static IEnumerable<string> SplitGroups(string value) =>
-        value.StartsWith('[') ? JsonSerializer.Deserialize<string[]>(value) ?? [] : [value];
+    private static IEnumerable<string> SplitGroups(string value)
+    {
+        if (value.StartsWith('['))
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<string[]>(value) ?? [];
+            }
+            catch (JsonException)
+            {
+                // Only looked like JSON: a group id is a group id.
+            }
+        }
+
+        return [value];
+    }
 }

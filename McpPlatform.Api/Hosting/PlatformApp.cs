@@ -4,6 +4,7 @@ using McpPlatform.Api.Errors;
 using McpPlatform.Api.Validation;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Domain.Sharing;
 using McpPlatform.Infrastructure;
@@ -45,6 +46,8 @@ public static class PlatformApp
         services.AddScoped<McpConnectionService>();
         services.AddScoped<ToolCatalogService>();
         services.AddScoped<CredentialService>();
+        services.AddScoped<OAuthService>();
+        services.AddScoped<AccessTokenService>();
         services.AddScoped<DatabaseStartup>();
 
         services.AddHttpContextAccessor();

@@ -125,12 +125,12 @@ public sealed partial class ServerConfigRequestValidator : AbstractValidator<Ser
     private static FluentValidation.Results.ValidationFailure Failure(string path, string message, string code) =>
         new(path, message) { ErrorCode = code };
 
-    [GeneratedRegex("^[a-zA-Z0-9 ]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9 ]+\z")]
     private static partial Regex TitlePattern();
 
-    [GeneratedRegex(@"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$")]
+    [GeneratedRegex(@"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}\z")]
     private static partial Regex HeaderName();
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_]{1,64}\z")]
     private static partial Regex VariableName();
 }

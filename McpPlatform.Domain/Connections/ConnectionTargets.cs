@@ -18,12 +18,17 @@ public static class ConnectionTargets
         [.. (config.CustomUserVars?.Keys ?? []).Where(name => !values.TryGetValue(name, out var v) || v.Length == 0).Order(StringComparer.Ordinal)];
 
     /// <summary>Fills <c>{{VAR}}</c> placeholders in url, headers and env from the caller's own variables.</summary>
-    public static (ConnectionTarget Target, IReadOnlyList<string> Missing) Build(UsableServer server, IReadOnlyDictionary<string, string> values, ConnectionOptions options)
+    public static (ConnectionTarget Target, IReadOnlyList<string> Missing) Build(UsableServer server, IReadOnlyDictionary<string, string> values, ConnectionOptions options, string? bearerToken = null)
     {
         var config = server.Config;
         var missing = new SortedSet<string>(MissingVariables(config, values), StringComparer.Ordinal);
         var url = config.Url is null ? null : Placeholders.Fill(config.Url, values, missing);
         var headers = (config.Headers ?? new Dictionary<string, string>()).ToDictionary(h => h.Key, h => Placeholders.Fill(h.Value, values, missing), StringComparer.OrdinalIgnoreCase);
+        if (bearerToken is not null)
+        {
+            headers["Authorization"] = "Bearer " + bearerToken;
+        }
+
         var env = (config.Env ?? new Dictionary<string, string>()).ToDictionary(e => e.Key, e => Placeholders.Fill(e.Value, values, missing), StringComparer.Ordinal);
         var timeout = config.InitTimeout is > 0 ? TimeSpan.FromMilliseconds(config.InitTimeout.Value) : options.ConnectTimeout;
         var target = new ConnectionTarget(

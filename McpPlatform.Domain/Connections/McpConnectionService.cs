@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Domain.Connections;
@@ -15,8 +16,13 @@ public sealed class McpConnectionService(
     ConnectionPool pool,
     ICredentialStore credentials,
     IToolCache toolCache,
+    OAuthService oauth,
+    AccessTokenService accessTokens,
     ConnectionOptions options)
 {
+    /// <summary>Why a connection could not be opened: missing variables, or the server wants the user to authorize (with the URL).</summary>
+    private sealed record Blocked(IReadOnlyList<string>? MissingUserVars, bool OAuthRequired, string? OAuthUrl, Error? Error);
+
     /// <summary>Disconnects, forgets the cached tools and connects again (LibreChat: a plain connection failure is a
     /// 200 with <c>success: false</c>).</summary>
     public async Task<Result<ReinitializeOutcome>> ReinitializeAsync(Caller caller, string name, CancellationToken ct)
@@ -28,26 +34,44 @@ public sealed class McpConnectionService(
         }
 
         var server = resolved.Value;
-        var key = server.KeyFor(caller.UserId);
-        await pool.DisconnectAsync(key, ct);
-        var (target, missing) = ConnectionTargets.Build(server, await VariablesAsync(caller, server, ct), options);
-        if (missing.Count > 0)
-        {
-            return new ReinitializeOutcome(false, $"MCP server '{name}' needs these variables set first: {string.Join(", ", missing)}", name, false, null, missing);
-        }
-
+        await pool.DisconnectAsync(server.KeyFor(caller.UserId), ct);
         try
         {
-            await pool.GetOrConnectAsync(key, () => target, server.Stamp, ct);
-            return new ReinitializeOutcome(true, $"MCP server '{name}' reinitialized successfully", name, false, null, null);
+            var (_, blocked) = await ConnectAsync(caller, server, ct);
+            return blocked switch
+            {
+                null => new ReinitializeOutcome(true, $"MCP server '{name}' reinitialized successfully", name, false, null, null),
+                { MissingUserVars: { } missing } => new ReinitializeOutcome(false, $"MCP server '{name}' needs these variables set first: {string.Join(", ", missing)}", name, false, null, missing),
+                { OAuthRequired: true, OAuthUrl: { } url } => new ReinitializeOutcome(true, $"MCP server '{name}' ready for OAuth authentication", name, true, url, null),
+                _ => new ReinitializeOutcome(false, $"MCP server '{name}' requires authorization: {blocked.Error?.Message ?? blocked.Error?.ErrorText}", name, true, null, null),
+            };
         }
-        catch (McpUpstreamException e) when (e.Failure == UpstreamFailure.Unauthorized)
-        {
-            return new ReinitializeOutcome(false, $"MCP server '{name}' requires authorization: {e.Message}", name, true, null, null);
-        }
-        catch (Exception e) when (e is McpUpstreamException or CircuitOpenException)
+        catch (Exception e) when (e is McpUpstreamException or CircuitOpenException or OAuthException)
         {
             return new ReinitializeOutcome(false, $"Failed to reinitialize MCP server '{name}': {e.Message}", name, false, null, null);
+        }
+    }
+
+    /// <summary>After a completed authorization: replace the user's connection with one that uses the new tokens.
+    /// Best effort — the callback still ends on success when this fails.</summary>
+    public async Task<bool> ReconnectAfterAuthorizationAsync(string userId, string serverName, CancellationToken ct)
+    {
+        var server = await registry.ResolveForPlatformAsync(serverName, ct);
+        if (server is null)
+        {
+            return false;
+        }
+
+        var caller = new Caller(userId, SystemRoles.User, []);
+        await pool.DisconnectAsync(server.KeyFor(userId), ct);
+        try
+        {
+            var (session, _) = await ConnectAsync(caller, server, ct);
+            return session is not null;
+        }
+        catch (Exception e) when (e is McpUpstreamException or CircuitOpenException or OAuthException)
+        {
+            return false;
         }
     }
 
@@ -67,39 +91,49 @@ public sealed class McpConnectionService(
 
         var server = resolved.Value;
         var key = server.KeyFor(caller.UserId);
-        var (target, missing) = ConnectionTargets.Build(server, await VariablesAsync(caller, server, ct), options);
-        if (missing.Count > 0)
-        {
-            return new Error(ErrorKind.Validation, $"MCP server '{name}' needs these variables set first: {string.Join(", ", missing)}",
-                Extensions: new Dictionary<string, object?> { ["missingUserVars"] = missing });
-        }
-
         try
         {
-            var session = await pool.GetOrConnectAsync(key, () => target, server.Stamp, ct);
-            var tools = await toolCache.GetAsync(name, key.Owner, ct) ?? await session.ListToolsAsync(options.ToolListLimits, ct);
+            var (session, blocked) = await ConnectAsync(caller, server, ct);
+            if (blocked is not null)
+            {
+                return BlockedError(name, blocked);
+            }
+
+            var tools = await toolCache.GetAsync(name, key.Owner, ct) ?? await session!.ListToolsAsync(options.ToolListLimits, ct);
             if (!tools.Any(t => t.Name == toolName))
             {
                 return new Error(ErrorKind.NotFound, $"Tool '{toolName}' not found on MCP server '{name}'");
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.ToolCallTimeout);
+            ToolCallResult result;
             try
             {
-                var result = await session.CallToolAsync(toolName, arguments is { ValueKind: JsonValueKind.Object } ? arguments : null, timeout.Token);
-                return result.Result.GetRawText().Length > options.ToolResultMaxBytes
-                    ? new Error(ErrorKind.UpstreamFailed, "upstream_result_too_large", $"The tool's result exceeds {options.ToolResultMaxBytes} bytes")
-                    : result;
+                result = await CallWithTimeoutAsync(session!, toolName, arguments, ct);
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+            catch (McpUpstreamException e) when (e.Failure == UpstreamFailure.Unauthorized && server.RequiresOAuth)
             {
-                throw new McpUpstreamException(UpstreamFailure.Timeout, $"The tool did not answer within {options.ToolCallTimeout.TotalSeconds:0} s");
+                // The token was refused mid-session (expired, revoked, or more scope needed): refresh or step up once.
+                await pool.DisconnectAsync(key, ct);
+                (session, blocked) = await ConnectAsync(caller, server, ct, forceRefresh: e.Challenge?.Error != "insufficient_scope", challenge: e.Challenge);
+                if (blocked is not null)
+                {
+                    return BlockedError(name, blocked);
+                }
+
+                result = await CallWithTimeoutAsync(session!, toolName, arguments, ct);
             }
+
+            return result.Result.GetRawText().Length > options.ToolResultMaxBytes
+                ? new Error(ErrorKind.UpstreamFailed, "upstream_result_too_large", $"The tool's result exceeds {options.ToolResultMaxBytes} bytes")
+                : result;
         }
         catch (McpUpstreamException e)
         {
-            return await UpstreamErrorAsync(key, name, e);
+            return await UpstreamErrorAsync(caller, server, key, e, ct);
+        }
+        catch (OAuthException e)
+        {
+            return new Error(ErrorKind.UpstreamFailed, "oauth_error", e.Message);
         }
         catch (CircuitOpenException e)
         {
@@ -112,21 +146,41 @@ public sealed class McpConnectionService(
     public async Task<IReadOnlyList<ServerStatus>> StatusAllAsync(Caller caller, CancellationToken ct)
     {
         var servers = await registry.ListAsync(caller, ct);
-        return [.. servers.Select(view => Status(caller, view.Name, view.Config, view.UpdatedAt))];
+        var result = new List<ServerStatus>(servers.Count);
+        foreach (var view in servers)
+        {
+            result.Add(await StatusAsync(caller, new UsableServer(view.Name, view.Config, view.UpdatedAt, view.Source), ct));
+        }
+
+        return result;
     }
 
     public async Task<Result<ServerStatus>> StatusAsync(Caller caller, string name, CancellationToken ct)
     {
         var resolved = await registry.ResolveForUseAsync(caller, name, ct);
-        return resolved.IsSuccess ? Status(caller, name, resolved.Value.Config, resolved.Value.Stamp) : resolved.Error!;
+        return resolved.IsSuccess ? await StatusAsync(caller, resolved.Value, ct) : resolved.Error!;
     }
 
-    private ServerStatus Status(Caller caller, string name, McpServerConfig config, DateTimeOffset stamp)
+    private async Task<ServerStatus> StatusAsync(Caller caller, UsableServer server, CancellationToken ct)
     {
-        var server = new UsableServer(name, config, stamp, ServerSource.Db);
         var snapshot = pool.Snapshot(server.KeyFor(caller.UserId));
-        var state = ConnectionStatusRules.Derive(snapshot, stamp);
-        return new ServerStatus(name, server.RequiresOAuth, state, state == ConnectionState.Error ? snapshot?.Error : null);
+        var state = ConnectionStatusRules.Derive(snapshot, server.Stamp);
+        var error = state == ConnectionState.Error ? snapshot?.Error : null;
+        if (server.RequiresOAuth && state == ConnectionState.Disconnected)
+        {
+            // Only OAuth servers that are not connected consult their flow (one read each).
+            var (active, failed) = await oauth.FlowStateAsync(caller.UserId, server.Name, ct);
+            if (failed)
+            {
+                (state, error) = (ConnectionState.Error, "The last authorization attempt failed or expired");
+            }
+            else if (active)
+            {
+                state = ConnectionState.Connecting;
+            }
+        }
+
+        return new ServerStatus(server.Name, server.RequiresOAuth, state, error);
     }
 
     private async Task<IReadOnlyDictionary<string, string>> VariablesAsync(Caller caller, UsableServer server, CancellationToken ct) =>
@@ -134,13 +188,101 @@ public sealed class McpConnectionService(
             ? await credentials.GetAsync(caller.UserId, server.Name, ct)
             : new Dictionary<string, string>();
 
-    private async Task<Error> UpstreamErrorAsync(ConnectionKey key, string name, McpUpstreamException e)
+    /// <summary>
+    /// Opens (or reuses) the caller's session. OAuth servers get their access token (refreshed when due); a 401 from
+    /// a server that was not known to need OAuth marks it as needing it; when authorization is needed the result
+    /// carries the authorization URL instead of a session.
+    /// </summary>
+    private async Task<(IMcpSession? Session, Blocked? Blocked)> ConnectAsync(Caller caller, UsableServer server, CancellationToken ct, bool forceRefresh = false, WwwAuthenticateChallenge? challenge = null)
+    {
+        var variables = await VariablesAsync(caller, server, ct);
+        if (ConnectionTargets.MissingVariables(server.Config, variables) is { Count: > 0 } missing)
+        {
+            return (null, new Blocked(missing, false, null, null));
+        }
+
+        if (challenge?.Error == "insufficient_scope")
+        {
+            return (null, await AuthorizationNeededAsync(caller, server, challenge, ct));
+        }
+
+        string? bearer = null;
+        if (server.RequiresOAuth)
+        {
+            var token = await accessTokens.GetValidAsync(caller.UserId, server.Name, server.Config.OAuth?.ClientSecret, forceRefresh, ct);
+            if (token is null)
+            {
+                return (null, await AuthorizationNeededAsync(caller, server, challenge, ct));
+            }
+
+            bearer = token.AccessToken;
+        }
+
+        var (target, unfilled) = ConnectionTargets.Build(server, variables, options, bearer);
+        if (unfilled.Count > 0)
+        {
+            return (null, new Blocked(unfilled, false, null, null));
+        }
+
+        try
+        {
+            return (await pool.GetOrConnectAsync(server.KeyFor(caller.UserId), () => target, server.Stamp, ct), null);
+        }
+        catch (McpUpstreamException e) when (e.Failure == UpstreamFailure.Unauthorized)
+        {
+            if (!server.RequiresOAuth)
+            {
+                // Detected: the server wants authorization. From now on it is per user.
+                await registry.MarkRequiresOAuthAsync(server.Name, ct);
+                server = server with { Config = server.Config with { RequiresOAuth = true } };
+                return (null, await AuthorizationNeededAsync(caller, server, e.Challenge, ct));
+            }
+
+            if (!forceRefresh && e.Challenge?.Error != "insufficient_scope")
+            {
+                // The stored token was refused: refresh once and try again; a refused fresh token means authorize again.
+                return await ConnectAsync(caller, server, ct, forceRefresh: true, challenge: e.Challenge);
+            }
+
+            return (null, await AuthorizationNeededAsync(caller, server, e.Challenge, ct));
+        }
+    }
+
+    private async Task<Blocked> AuthorizationNeededAsync(Caller caller, UsableServer server, WwwAuthenticateChallenge? challenge, CancellationToken ct)
+    {
+        var stepUp = challenge?.Error == "insufficient_scope" ? challenge.Scope : null;
+        var url = await oauth.AuthorizationUrlAsync(caller, server, challenge, stepUp, ct);
+        return url.IsSuccess ? new Blocked(null, true, url.Value, null) : new Blocked(null, true, null, url.Error);
+    }
+
+    private static Error BlockedError(string name, Blocked blocked) => blocked.MissingUserVars is { } missing
+        ? new Error(ErrorKind.Validation, $"MCP server '{name}' needs these variables set first: {string.Join(", ", missing)}",
+            Extensions: new Dictionary<string, object?> { ["missingUserVars"] = missing })
+        : blocked.OAuthUrl is not null
+            ? new Error(ErrorKind.Forbidden, "oauth_required", $"MCP server '{name}' requires authorization", Extensions: new Dictionary<string, object?> { ["oauthUrl"] = blocked.OAuthUrl })
+            : blocked.Error ?? new Error(ErrorKind.UpstreamFailed, "oauth_error", $"MCP server '{name}' requires authorization, and it could not be started");
+
+    private async Task<ToolCallResult> CallWithTimeoutAsync(IMcpSession session, string toolName, JsonElement? arguments, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.ToolCallTimeout);
+        try
+        {
+            return await session.CallToolAsync(toolName, arguments is { ValueKind: JsonValueKind.Object } ? arguments : null, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new McpUpstreamException(UpstreamFailure.Timeout, $"The tool did not answer within {options.ToolCallTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    private async Task<Error> UpstreamErrorAsync(Caller caller, UsableServer server, ConnectionKey key, McpUpstreamException e, CancellationToken ct)
     {
         switch (e.Failure)
         {
             case UpstreamFailure.Unauthorized:
-                return new Error(ErrorKind.Forbidden, "oauth_required", $"MCP server '{name}' requires authorization",
-                    Extensions: new Dictionary<string, object?> { ["oauthUrl"] = null });
+                await pool.DisconnectAsync(key, ct);
+                return BlockedError(server.Name, await AuthorizationNeededAsync(caller, server, e.Challenge, ct));
             case UpstreamFailure.Timeout:
                 await pool.MarkBrokenAsync(key, e.Message);
                 return new Error(ErrorKind.UpstreamTimeout, "upstream_timeout", e.Message);

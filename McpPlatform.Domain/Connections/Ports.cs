@@ -43,9 +43,12 @@ public enum UpstreamFailure
 }
 
 /// <summary>Thrown by the connector when the upstream server fails; the message is safe to show (no secrets).</summary>
-public sealed class McpUpstreamException(UpstreamFailure failure, string message, Exception? inner = null) : Exception(message, inner)
+public sealed class McpUpstreamException(UpstreamFailure failure, string message, Exception? inner = null, OAuth.WwwAuthenticateChallenge? challenge = null) : Exception(message, inner)
 {
     public UpstreamFailure Failure { get; } = failure;
+
+    /// <summary>The Bearer challenge of the 401/403 that caused an <see cref="UpstreamFailure.Unauthorized"/>, when the server sent one.</summary>
+    public OAuth.WwwAuthenticateChallenge? Challenge { get; } = challenge;
 }
 
 /// <summary>One open MCP session.</summary>

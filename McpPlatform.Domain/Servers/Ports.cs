@@ -41,6 +41,10 @@ public interface IServerRepository
     /// <summary>Deletes the server with everything hanging off it (ACL entries, tokens, registrations, credential variables).</summary>
     Task<bool> DeleteAsync(Guid id, long? expectedVersion, CancellationToken ct);
 
+    /// <summary>Sets the server-managed <c>requiresOAuth</c> flag without changing the server's version (its
+    /// connections stay valid).</summary>
+    Task MarkRequiresOAuthAsync(string name, CancellationToken ct);
+
     /// <summary>Every server the principals can VIEW, ordered by name.</summary>
     Task<IReadOnlyList<McpServer>> ListVisibleAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
 

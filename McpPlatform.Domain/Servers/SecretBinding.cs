@@ -13,6 +13,7 @@ public static class SecretBinding
         !SameUrl(stored.Url, requested.Url)
         || !SameUrl(stored.OAuth?.AuthorizationUrl, requested.OAuth?.AuthorizationUrl)
         || !SameUrl(stored.OAuth?.TokenUrl, requested.OAuth?.TokenUrl)
+        || !SameUrl(stored.OAuth?.RevocationEndpoint, requested.OAuth?.RevocationEndpoint)
         || !string.Equals(stored.OAuth?.ClientId, requested.OAuth?.ClientId, StringComparison.Ordinal);
 
     /// <summary>Fills an omitted client secret and masked header values from the stored config. After a binding

@@ -22,7 +22,7 @@ public static partial class ServerNaming
     [GeneratedRegex("-+")]
     private static partial Regex Dashes();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,200}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,200}\z")]
     private static partial Regex AddressableName();
 
     /// <summary><c>My Server</c> → <c>my-server</c>; nothing usable left → <c>mcp-server</c>.</summary>
@@ -50,7 +50,7 @@ public static partial class ServerNaming
     /// </summary>
     public static string NextFree(string baseSlug, IEnumerable<string> takenWithPrefix, Func<string, bool> isReserved)
     {
-        var max = 0;
+        long max = 0;
         var baseTaken = isReserved(baseSlug);
         foreach (var name in takenWithPrefix)
         {
@@ -60,7 +60,7 @@ public static partial class ServerNaming
                 max = Math.Max(max, 1);
             }
             else if (name.Length > baseSlug.Length + 1 && name.StartsWith(baseSlug + "-", StringComparison.Ordinal)
-                     && int.TryParse(name.AsSpan(baseSlug.Length + 1), System.Globalization.NumberStyles.None, null, out var n))
+                     && long.TryParse(name.AsSpan(baseSlug.Length + 1), System.Globalization.NumberStyles.None, null, out var n))
             {
                 max = Math.Max(max, n);
             }
@@ -71,6 +71,7 @@ public static partial class ServerNaming
             return baseSlug;
         }
 
+        // long: a taken suffix of int.MaxValue must not wrap around.
         var next = Math.Max(max, 1) + 1;
         while (isReserved($"{baseSlug}-{next}"))
         {

@@ -209,6 +209,24 @@ public sealed class ServerRegistryService(
             : NotInConfiguration(name);
     }
 
+    /// <summary>The server by name with its secrets and no access check: for the platform's own work on behalf of a
+    /// flow a caller already started (the OAuth callback carries no caller).</summary>
+    public async Task<UsableServer?> ResolveForPlatformAsync(string name, CancellationToken ct)
+    {
+        if (appServers.Find(name) is { } app)
+        {
+            return new UsableServer(app.Name, app.Config, app.LoadedAt, ServerSource.App);
+        }
+
+        var found = ServerNaming.IsAddressable(name) ? await servers.FindAsync(name, [], ct) : null;
+        return found is null ? null : new UsableServer(found.Server.Name, found.Server.Config, found.Server.UpdatedAt, ServerSource.Db);
+    }
+
+    /// <summary>Records that a database server turned out to need authorization (it answered 401), so that from now
+    /// on it gets per-user connections.</summary>
+    public Task MarkRequiresOAuthAsync(string name, CancellationToken ct) =>
+        appServers.Find(name) is null ? servers.MarkRequiresOAuthAsync(name, ct) : Task.CompletedTask;
+
     /// <summary>The server by name if the caller holds <paramref name="required"/> on it (admins always do).</summary>
     public async Task<Result<ServerAccess>> FindAuthorizedAsync(Caller caller, string name, PermissionBits required, CancellationToken ct)
     {

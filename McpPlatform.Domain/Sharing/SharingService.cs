@@ -47,15 +47,16 @@ public sealed class SharingService(
             return access.Error!;
         }
 
-        if (update.Public == true && !await roles.HasAsync(caller, [McpPermission.SharePublic], ct))
-        {
-            return RoleService.InsufficientPermissions;
-        }
-
         var changes = await BuildChangesAsync(update, ct);
         if (!changes.IsSuccess)
         {
             return changes.Error!;
+        }
+
+        // Sharing with everyone needs SHARE_PUBLIC however it is asked for (public: true or a public principal).
+        if (changes.Value.Upserts.Any(u => u.Principal.Type == PrincipalType.Public) && !await roles.HasAsync(caller, [McpPermission.SharePublic], ct))
+        {
+            return RoleService.InsufficientPermissions;
         }
 
         var outcome = await acl.ApplyAsync(serverId, changes.Value, caller.UserId, ct);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using McpPlatform.Domain.Connections;
+using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Security;
 using Microsoft.Extensions.Logging;
@@ -11,12 +12,16 @@ using ModelContextProtocol.Protocol;
 namespace McpPlatform.Infrastructure.Mcp;
 
 /// <summary>Opens MCP sessions with the official SDK: streamable HTTP (falling back to SSE), SSE, or stdio for app-level servers.</summary>
-public sealed class SdkMcpConnector(HttpClient http, ILoggerFactory loggers) : IMcpConnector
+public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory loggers) : IMcpConnector
 {
     private static readonly Implementation ClientInfo = new() { Name = "mcp-platform", Version = "1.0.0" };
 
     public async Task<IMcpSession> ConnectAsync(ConnectionTarget target, Func<Task> onToolsChanged, CancellationToken ct)
     {
+        // One HttpClient per session over the shared (SSRF-guarded) handler, so this session's 401/403 challenges
+        // can be read back; the SDK only reports the status code.
+        var challenges = new ChallengeRecorder(outbound);
+        var http = new HttpClient(challenges, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         IClientTransport transport = target.Transport switch
         {
             TransportKind.Stdio => new StdioClientTransport(
@@ -64,11 +69,12 @@ public sealed class SdkMcpConnector(HttpClient http, ILoggerFactory loggers) : I
                 await disposable.DisposeAsync();
             }
 
-            throw Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, $"Could not connect to MCP server '{target.ServerName}'");
+            http.Dispose();
+            throw Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, $"Could not connect to MCP server '{target.ServerName}'", challenges.Last);
         }
 
         var registration = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, async (_, _) => await onToolsChanged());
-        return new SdkMcpSession(client, registration);
+        return new SdkMcpSession(client, registration, challenges, http);
     }
 
     private static Dictionary<string, string?> StdioEnvironment(IReadOnlyDictionary<string, string> configured)
@@ -84,14 +90,15 @@ public sealed class SdkMcpConnector(HttpClient http, ILoggerFactory loggers) : I
 
     /// <summary>Maps SDK and transport exceptions onto the failure kinds the domain understands; the message never
     /// contains request headers or tokens.</summary>
-    internal static McpUpstreamException Translate(Exception e, bool timedOut, string context) => e switch
+    internal static McpUpstreamException Translate(Exception e, bool timedOut, string context, WwwAuthenticateChallenge? challenge = null) => e switch
     {
         McpUpstreamException upstream => upstream,
         _ when timedOut => new McpUpstreamException(UpstreamFailure.Timeout, $"{context}: no answer in time", e),
         TimeoutException => new McpUpstreamException(UpstreamFailure.Timeout, $"{context}: no answer in time", e),
         OutboundAddressRefusedException => new McpUpstreamException(UpstreamFailure.Unreachable, $"{context}: {e.Message}", e),
-        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } => new McpUpstreamException(UpstreamFailure.Unauthorized, $"{context}: the server requires authorization (401)", e),
-        HttpRequestException { StatusCode: HttpStatusCode.Forbidden } => new McpUpstreamException(UpstreamFailure.Unauthorized, $"{context}: the server refused access (403)", e),
+        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } => new McpUpstreamException(UpstreamFailure.Unauthorized, $"{context}: the server requires authorization (401)", e, challenge),
+        HttpRequestException { StatusCode: HttpStatusCode.Forbidden } => new McpUpstreamException(UpstreamFailure.Unauthorized, $"{context}: the server refused access (403)", e, challenge),
+        _ when FindStatus(e) is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new McpUpstreamException(UpstreamFailure.Unauthorized, $"{context}: the server requires authorization", e, challenge),
         HttpRequestException { StatusCode: { } status } => new McpUpstreamException(UpstreamFailure.Protocol, $"{context}: HTTP {(int)status}", e),
         HttpRequestException or IOException or System.Net.Sockets.SocketException => new McpUpstreamException(UpstreamFailure.Unreachable, $"{context}: {Describe(e)}", e),
         McpProtocolException protocol => new McpUpstreamException(UpstreamFailure.Rejected, $"{context}: {protocol.Message}", e),
@@ -100,11 +107,25 @@ public sealed class SdkMcpConnector(HttpClient http, ILoggerFactory loggers) : I
         _ => new McpUpstreamException(UpstreamFailure.Protocol, $"{context}: {e.GetType().Name}", e),
     };
 
+    /// <summary>The HTTP status somewhere in the exception chain (the SDK wraps transport errors).</summary>
+    private static HttpStatusCode? FindStatus(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { StatusCode: { } status })
+            {
+                return status;
+            }
+        }
+
+        return null;
+    }
+
     private static string Describe(Exception e) => (e.InnerException?.Message ?? e.Message).Split('\n')[0];
 }
 
 /// <summary>One SDK client session behind the domain's port.</summary>
-internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificationRegistration) : IMcpSession
+internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificationRegistration, ChallengeRecorder challenges, HttpClient http) : IMcpSession
 {
     private static readonly JsonSerializerOptions Json = McpJsonUtilities.DefaultOptions;
 
@@ -142,7 +163,7 @@ internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificat
         }
         catch (Exception e) when (e is not McpUpstreamException)
         {
-            throw SdkMcpConnector.Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, "tools/list failed");
+            throw SdkMcpConnector.Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, "tools/list failed", challenges.Last);
         }
 
         return tools;
@@ -166,7 +187,7 @@ internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificat
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            throw SdkMcpConnector.Translate(e, false, $"tools/call {name} failed");
+            throw SdkMcpConnector.Translate(e, false, $"tools/call {name} failed", challenges.Last);
         }
     }
 
@@ -174,5 +195,24 @@ internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificat
     {
         await notificationRegistration.DisposeAsync();
         await client.DisposeAsync();
+        http.Dispose();
+    }
+}
+
+/// <summary>Remembers the last Bearer challenge (401/403 <c>WWW-Authenticate</c>) a session's server sent. Never
+/// disposed (its HttpClient does not own it), so the shared inner handler is never disposed through it.</summary>
+internal sealed class ChallengeRecorder(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    public WwwAuthenticateChallenge? Last { get; private set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            Last = WwwAuthenticate.ParseBearer(response.Headers.WwwAuthenticate.Select(h => h.ToString())) ?? new WwwAuthenticateChallenge(null, null, null);
+        }
+
+        return response;
     }
 }

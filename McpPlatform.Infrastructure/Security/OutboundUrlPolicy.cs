@@ -77,6 +77,13 @@ public sealed class OutboundUrlPolicy(IOptions<SecurityOptions> options) : IOutb
             return true;
         }
 
+        var bytes6 = address.GetAddressBytes();
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && bytes6[0] == 0x00 && bytes6[1] == 0x64 && bytes6[2] == 0xff && bytes6[3] == 0x9b && bytes6[4..12].All(b => b == 0))
+        {
+            // NAT64 (64:ff9b::/96) carries an IPv4 address in its last four bytes: judge that one.
+            return IsPrivate(new IPAddress(bytes6[12..]));
+        }
+
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast;

@@ -58,7 +58,7 @@ public sealed class AppServerCatalog : IAppServerCatalog
             using var reader = new StreamReader(path);
             yaml.Load(reader);
         }
-        catch (YamlDotNet.Core.YamlException e)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
         {
             throw new InvalidOperationException($"Mcp:ServersFile '{path}' is not valid YAML: {e.Message}", e);
         }
@@ -82,16 +82,36 @@ public sealed class AppServerCatalog : IAppServerCatalog
         }
     }
 
+    /// <summary>Configuration values are all strings: numbers and booleans are read from strings too.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions ConfigJson = new(ServerSecretsCodec.Json)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
+        Converters = { new LenientBooleanConverter() },
+    };
+
     private static McpServerConfig Parse(JsonNode? json, string where)
     {
         try
         {
-            return json.Deserialize<McpServerConfig>(ServerSecretsCodec.Json) ?? throw new InvalidOperationException($"{where}: empty server definition.");
+            return json.Deserialize<McpServerConfig>(ConfigJson) ?? throw new InvalidOperationException($"{where}: empty server definition.");
         }
         catch (JsonException e)
         {
             throw new InvalidOperationException($"{where}: {e.Message}", e);
         }
+    }
+
+    private sealed class LenientBooleanConverter : System.Text.Json.Serialization.JsonConverter<bool>
+    {
+        public override bool Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => reader.TokenType switch
+        {
+            System.Text.Json.JsonTokenType.True => true,
+            System.Text.Json.JsonTokenType.False => false,
+            System.Text.Json.JsonTokenType.String when bool.TryParse(reader.GetString(), out var value) => value,
+            _ => throw new JsonException("Expected true or false."),
+        };
+
+        public override void Write(System.Text.Json.Utf8JsonWriter writer, bool value, System.Text.Json.JsonSerializerOptions options) => writer.WriteBooleanValue(value);
     }
 
     /// <summary>YAML scalars become JSON booleans, numbers or strings by their look, as YAML 1.2's core schema reads them.</summary>
@@ -118,7 +138,7 @@ public sealed class AppServerCatalog : IAppServerCatalog
         var children = section.GetChildren().ToList();
         if (children.Count == 0)
         {
-            return Scalar(section.Value);
+            return section.Value is null ? null : JsonValue.Create(section.Value);
         }
 
         // Configuration flattens arrays to keys 0, 1, 2…

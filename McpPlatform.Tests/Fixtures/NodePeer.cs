@@ -75,6 +75,10 @@ public sealed class NodePeer : IAsyncDisposable
     public static string SdkOAuthExampleScript =>
         RequireFile(Path.Combine(NodeModules, "@modelcontextprotocol", "sdk", "dist", "esm", "examples", "server", "simpleStreamableHttp.js"), NpmHint);
 
+    /// <summary>The "oidc MCP stack": oidc-provider as authorization server plus an SDK resource server that trusts its JWTs.</summary>
+    public static string OidcStackScript =>
+        RequireFile(Path.Combine(TestProjectDir, "Peers", "oidc-mcp-stack.mjs"), "it is part of the repository");
+
     /// <summary>The absolute path of <c>node</c> on PATH.</summary>
     public static string NodeExecutable => NodeExecutableLazy.Value;
 
@@ -99,13 +103,16 @@ public sealed class NodePeer : IAsyncDisposable
     /// <summary>The MCP endpoint, e.g. <c>http://localhost:PORT/mcp</c> (or <c>/sse</c>).</summary>
     public string Url => _url ?? throw new InvalidOperationException("This peer has no MCP URL.");
 
-    /// <summary>The authorization server's base URL with a trailing slash (SDK OAuth example only).</summary>
+    /// <summary>
+    /// The authorization server's base URL: with a trailing slash for the SDK OAuth example (<c>http://localhost:PORT/</c>),
+    /// without one for the oidc stack (<c>http://localhost:PORT</c>, exactly its issuer).
+    /// </summary>
     public string AuthUrl => _authUrl ?? throw new InvalidOperationException("This peer has no authorization server.");
 
     /// <summary>The MCP port.</summary>
     public int Port { get; private set; }
 
-    /// <summary>The authorization server's port (SDK OAuth example only; 0 otherwise).</summary>
+    /// <summary>The authorization server's port (SDK OAuth example and oidc stack; 0 otherwise).</summary>
     public int AuthPort { get; private set; }
 
     /// <summary>How long the start took, from spawning node until the readiness line(s) appeared.</summary>
@@ -168,6 +175,38 @@ public sealed class NodePeer : IAsyncDisposable
             new Regex("MCP Streamable HTTP Server listening on port", RegexOptions.CultureInvariant),
         ],
         static (mcpPort, authPort) => ($"http://localhost:{Text(mcpPort)}/mcp", $"http://localhost:{Text(authPort)}/"));
+
+    /// <summary>
+    /// The "oidc MCP stack" (<c>Peers/oidc-mcp-stack.mjs</c>): oidc-provider 9 as a real authorization server
+    /// (<see cref="AuthUrl"/> = issuer = <c>http://localhost:AS_PORT</c>, no trailing slash; DCR at <c>/reg</c>, PKCE S256 required,
+    /// auto-approving login + consent behind 303 redirects that need a cookie jar, RFC 9207 <c>iss</c>, rotating refresh tokens with
+    /// reuse detection) and an MCP resource server (<see cref="Url"/> = <c>http://localhost:MCP_PORT/mcp</c>, tools <c>echo</c>, <c>whoami</c>)
+    /// that accepts only the AS's JWT access tokens with <c>aud</c> = <see cref="Url"/>.
+    /// Access tokens live <paramref name="accessTokenTtlSeconds"/> s, refresh tokens <paramref name="refreshTokenTtlSeconds"/> s.
+    /// <c>GET http://localhost:MCP_PORT/__stats</c> (no auth) counts token requests by grant type, refresh-token reuse and registrations.
+    /// </summary>
+    public static Task<NodePeer> StartOidcStackAsync(int accessTokenTtlSeconds = 3600, int refreshTokenTtlSeconds = 86400)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(accessTokenTtlSeconds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(refreshTokenTtlSeconds);
+        return StartWithPortRetryAsync(() =>
+        {
+            var (mcpPort, authPort) = TwoFreePorts();
+            return (mcpPort, authPort, new Dictionary<string, string>
+            {
+                ["AS_PORT"] = Text(authPort),
+                ["MCP_PORT"] = Text(mcpPort),
+                ["ACCESS_TOKEN_TTL"] = Text(accessTokenTtlSeconds),
+                ["REFRESH_TOKEN_TTL"] = Text(refreshTokenTtlSeconds),
+            });
+        },
+        static () => [OidcStackScript],
+        [
+            new Regex("OIDC AS listening on port", RegexOptions.CultureInvariant),
+            new Regex("MCP resource server listening on port", RegexOptions.CultureInvariant),
+        ],
+        static (mcpPort, authPort) => ($"http://localhost:{Text(mcpPort)}/mcp", $"http://localhost:{Text(authPort)}"));
+    }
 
     /// <summary>
     /// Starts <c>node --require force-loopback.cjs <paramref name="script"/> <paramref name="args"/></c> with the given extra environment

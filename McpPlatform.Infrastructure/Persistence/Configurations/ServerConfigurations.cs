@@ -66,6 +66,7 @@ public sealed class OAuthTokenRowConfiguration : IEntityTypeConfiguration<OAuthT
         builder.HasKey(t => new { t.UserId, t.ServerName });
         builder.HasIndex(t => t.ServerName);
         builder.HasIndex(t => t.ExpiresAt);
+        builder.Property(t => t.Metadata).HasColumnType("jsonb");
         builder.Property(t => t.Version).IsConcurrencyToken();
     }
 }

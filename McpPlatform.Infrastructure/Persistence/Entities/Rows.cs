@@ -109,6 +109,10 @@ public sealed class OAuthTokenRow
     public DateTimeOffset? ExpiresAt { get; set; }
     public string? Issuer { get; set; }
     public string? Scope { get; set; }
+
+    /// <summary>Where and how to refresh and revoke (token endpoint, client id, auth method, resource), as JSON.</summary>
+    public string? Metadata { get; set; }
+
     public long Version { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -350,6 +350,10 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("issuer");
 
+                    b.Property<string>("Metadata")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metadata");
+
                     b.Property<byte[]>("RefreshToken")
                         .HasColumnType("bytea")
                         .HasColumnName("refresh_token");

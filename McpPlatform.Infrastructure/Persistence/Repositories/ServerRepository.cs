@@ -210,6 +210,9 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         return true;
     }
 
+    public Task MarkRequiresOAuthAsync(string name, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"UPDATE mcp_servers SET config = jsonb_set(config, '{{requiresOAuth}}', 'true') WHERE server_name = {name}", ct);
+
     /// <summary>A transaction-scoped advisory lock on a string key.</summary>
     private Task<int> LockAsync(string key, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace McpPlatform.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(PlatformDbContext))]
-    [Migration("20261124050417_Initial")]
+    [Migration("20261124051901_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -352,6 +352,10 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     b.Property<string>("Issuer")
                         .HasColumnType("text")
                         .HasColumnName("issuer");
+
+                    b.Property<string>("Metadata")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metadata");
 
                     b.Property<byte[]>("RefreshToken")
                         .HasColumnType("bytea")

@@ -128,6 +128,7 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     issuer = table.Column<string>(type: "text", nullable: true),
                     scope = table.Column<string>(type: "text", nullable: true),
+                    metadata = table.Column<string>(type: "jsonb", nullable: true),
                     version = table.Column<long>(type: "bigint", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },

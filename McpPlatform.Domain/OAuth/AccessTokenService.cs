@@ -1,0 +1,61 @@
+namespace McpPlatform.Domain.OAuth;
+
+/// <summary>
+/// Valid access tokens for connections. A token that expires within the margin (or that the server just refused)
+/// is refreshed once, single-flight across every instance: a distributed lock plus the token row's version, so a
+/// refresh token is used exactly once even when many requests need it at the same moment. <c>invalid_grant</c>
+/// deletes the tokens: the user must authorize again, and nothing loops.
+/// </summary>
+public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, IDistributedLock locks, OAuthOptions options, TimeProvider clock)
+{
+    public async Task<TokenSet?> GetValidAsync(string userId, string serverName, string? configuredClientSecret, bool forceRefresh, CancellationToken ct)
+    {
+        var stored = await tokens.GetAsync(userId, serverName, ct);
+        if (stored is null || (!forceRefresh && !ExpiresSoon(stored)))
+        {
+            return stored;
+        }
+
+        if (stored.RefreshToken is null)
+        {
+            return forceRefresh || IsExpired(stored) ? null : stored;
+        }
+
+        await using var held = await locks.TryAcquireAsync($"mcp:oauth-refresh:{userId}:{serverName}", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20), ct);
+        var current = await tokens.GetAsync(userId, serverName, ct);
+        if (current is null)
+        {
+            return null;
+        }
+
+        if (current.Version != stored.Version)
+        {
+            // Another request (or instance) refreshed while this one waited: use its tokens.
+            return current;
+        }
+
+        if (held is null)
+        {
+            throw new OAuthException(OAuthFailure.TokenEndpoint, "Another refresh of these tokens is taking too long");
+        }
+
+        try
+        {
+            var secret = (await tokens.GetRegistrationAsync(serverName, current.Issuer, ct))?.ClientSecret ?? configuredClientSecret;
+            var response = await client.RefreshAsync(current, new ClientRegistration(current.ClientId, secret, current.TokenAuthMethod), ct);
+            var refreshed = OAuthService.ToTokenSet(response, current.Issuer, current.TokenEndpoint, current.ClientId, current.TokenAuthMethod, current.Resource, current.RevocationEndpoint, current.RefreshToken, clock.GetUtcNow());
+            return await tokens.SaveAsync(userId, serverName, refreshed, current.Version, ct)
+                ? await tokens.GetAsync(userId, serverName, ct)
+                : await tokens.GetAsync(userId, serverName, ct);
+        }
+        catch (OAuthException e) when (e.Failure == OAuthFailure.InvalidGrant)
+        {
+            await tokens.DeleteAsync(userId, serverName, ct);
+            return null;
+        }
+    }
+
+    private bool ExpiresSoon(TokenSet tokens) => tokens.ExpiresAt is { } at && at - clock.GetUtcNow() <= options.RefreshMargin;
+
+    private bool IsExpired(TokenSet tokens) => tokens.ExpiresAt is { } at && at <= clock.GetUtcNow();
+}

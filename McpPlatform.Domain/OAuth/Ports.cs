@@ -1,0 +1,76 @@
+namespace McpPlatform.Domain.OAuth;
+
+/// <summary>Flow state shared by every instance (Redis; memory when there is none), expiring after the flow TTL.</summary>
+public interface IOAuthFlowStore
+{
+    /// <summary>Stores the flow (replacing any earlier one of the same flow id, whose state then stops working).</summary>
+    Task SaveAsync(OAuthFlow flow, CancellationToken ct);
+
+    Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct);
+
+    Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct);
+
+    /// <summary>Atomically moves the flow from <c>Pending</c> to <paramref name="to"/>; false if it was not pending
+    /// (so exactly one callback delivery exchanges the code).</summary>
+    Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct);
+
+    Task DeleteAsync(string flowId, CancellationToken ct);
+}
+
+/// <summary>Tokens per user × server and client registrations per server × issuer, encrypted at rest.</summary>
+public interface ITokenStore
+{
+    Task<TokenSet?> GetAsync(string userId, string serverName, CancellationToken ct);
+
+    /// <summary>Saves the tokens. With <paramref name="expectedVersion"/> only if the stored row still has it
+    /// (a refresh elsewhere won); returns false then.</summary>
+    Task<bool> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct);
+
+    Task<bool> DeleteAsync(string userId, string serverName, CancellationToken ct);
+
+    Task<ClientRegistration?> GetRegistrationAsync(string serverName, string issuer, CancellationToken ct);
+
+    Task SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct);
+}
+
+/// <summary>The protocol side of OAuth 2.1 for MCP: discovery, registration, token requests, revocation.</summary>
+public interface IOAuthClient
+{
+    /// <summary>RFC 9728 then RFC 8414 / OIDC discovery for a server, starting from its 401 challenge when there is one.</summary>
+    Task<OAuthDiscovery> DiscoverAsync(Uri serverUrl, WwwAuthenticateChallenge? challenge, IReadOnlyDictionary<string, string> extraHeaders, CancellationToken ct);
+
+    /// <summary>RFC 7591 dynamic registration (<c>application_type: web</c>).</summary>
+    Task<ClientRegistration> RegisterAsync(OAuthDiscovery discovery, string redirectUri, string? scope, CancellationToken ct);
+
+    Task<TokenResponse> ExchangeCodeAsync(OAuthFlow flow, ClientRegistration client, string code, CancellationToken ct);
+
+    Task<TokenResponse> RefreshAsync(TokenSet tokens, ClientRegistration client, CancellationToken ct);
+
+    /// <summary>RFC 7009; best effort.</summary>
+    Task RevokeAsync(TokenSet tokens, ClientRegistration client, CancellationToken ct);
+}
+
+/// <summary>A lock held across every instance (Redis), for single-flight refreshes.</summary>
+public interface IDistributedLock
+{
+    Task<IAsyncDisposable?> TryAcquireAsync(string key, TimeSpan hold, TimeSpan wait, CancellationToken ct);
+}
+
+public sealed class OAuthOptions
+{
+    public TimeSpan FlowTtl { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where the client metadata document is published (https), enabling CIMD where the AS supports it.</summary>
+    public string? ClientMetadataUrl { get; set; }
+
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>Where the callback sends the browser: <c>&lt;ClientBaseUrl&gt;/oauth/success</c> or <c>/oauth/error</c>; empty → the built-in pages.</summary>
+    public string? ClientBaseUrl { get; set; }
+
+    public TimeSpan RefreshMargin { get; set; } = TimeSpan.FromSeconds(60);
+
+    public int MaxStepUpAttempts { get; set; } = 3;
+
+    public string RedirectUriFor(string serverName) => $"{PublicBaseUrl.TrimEnd('/')}/api/mcp/{serverName}/oauth/callback";
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using McpPlatform.Domain.OAuth;
+using StackExchange.Redis;
+
+namespace McpPlatform.Infrastructure.FlowState;
+
+internal static class FlowJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+}
+
+/// <summary>
+/// Flows in Redis, visible to every instance: the flow under its id, its state under the state value, both with the
+/// flow TTL (reset on each write). The status transition is one Lua script, so exactly one delivery exchanges a code.
+/// </summary>
+public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions options) : IOAuthFlowStore
+{
+    private const string TransitionScript = """
+        local value = redis.call('GET', KEYS[1])
+        if not value then return 0 end
+        local flow = cjson.decode(value)
+        if flow['status'] ~= ARGV[1] then return 0 end
+        flow['status'] = ARGV[2]
+        if ARGV[3] ~= '' then flow['error'] = ARGV[3] end
+        redis.call('SET', KEYS[1], cjson.encode(flow), 'PX', ARGV[4])
+        return 1
+        """;
+
+    public async Task SaveAsync(OAuthFlow flow, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        if (await GetAsync(flow.FlowId, ct) is { } previous && previous.State != flow.State)
+        {
+            await db.KeyDeleteAsync(StateKey(previous.State));
+        }
+
+        await db.StringSetAsync(FlowKey(flow.FlowId), JsonSerializer.Serialize(flow, FlowJson.Options), options.FlowTtl);
+        await db.StringSetAsync(StateKey(flow.State), flow.FlowId, options.FlowTtl);
+    }
+
+    public async Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct)
+    {
+        var value = await redis.GetDatabase().StringGetAsync(FlowKey(flowId));
+        return value.IsNull ? null : JsonSerializer.Deserialize<OAuthFlow>(value.ToString(), FlowJson.Options);
+    }
+
+    public async Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct)
+    {
+        var flowId = await redis.GetDatabase().StringGetAsync(StateKey(state));
+        if (flowId.IsNull)
+        {
+            return null;
+        }
+
+        var flow = await GetAsync(flowId.ToString(), ct);
+        return flow?.State == state ? flow : null;
+    }
+
+    public async Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct)
+    {
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(TransitionScript, [FlowKey(flowId)],
+            [from.ToString(), to.ToString(), error ?? string.Empty, (long)options.FlowTtl.TotalMilliseconds]);
+        return (long)result == 1;
+    }
+
+    public async Task DeleteAsync(string flowId, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        if (await GetAsync(flowId, ct) is { } flow)
+        {
+            await db.KeyDeleteAsync(StateKey(flow.State));
+        }
+
+        await db.KeyDeleteAsync(FlowKey(flowId));
+    }
+
+    private static string FlowKey(string flowId) => $"mcp:oauth:flow:{flowId}";
+
+    private static string StateKey(string state) => $"mcp:oauth:state:{state}";
+}
+
+/// <summary>Flows in this process, for a single instance without Redis.</summary>
+public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : IOAuthFlowStore
+{
+    private readonly ConcurrentDictionary<string, (OAuthFlow Flow, DateTimeOffset Expires)> _flows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _states = new(StringComparer.Ordinal);
+
+    public Task SaveAsync(OAuthFlow flow, CancellationToken ct)
+    {
+        lock (_flows)
+        {
+            if (_flows.TryGetValue(flow.FlowId, out var previous))
+            {
+                _states.TryRemove(previous.Flow.State, out _);
+            }
+
+            _flows[flow.FlowId] = (flow, clock.GetUtcNow() + options.FlowTtl);
+            _states[flow.State] = flow.FlowId;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct) =>
+        Task.FromResult(_flows.TryGetValue(flowId, out var entry) && entry.Expires > clock.GetUtcNow() ? entry.Flow : null);
+
+    public async Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct) =>
+        _states.TryGetValue(state, out var flowId) && await GetAsync(flowId, ct) is { } flow && flow.State == state ? flow : null;
+
+    public Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct)
+    {
+        lock (_flows)
+        {
+            if (!_flows.TryGetValue(flowId, out var entry) || entry.Expires <= clock.GetUtcNow() || entry.Flow.Status != from)
+            {
+                return Task.FromResult(false);
+            }
+
+            _flows[flowId] = (entry.Flow with { Status = to, Error = error ?? entry.Flow.Error }, clock.GetUtcNow() + options.FlowTtl);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task DeleteAsync(string flowId, CancellationToken ct)
+    {
+        lock (_flows)
+        {
+            if (_flows.TryRemove(flowId, out var entry))
+            {
+                _states.TryRemove(entry.Flow.State, out _);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using McpPlatform.Domain.OAuth;
+using McpPlatform.Domain.Security;
+using McpPlatform.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace McpPlatform.Infrastructure.Persistence.Repositories;
+
+/// <summary>OAuth tokens per user × server and client registrations per server × issuer; secrets encrypted and
+/// bound to their row. Token rows carry a version, so a concurrent refresh cannot overwrite a newer one.</summary>
+public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector, TimeProvider clock) : ITokenStore
+{
+    private sealed record TokenMetadata(string TokenEndpoint, string ClientId, string TokenAuthMethod, string Resource, string? RevocationEndpoint);
+
+    private sealed record RegistrationMetadata(string TokenAuthMethod);
+
+    public async Task<TokenSet?> GetAsync(string userId, string serverName, CancellationToken ct)
+    {
+        var row = await db.OAuthTokens.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId && t.ServerName == serverName, ct);
+        if (row?.Metadata is null)
+        {
+            return null;
+        }
+
+        var meta = JsonSerializer.Deserialize<TokenMetadata>(row.Metadata)!;
+        return new TokenSet(
+            protector.Unprotect(row.AccessToken, SecretContexts.AccessToken(userId, serverName)),
+            row.RefreshToken is null ? null : protector.Unprotect(row.RefreshToken, SecretContexts.RefreshToken(userId, serverName)),
+            row.TokenType ?? "Bearer", row.ExpiresAt, row.Scope, row.Issuer ?? string.Empty,
+            meta.TokenEndpoint, meta.ClientId, meta.TokenAuthMethod, meta.Resource, meta.RevocationEndpoint, row.Version);
+    }
+
+    public async Task<bool> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct)
+    {
+        var access = protector.Protect(tokens.AccessToken, SecretContexts.AccessToken(userId, serverName));
+        var refresh = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken, SecretContexts.RefreshToken(userId, serverName));
+        var metadata = JsonSerializer.Serialize(new TokenMetadata(tokens.TokenEndpoint, tokens.ClientId, tokens.TokenAuthMethod, tokens.Resource, tokens.RevocationEndpoint));
+        var now = clock.GetUtcNow();
+        if (expectedVersion is { } version)
+        {
+            return await db.Database.ExecuteSqlAsync($"""
+                UPDATE oauth_tokens SET access_token = {access}, refresh_token = {refresh}, token_type = {tokens.TokenType}, expires_at = {tokens.ExpiresAt},
+                       issuer = {tokens.Issuer}, scope = {tokens.Scope}, metadata = {metadata}::jsonb, version = version + 1, updated_at = {now}
+                WHERE user_id = {userId} AND server_name = {serverName} AND version = {version}
+                """, ct) == 1;
+        }
+
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO oauth_tokens (user_id, server_name, access_token, refresh_token, token_type, expires_at, issuer, scope, metadata, version, updated_at)
+            VALUES ({userId}, {serverName}, {access}, {refresh}, {tokens.TokenType}, {tokens.ExpiresAt}, {tokens.Issuer}, {tokens.Scope}, {metadata}::jsonb, 1, {now})
+            ON CONFLICT (user_id, server_name) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+                token_type = excluded.token_type, expires_at = excluded.expires_at, issuer = excluded.issuer, scope = excluded.scope,
+                metadata = excluded.metadata, version = oauth_tokens.version + 1, updated_at = excluded.updated_at
+            """, ct);
+        return true;
+    }
+
+    public async Task<bool> DeleteAsync(string userId, string serverName, CancellationToken ct) =>
+        await db.OAuthTokens.Where(t => t.UserId == userId && t.ServerName == serverName).ExecuteDeleteAsync(ct) > 0;
+
+    public async Task<ClientRegistration?> GetRegistrationAsync(string serverName, string issuer, CancellationToken ct)
+    {
+        var row = await db.OAuthClientRegistrations.AsNoTracking().SingleOrDefaultAsync(r => r.ServerName == serverName && r.Issuer == issuer, ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var meta = row.Metadata is null ? null : JsonSerializer.Deserialize<RegistrationMetadata>(row.Metadata);
+        return new ClientRegistration(
+            row.ClientId,
+            row.ClientSecret is null ? null : protector.Unprotect(row.ClientSecret, SecretContexts.ClientSecret(serverName, issuer)),
+            meta?.TokenAuthMethod ?? (row.ClientSecret is null ? "none" : "client_secret_basic"));
+    }
+
+    public async Task SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct)
+    {
+        var secret = registration.ClientSecret is null ? null : protector.Protect(registration.ClientSecret, SecretContexts.ClientSecret(serverName, issuer));
+        var metadata = JsonSerializer.Serialize(new RegistrationMetadata(registration.TokenAuthMethod));
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO oauth_client_registrations (server_name, issuer, client_id, client_secret, metadata, created_at)
+            VALUES ({serverName}, {issuer}, {registration.ClientId}, {secret}, {metadata}::jsonb, {clock.GetUtcNow()})
+            ON CONFLICT (server_name, issuer) DO UPDATE SET client_id = excluded.client_id, client_secret = excluded.client_secret, metadata = excluded.metadata
+            """, ct);
+    }
+}

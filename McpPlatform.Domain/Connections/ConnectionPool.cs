@@ -21,13 +21,14 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
 
     /// <summary>What is known about a connection, without touching it.</summary>
     public ConnectionSnapshot? Snapshot(ConnectionKey key) =>
-        _entries.TryGetValue(key, out var entry) ? new ConnectionSnapshot(entry.State, entry.Error, entry.ConfigStamp) : null;
+        _entries.TryGetValue(key, out var entry) ? new ConnectionSnapshot(entry.State, entry.Error, entry.ConfigStamp, entry.CredentialStamp) : null;
 
     public int Count => _entries.Count;
 
     /// <summary>The open session for the key, connecting (and caching the tool list) when there is none or the one
-    /// there was made from an older config (<paramref name="configStamp"/>).</summary>
-    public async Task<IMcpSession> GetOrConnectAsync(ConnectionKey key, Func<ConnectionTarget> target, DateTimeOffset configStamp, CancellationToken ct)
+    /// there was made from an older config (<paramref name="configStamp"/>) or older credentials
+    /// (<paramref name="credentialStamp"/>, e.g. the version of the access token it was opened with).</summary>
+    public async Task<IMcpSession> GetOrConnectAsync(ConnectionKey key, Func<ConnectionTarget> target, DateTimeOffset configStamp, CancellationToken ct, long credentialStamp = 0)
     {
         while (true)
         {
@@ -41,15 +42,16 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
                 }
 
                 entry.LastUsed = clock.GetUtcNow();
-                if (entry.Session is { } open && entry.State == ConnectionState.Connected && entry.ConfigStamp == configStamp && !open.Completion.IsCompleted)
+                if (entry.Session is { } open && entry.State == ConnectionState.Connected && entry.ConfigStamp == configStamp
+                    && entry.CredentialStamp == credentialStamp && !open.Completion.IsCompleted)
                 {
                     return open;
                 }
 
-                if (entry.Pending is null || entry.PendingStamp != configStamp)
+                if (entry.Pending is null || entry.PendingStamp != (configStamp, credentialStamp))
                 {
-                    entry.PendingStamp = configStamp;
-                    entry.Pending = ConnectAsync(key, entry, target(), configStamp);
+                    entry.PendingStamp = (configStamp, credentialStamp);
+                    entry.Pending = ConnectAsync(key, entry, target(), configStamp, credentialStamp);
                 }
 
                 pending = entry.Pending;
@@ -127,7 +129,7 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
         }
     }
 
-    private async Task<IMcpSession> ConnectAsync(ConnectionKey key, Entry entry, ConnectionTarget target, DateTimeOffset configStamp)
+    private async Task<IMcpSession> ConnectAsync(ConnectionKey key, Entry entry, ConnectionTarget target, DateTimeOffset configStamp, long credentialStamp)
     {
         await Task.Yield();
         var breaker = _breakers.GetOrAdd(key.ServerName, _ => new Breaker());
@@ -171,6 +173,7 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
                     entry.State = ConnectionState.Connected;
                     entry.Error = null;
                     entry.ConfigStamp = configStamp;
+                    entry.CredentialStamp = credentialStamp;
                     entry.Pending = null;
                 }
 
@@ -322,7 +325,8 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
     {
         public IMcpSession? Session { get; set; }
         public Task<IMcpSession>? Pending { get; set; }
-        public DateTimeOffset PendingStamp { get; set; }
+        public (DateTimeOffset Config, long Credential) PendingStamp { get; set; }
+        public long CredentialStamp { get; set; }
         public ConnectionState State { get; set; } = ConnectionState.Disconnected;
         public string? Error { get; set; }
         public DateTimeOffset? ConfigStamp { get; set; }

@@ -21,4 +21,4 @@ public static class ConnectionStates
 }
 
 /// <summary>What the pool knows about one connection right now; never obtained by connecting.</summary>
-public sealed record ConnectionSnapshot(ConnectionState State, string? Error, DateTimeOffset? ConfigStamp);
+public sealed record ConnectionSnapshot(ConnectionState State, string? Error, DateTimeOffset? ConfigStamp, long CredentialStamp = 0);

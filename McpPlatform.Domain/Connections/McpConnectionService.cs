@@ -113,8 +113,9 @@ public sealed class McpConnectionService(
             catch (McpUpstreamException e) when (e.Failure == UpstreamFailure.Unauthorized && server.RequiresOAuth)
             {
                 // The token was refused mid-session (expired, revoked, or more scope needed): refresh or step up once.
+                var refused = pool.Snapshot(key)?.CredentialStamp;
                 await pool.DisconnectAsync(key, ct);
-                (session, blocked) = await ConnectAsync(caller, server, ct, forceRefresh: e.Challenge?.Error != "insufficient_scope", challenge: e.Challenge);
+                (session, blocked) = await ConnectAsync(caller, server, ct, refusedVersion: e.Challenge?.Error == "insufficient_scope" ? null : refused, challenge: e.Challenge);
                 if (blocked is not null)
                 {
                     return BlockedError(name, blocked);
@@ -193,7 +194,7 @@ public sealed class McpConnectionService(
     /// a server that was not known to need OAuth marks it as needing it; when authorization is needed the result
     /// carries the authorization URL instead of a session.
     /// </summary>
-    private async Task<(IMcpSession? Session, Blocked? Blocked)> ConnectAsync(Caller caller, UsableServer server, CancellationToken ct, bool forceRefresh = false, WwwAuthenticateChallenge? challenge = null)
+    private async Task<(IMcpSession? Session, Blocked? Blocked)> ConnectAsync(Caller caller, UsableServer server, CancellationToken ct, long? refusedVersion = null, WwwAuthenticateChallenge? challenge = null)
     {
         var variables = await VariablesAsync(caller, server, ct);
         if (ConnectionTargets.MissingVariables(server.Config, variables) is { Count: > 0 } missing)
@@ -207,15 +208,17 @@ public sealed class McpConnectionService(
         }
 
         string? bearer = null;
+        long credentialStamp = 0;
         if (server.RequiresOAuth)
         {
-            var token = await accessTokens.GetValidAsync(caller.UserId, server.Name, server.Config.OAuth?.ClientSecret, forceRefresh, ct);
+            var token = await accessTokens.GetValidAsync(caller.UserId, server.Name, server.Config.OAuth?.ClientSecret, refusedVersion, ct);
             if (token is null)
             {
                 return (null, await AuthorizationNeededAsync(caller, server, challenge, ct));
             }
 
             bearer = token.AccessToken;
+            credentialStamp = token.Version;
         }
 
         var (target, unfilled) = ConnectionTargets.Build(server, variables, options, bearer);
@@ -226,7 +229,7 @@ public sealed class McpConnectionService(
 
         try
         {
-            return (await pool.GetOrConnectAsync(server.KeyFor(caller.UserId), () => target, server.Stamp, ct), null);
+            return (await pool.GetOrConnectAsync(server.KeyFor(caller.UserId), () => target, server.Stamp, ct, credentialStamp), null);
         }
         catch (McpUpstreamException e) when (e.Failure == UpstreamFailure.Unauthorized)
         {
@@ -238,10 +241,10 @@ public sealed class McpConnectionService(
                 return (null, await AuthorizationNeededAsync(caller, server, e.Challenge, ct));
             }
 
-            if (!forceRefresh && e.Challenge?.Error != "insufficient_scope")
+            if (refusedVersion is null && e.Challenge?.Error != "insufficient_scope")
             {
                 // The stored token was refused: refresh once and try again; a refused fresh token means authorize again.
-                return await ConnectAsync(caller, server, ct, forceRefresh: true, challenge: e.Challenge);
+                return await ConnectAsync(caller, server, ct, refusedVersion: credentialStamp, challenge: e.Challenge);
             }
 
             return (null, await AuthorizationNeededAsync(caller, server, e.Challenge, ct));

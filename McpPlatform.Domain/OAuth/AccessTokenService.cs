@@ -8,9 +8,12 @@ namespace McpPlatform.Domain.OAuth;
 /// </summary>
 public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, IDistributedLock locks, OAuthOptions options, TimeProvider clock)
 {
-    public async Task<TokenSet?> GetValidAsync(string userId, string serverName, string? configuredClientSecret, bool forceRefresh, CancellationToken ct)
+    /// <param name="refusedVersion">The version of a token the server just refused: refresh it unless someone
+    /// already has (then the newer token is returned).</param>
+    public async Task<TokenSet?> GetValidAsync(string userId, string serverName, string? configuredClientSecret, long? refusedVersion, CancellationToken ct)
     {
         var stored = await tokens.GetAsync(userId, serverName, ct);
+        var forceRefresh = refusedVersion is not null && stored?.Version == refusedVersion;
         if (stored is null || (!forceRefresh && !ExpiresSoon(stored)))
         {
             return stored;

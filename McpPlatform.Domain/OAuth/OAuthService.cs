@@ -124,6 +124,8 @@ public sealed class OAuthService(
         return new CallbackOutcome(true, flow.ServerName, null);
     }
 
+    public Task<OAuthFlow?> FlowByStateAsync(string state, CancellationToken ct) => flows.FindByStateAsync(state, ct);
+
     /// <summary><c>GET /oauth/status/{flowId}</c>: the caller's own flows only.</summary>
     public async Task<Result<FlowStatusView>> StatusAsync(Caller caller, string flowId, CancellationToken ct)
     {

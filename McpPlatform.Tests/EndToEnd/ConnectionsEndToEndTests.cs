@@ -11,14 +11,14 @@ namespace McpPlatform.Tests.EndToEnd;
 [NonParallelizable]
 public sealed class ConnectionsEndToEndTests : ApiTest
 {
-    private const string StdioServer = "everything-stdio";
-    private const string EnvServer = "env-stdio";
-    private const string LiteralLoopbackServer = "literal-loopback";
+    private const string StdioServer = ConnectionsHost.StdioServer;
+    private const string EnvServer = ConnectionsHost.EnvServer;
+    private const string LiteralLoopbackServer = ConnectionsHost.LiteralLoopbackServer;
 
     private NodePeer _streamable = null!;
     private NodePeer _sse = null!;
 
-    protected override Task<ApiFactory> StartHostAsync() => TestRun.StartConnectionsApiAsync(HostSettings());
+    protected override Task<ApiFactory> StartHostAsync() => ConnectionsHost.StartAsync();
 
     [OneTimeSetUp]
     public async Task StartPeers()
@@ -34,35 +34,7 @@ public sealed class ConnectionsEndToEndTests : ApiTest
         await _sse.DisposeAsync();
     }
 
-    private static Dictionary<string, string> HostSettings()
-    {
-        var (node, args) = NodePeer.EverythingStdioCommand();
-        return new Dictionary<string, string>
-        {
-            ["Security:AllowedOutboundHosts:0"] = "localhost",
-            ["Mcp:MaxServersPerUser"] = "100",
-            ["Mcp:ConnectTimeout"] = "00:00:15",
-            ["Mcp:ToolCallTimeout"] = "00:00:15",
-            ["Mcp:ConnectAttempts"] = "1",
-            ["Mcp:CircuitBreakerFailures"] = "1000",
-            [$"Mcp:Servers:{StdioServer}:type"] = "stdio",
-            [$"Mcp:Servers:{StdioServer}:command"] = node,
-            [$"Mcp:Servers:{StdioServer}:args:0"] = args[0],
-            [$"Mcp:Servers:{StdioServer}:args:1"] = args[1],
-            [$"Mcp:Servers:{EnvServer}:type"] = "stdio",
-            [$"Mcp:Servers:{EnvServer}:command"] = node,
-            [$"Mcp:Servers:{EnvServer}:args:0"] = args[0],
-            [$"Mcp:Servers:{EnvServer}:args:1"] = args[1],
-            [$"Mcp:Servers:{EnvServer}:env:PLATFORM_TEST_VAR"] = "{{TEST_TOKEN}}",
-            [$"Mcp:Servers:{EnvServer}:customUserVars:TEST_TOKEN:title"] = "Test token",
-            [$"Mcp:Servers:{EnvServer}:customUserVars:TEST_TOKEN:description"] = "Reaches the server as PLATFORM_TEST_VAR",
-            [$"Mcp:Servers:{LiteralLoopbackServer}:type"] = "streamable-http",
-            [$"Mcp:Servers:{LiteralLoopbackServer}:url"] = "http://127.0.0.1:9/mcp",
-            [$"Mcp:Servers:{LiteralLoopbackServer}:startup"] = "false",
-        };
-    }
-
-    private static string Unique(string title) => $"{title} {Guid.NewGuid():N}"[..(title.Length + 9)];
+    internal static string Unique(string title) => $"{title} {Guid.NewGuid():N}"[..(title.Length + 9)];
 
     [TestCase("streamable-http")]
     [TestCase("sse")]

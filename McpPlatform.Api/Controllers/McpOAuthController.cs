@@ -1,0 +1,164 @@
+using System.Net;
+using McpPlatform.Api.Auth;
+using McpPlatform.Api.Errors;
+using McpPlatform.Api.Hosting;
+using McpPlatform.Domain.Common;
+using McpPlatform.Domain.Connections;
+using McpPlatform.Domain.OAuth;
+using McpPlatform.Domain.Servers;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace McpPlatform.Api.Controllers;
+
+public sealed record FlowStatusResponse(string Status, bool Completed, bool Failed, string? Error);
+
+public sealed record TokenInfoResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires_at")] long? ExpiresAt,
+    [property: System.Text.Json.Serialization.JsonPropertyName("scope")] string? Scope,
+    [property: System.Text.Json.Serialization.JsonPropertyName("has_refresh_token")] bool HasRefreshToken);
+
+public sealed record TokensResponse(TokenInfoResponse Tokens);
+
+public sealed record SuccessResponse(bool Success, string Message);
+
+/// <summary>OAuth to remote MCP servers (the platform is the client): initiate, the public callback, flow status,
+/// cancel, and disconnect (revoke and delete the caller's tokens).</summary>
+[ApiController]
+[Route("api/mcp")]
+public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService registry, McpConnectionService connections, OAuthOptions options, ILogger<McpOAuthController> logger) : ControllerBase
+{
+    /// <summary>302 to the authorization server: the caller's pending flow's URL, or a new flow's.</summary>
+    [HttpGet("{serverName}/oauth/initiate")]
+    [Authorize(Policy = McpPolicies.Use)]
+    [EnableRateLimiting(RateLimits.OAuthInitiate)]
+    [ProducesResponseType(StatusCodes.Status302Found)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> Initiate(string serverName, [FromQuery] string? userId, [FromQuery] string? flowId, CancellationToken ct)
+    {
+        var caller = HttpContext.GetCaller();
+        if (userId is not null && userId != caller.UserId)
+        {
+            return Problems.Result(new Error(ErrorKind.Forbidden, "User mismatch"), HttpContext);
+        }
+
+        if (flowId is not null && flowId != OAuthFlow.IdFor(caller.UserId, serverName))
+        {
+            return Problems.Result(flowId.StartsWith(caller.UserId + ":", StringComparison.Ordinal) ? new Error(ErrorKind.Validation, "Invalid flow state") : OAuthService.FlowNotFound, HttpContext);
+        }
+
+        var server = await registry.ResolveForUseAsync(caller, serverName, ct);
+        if (!server.IsSuccess)
+        {
+            return Problems.Result(server.Error!, HttpContext);
+        }
+
+        var url = await oauth.AuthorizationUrlAsync(caller, server.Value, null, null, ct);
+        return url.IsSuccess ? Redirect(url.Value) : Problems.Result(url.Error!, HttpContext);
+    }
+
+    /// <summary>The authorization server's redirect. Public: the unguessable single-use <c>state</c> is the binding.
+    /// Always a redirect, to <c>/oauth/success?serverName=</c> or <c>/oauth/error?error=</c>.</summary>
+    [HttpGet("{serverName}/oauth/callback")]
+    [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status302Found)]
+    public async Task<IActionResult> Callback(string serverName, [FromQuery] string? code, [FromQuery] string? state, [FromQuery] string? error, [FromQuery] string? iss, CancellationToken ct)
+    {
+        CallbackOutcome outcome;
+        try
+        {
+            outcome = await oauth.HandleCallbackAsync(state, code, error, iss, ct);
+            if (outcome.Success && outcome.ServerName is not null && await FlowUserAsync(state, ct) is { } userId)
+            {
+                // Tokens are stored; reconnect with them. A failure here still ends on success.
+                await connections.ReconnectAfterAuthorizationAsync(userId, outcome.ServerName, ct);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "OAuth callback for {Server} failed", LogValue.Sanitize(serverName));
+            outcome = new CallbackOutcome(false, serverName, "callback_failed");
+        }
+
+        var target = outcome.Success
+            ? $"{ClientBase()}/oauth/success?serverName={WebUtility.UrlEncode(outcome.ServerName ?? serverName)}"
+            : $"{ClientBase()}/oauth/error?error={WebUtility.UrlEncode(outcome.Error ?? "callback_failed")}";
+        return Redirect(target);
+    }
+
+    /// <summary>★ Whether the caller's flow left tokens — never their values.</summary>
+    [HttpGet("oauth/tokens/{flowId}")]
+    [Authorize]
+    [ProducesResponseType<TokensResponse>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Tokens(string flowId, CancellationToken ct) =>
+        (await oauth.TokenInfoAsync(HttpContext.GetCaller(), flowId, ct)).ToActionResult(this,
+            t => new TokensResponse(new TokenInfoResponse(t.TokenType, t.ExpiresAt?.ToUnixTimeMilliseconds(), t.Scope, t.HasRefreshToken)));
+
+    /// <summary>★ Authenticated, owner only: <c>{status, completed, failed, error}</c>.</summary>
+    [HttpGet("oauth/status/{flowId}")]
+    [Authorize]
+    [ProducesResponseType<FlowStatusResponse>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Status(string flowId, CancellationToken ct) =>
+        (await oauth.StatusAsync(HttpContext.GetCaller(), flowId, ct)).ToActionResult(this, s => new FlowStatusResponse(s.Status, s.Completed, s.Failed, s.Error));
+
+    [HttpPost("oauth/cancel/{serverName}")]
+    [Authorize]
+    [ProducesResponseType<SuccessResponse>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Cancel(string serverName, CancellationToken ct) =>
+        Ok(new SuccessResponse(true, await oauth.CancelAsync(HttpContext.GetCaller(), serverName, ct)));
+
+    /// <summary>★ The caller disconnects: tokens revoked at the authorization server (RFC 7009) where supported and
+    /// deleted, the connection closed, the cached tools cleared.</summary>
+    [HttpDelete("{serverName}/oauth/tokens")]
+    [Authorize(Policy = McpPolicies.Use)]
+    [ProducesResponseType<SuccessResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> Disconnect(string serverName, CancellationToken ct)
+    {
+        var caller = HttpContext.GetCaller();
+        var server = await registry.ResolveForUseAsync(caller, serverName, ct);
+        if (!server.IsSuccess)
+        {
+            return Problems.Result(server.Error!, HttpContext);
+        }
+
+        return (await oauth.DisconnectAsync(caller, server.Value, ct)).ToActionResult(this, message => new SuccessResponse(true, message));
+    }
+
+    private string ClientBase() => (options.ClientBaseUrl ?? string.Empty).TrimEnd('/');
+
+    private async Task<string?> FlowUserAsync(string? state, CancellationToken ct) =>
+        state is null ? null : (await oauth.FlowByStateAsync(state, ct))?.UserId;
+}
+
+/// <summary>The built-in result pages, for deployments without an SPA (<c>Client:BaseUrl</c> unset): they say what
+/// happened and close the popup the flow ran in.</summary>
+[ApiController]
+[Route("oauth")]
+[AllowAnonymous]
+[ApiExplorerSettings(IgnoreApi = true)]
+public sealed class OAuthPagesController : ControllerBase
+{
+    [HttpGet("success")]
+    public ContentResult Success([FromQuery] string? serverName) =>
+        Page("Connected", $"Authorization for {WebUtility.HtmlEncode(serverName ?? "the server")} succeeded. You can close this window.", true);
+
+    [HttpGet("error")]
+    public ContentResult Failure([FromQuery] string? error) =>
+        Page("Authorization failed", $"The authorization did not complete ({WebUtility.HtmlEncode(error ?? "unknown error")}). Close this window and try again.", false);
+
+    private static ContentResult Page(string title, string message, bool success) => new()
+    {
+        ContentType = "text/html; charset=utf-8",
+        StatusCode = 200,
+        Content = $$"""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{title}}</title>
+            <style>body{font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem;color:#222}h1{color:{{(success ? "#1a7f37" : "#cf222e")}}}</style></head>
+            <body><h1>{{title}}</h1><p id="message">{{message}}</p>
+            <script>if (window.opener) { setTimeout(function () { window.close(); }, {{(success ? 1500 : 5000)}}); }</script></body></html>
+            """,
+    };
+}

@@ -128,6 +128,32 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
         return (await oauth.DisconnectAsync(caller, server.Value, ct)).ToActionResult(this, message => new SuccessResponse(true, message));
     }
 
+    /// <summary>The Client ID Metadata Document, for authorization servers that take <c>OAuth:ClientMetadataUrl</c>
+    /// (where this document is published) as the client id instead of a registration.</summary>
+    [HttpGet("/oauth/client-metadata.json")]
+    [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    public IActionResult ClientMetadata([FromServices] IAppServerCatalog appServers)
+    {
+        if (options.ClientMetadataUrl is not { Length: > 0 } clientId)
+        {
+            return Problems.Result(new Error(ErrorKind.NotFound, "Not Found", "OAuth:ClientMetadataUrl is not configured"), HttpContext);
+        }
+
+        // Redirect URIs must be listed exactly: the app-level servers' callbacks (user-managed servers register instead).
+        return Ok(new Dictionary<string, object>
+        {
+            ["client_id"] = clientId,
+            ["client_name"] = "McpPlatform",
+            ["client_uri"] = options.PublicBaseUrl,
+            ["application_type"] = "web",
+            ["redirect_uris"] = appServers.All.Select(s => options.RedirectUriFor(s.Name)).ToArray(),
+            ["grant_types"] = new[] { "authorization_code", "refresh_token" },
+            ["response_types"] = new[] { "code" },
+            ["token_endpoint_auth_method"] = "none",
+        });
+    }
+
     private string ClientBase() => (options.ClientBaseUrl ?? string.Empty).TrimEnd('/');
 
     private async Task<string?> FlowUserAsync(string? state, CancellationToken ct) =>

@@ -30,7 +30,8 @@ public sealed record OAuthFlow(
     string? RevocationEndpoint,
     DateTimeOffset CreatedAt,
     string? Error = null,
-    bool Cancelled = false)
+    bool Cancelled = false,
+    int Attempts = 1)
 {
     public static string IdFor(string userId, string serverName) => $"{userId}:{serverName}";
 }

@@ -39,6 +39,13 @@ public sealed class OAuthService(
             return existing.AuthorizationUrl;
         }
 
+        // Step-up (403 insufficient_scope) re-authorizes with more scope; a server that keeps asking is not followed forever.
+        var attempts = existing is null || IsStale(existing) ? 1 : existing.Attempts + 1;
+        if (extraScope is not null && attempts > options.MaxStepUpAttempts)
+        {
+            return new Error(ErrorKind.Forbidden, "oauth_step_up_limit", $"MCP server '{server.Name}' asked for more scope {options.MaxStepUpAttempts} times; not authorizing again");
+        }
+
         if (server.Config.Url is null || !Uri.TryCreate(server.Config.Url, UriKind.Absolute, out var serverUrl))
         {
             return new Error(ErrorKind.Validation, $"MCP server '{server.Name}' has no URL to authorize against");
@@ -63,7 +70,7 @@ public sealed class OAuthService(
             await flows.SaveAsync(new OAuthFlow(
                 flowId, state, caller.UserId, server.Name, FlowStatus.Pending, verifier, url, redirectUri, discovery.Resource,
                 discovery.Issuer, discovery.TokenEndpoint, registration.ClientId, registration.TokenAuthMethod, scope,
-                discovery.RevocationEndpoint, clock.GetUtcNow()), ct);
+                discovery.RevocationEndpoint, clock.GetUtcNow(), Attempts: attempts), ct);
             return url;
         }
         catch (OAuthException e)

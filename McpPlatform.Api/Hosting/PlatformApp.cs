@@ -37,6 +37,8 @@ public static class PlatformApp
         var services = builder.Services;
         var configuration = builder.Configuration;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        var telemetry = TelemetrySetup.Read(configuration, builder.Environment);
+        builder.AddPlatformTelemetry(telemetry);
 
         services.AddInfrastructure(configuration, builder.Environment);
         services.AddScoped<ServerRegistryService>();
@@ -91,6 +93,7 @@ public static class PlatformApp
         app.UseMiddleware<PrincipalRecordingMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.MapPlatformMetrics(telemetry);
         app.MapControllers();
         app.MapPlatformHealthChecks();
         app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using McpPlatform.Domain.Telemetry;
 
 namespace McpPlatform.Domain.Connections;
 
@@ -14,10 +17,25 @@ public sealed class CircuitOpenException(string serverName, TimeSpan retryAfter)
 /// flight per key, bounded retries with backoff, a per-server circuit breaker), keeps the tool cache filled from
 /// each fresh session, evicts idle per-user sessions and caps them per user. Status reads never connect.
 /// </summary>
-public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache, TimeProvider clock, ConnectionOptions options) : IServerChangeListener, IAsyncDisposable
+public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<ConnectionKey, Entry> _entries = new();
     private readonly ConcurrentDictionary<string, Breaker> _breakers = new(StringComparer.Ordinal);
+    private readonly IMcpConnector connector;
+    private readonly IToolCache toolCache;
+    private readonly TimeProvider clock;
+    private readonly ConnectionOptions options;
+
+    public ConnectionPool(IMcpConnector connector, IToolCache toolCache, TimeProvider clock, ConnectionOptions options)
+    {
+        this.connector = connector;
+        this.toolCache = toolCache;
+        this.clock = clock;
+        this.options = options;
+        PlatformTelemetry.ObserveConnections(this, () => _entries
+            .GroupBy(e => (State: ConnectionStates.ToWire(e.Value.State), Kind: e.Key.IsShared ? "shared" : "user"))
+            .Select(g => new Measurement<int>(g.Count(), PlatformTelemetry.Tag("state", g.Key.State), PlatformTelemetry.Tag("kind", g.Key.Kind))));
+    }
 
     /// <summary>What is known about a connection, without touching it.</summary>
     public ConnectionSnapshot? Snapshot(ConnectionKey key) =>
@@ -120,6 +138,7 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
 
     public async ValueTask DisposeAsync()
     {
+        PlatformTelemetry.StopObserving(this);
         foreach (var key in _entries.Keys.ToList())
         {
             if (_entries.TryRemove(key, out var entry))
@@ -162,6 +181,7 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
         for (var attempt = 1; attempt <= Math.Max(1, options.ConnectAttempts); attempt++)
         {
             IMcpSession? session = null;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 session = await connector.ConnectAsync(target, () => RefreshToolsAsync(key, entry), CancellationToken.None);
@@ -178,12 +198,14 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
                 }
 
                 breaker.Reset();
+                RecordConnect(started, "connected", target);
                 _ = WatchAsync(entry, session);
                 return session;
             }
             catch (McpUpstreamException e)
             {
                 last = e;
+                RecordConnect(started, e.Failure.ToString().ToLowerInvariant(), target);
                 if (session is not null)
                 {
                     await DisposeQuietlyAsync(session);
@@ -211,6 +233,10 @@ public sealed class ConnectionPool(IMcpConnector connector, IToolCache toolCache
         ClearPending(entry);
         throw last;
     }
+
+    private static void RecordConnect(long started, string outcome, ConnectionTarget target) =>
+        PlatformTelemetry.ConnectDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            PlatformTelemetry.Tag("outcome", outcome), PlatformTelemetry.Tag("transport", target.Transport.ToString()));
 
     private async Task RefreshToolsAsync(ConnectionKey key, Entry entry)
     {

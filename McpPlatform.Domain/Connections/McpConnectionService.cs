@@ -78,6 +78,20 @@ public sealed class McpConnectionService(
     /// <summary>Runs one tool on the caller's connection (their variables and tokens) and returns the server's result.</summary>
     public async Task<Result<ToolCallResult>> CallToolAsync(Caller caller, string name, string toolName, JsonElement? arguments, CancellationToken ct)
     {
+        var result = await CallToolCoreAsync(caller, name, toolName, arguments, ct);
+        var outcome = result.IsSuccess ? (result.Value.IsError ? "is_error" : "ok") : result.Error!.ErrorText switch
+        {
+            "oauth_required" => "oauth_required",
+            "upstream_timeout" => "timeout",
+            "circuit_open" => "circuit_open",
+            _ => result.Error.Kind == ErrorKind.NotFound ? "not_found" : result.Error.Kind == ErrorKind.Validation ? "invalid" : "upstream_error",
+        };
+        Telemetry.PlatformTelemetry.ToolCalls.Add(1, Telemetry.PlatformTelemetry.Tag("outcome", outcome));
+        return result;
+    }
+
+    private async Task<Result<ToolCallResult>> CallToolCoreAsync(Caller caller, string name, string toolName, JsonElement? arguments, CancellationToken ct)
+    {
         if (arguments is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
         {
             return Error.Validation("Invalid request", [new FieldError("arguments", "arguments must be a JSON object", "invalid_type")]);

@@ -20,6 +20,8 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
         var servers = await registry.ListAsync(caller, ct);
         var keys = servers.Select(s => ConnectionKey.For(s.Name, s.Config, caller.UserId)).ToList();
         var cached = await toolCache.GetManyAsync(keys, ct);
+        Telemetry.PlatformTelemetry.ToolCacheLookups.Add(cached.Count, Telemetry.PlatformTelemetry.Tag("result", "hit"));
+        Telemetry.PlatformTelemetry.ToolCacheLookups.Add(keys.Distinct().Count() - cached.Count, Telemetry.PlatformTelemetry.Tag("result", "miss"));
         var setVariables = servers.Any(s => s.Config.CustomUserVars is { Count: > 0 })
             ? await credentials.ListNamesAsync(caller.UserId, ct)
             : new Dictionary<string, IReadOnlySet<string>>();

@@ -1,3 +1,5 @@
+using McpPlatform.Domain.Telemetry;
+
 namespace McpPlatform.Domain.OAuth;
 
 /// <summary>
@@ -34,6 +36,7 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
         if (current.Version != stored.Version)
         {
             // Another request (or instance) refreshed while this one waited: use its tokens.
+            Refreshed("already_refreshed");
             return current;
         }
 
@@ -46,6 +49,7 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
         {
             var secret = (await tokens.GetRegistrationAsync(serverName, current.Issuer, ct))?.ClientSecret ?? configuredClientSecret;
             var response = await client.RefreshAsync(current, new ClientRegistration(current.ClientId, secret, current.TokenAuthMethod), ct);
+            Refreshed("success");
             var refreshed = OAuthService.ToTokenSet(response, current.Issuer, current.TokenEndpoint, current.ClientId, current.TokenAuthMethod, current.Resource, current.RevocationEndpoint, current.RefreshToken, clock.GetUtcNow());
             return await tokens.SaveAsync(userId, serverName, refreshed, current.Version, ct)
                 ? await tokens.GetAsync(userId, serverName, ct)
@@ -53,10 +57,18 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
         }
         catch (OAuthException e) when (e.Failure == OAuthFailure.InvalidGrant)
         {
+            Refreshed("invalid_grant");
             await tokens.DeleteAsync(userId, serverName, ct);
             return null;
         }
+        catch (OAuthException)
+        {
+            Refreshed("error");
+            throw;
+        }
     }
+
+    private static void Refreshed(string outcome) => PlatformTelemetry.TokenRefreshes.Add(1, PlatformTelemetry.Tag("outcome", outcome));
 
     private bool ExpiresSoon(TokenSet tokens) => tokens.ExpiresAt is { } at && at - clock.GetUtcNow() <= options.RefreshMargin;
 

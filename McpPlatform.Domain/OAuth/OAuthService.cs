@@ -2,6 +2,7 @@ using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
+using McpPlatform.Domain.Telemetry;
 
 namespace McpPlatform.Domain.OAuth;
 
@@ -71,6 +72,7 @@ public sealed class OAuthService(
                 flowId, state, caller.UserId, server.Name, FlowStatus.Pending, verifier, url, redirectUri, discovery.Resource,
                 discovery.Issuer, discovery.TokenEndpoint, registration.ClientId, registration.TokenAuthMethod, scope,
                 discovery.RevocationEndpoint, clock.GetUtcNow(), Attempts: attempts), ct);
+            FlowOutcome("started");
             return url;
         }
         catch (OAuthException e)
@@ -99,6 +101,7 @@ public sealed class OAuthService(
         if (iss is not null && !Issuers.Same(iss, flow.Issuer))
         {
             await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Pending, FlowStatus.Failed, "iss_mismatch", ct);
+            FlowOutcome("iss_mismatch");
             return new CallbackOutcome(false, flow.ServerName, "iss_mismatch");
         }
 
@@ -106,6 +109,7 @@ public sealed class OAuthService(
         {
             var reason = string.IsNullOrEmpty(error) ? "missing_code" : SafeErrorCode(error);
             await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Pending, FlowStatus.Failed, reason, ct);
+            FlowOutcome("failed");
             return new CallbackOutcome(false, flow.ServerName, reason);
         }
 
@@ -124,10 +128,12 @@ public sealed class OAuthService(
         catch (OAuthException e)
         {
             await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Exchanging, FlowStatus.Failed, e.Message, ct);
+            FlowOutcome("failed");
             return new CallbackOutcome(false, flow.ServerName, "callback_failed");
         }
 
         await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Exchanging, FlowStatus.Completed, null, ct);
+        FlowOutcome("completed");
         return new CallbackOutcome(true, flow.ServerName, null);
     }
 
@@ -338,6 +344,8 @@ public sealed class OAuthService(
         var separator = discovery.AuthorizationEndpoint.Contains('?', StringComparison.Ordinal) ? "&" : "?";
         return discovery.AuthorizationEndpoint + separator + string.Join("&", query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
     }
+
+    private static void FlowOutcome(string outcome) => PlatformTelemetry.OAuthFlows.Add(1, PlatformTelemetry.Tag("outcome", outcome));
 
     private bool IsStale(OAuthFlow flow) => clock.GetUtcNow() - flow.CreatedAt > options.FlowTtl;
 

@@ -136,6 +136,8 @@ internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificat
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(limits.Timeout);
         var tools = new List<ToolInfo>();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var measure = new ElapsedRecorder(started);
         long bytes = 0;
         string? cursor = null;
         try
@@ -215,4 +217,10 @@ internal sealed class ChallengeRecorder(HttpMessageHandler inner) : DelegatingHa
 
         return response;
     }
+}
+
+/// <summary>Records a tools/list duration when disposed, whichever way the listing ends.</summary>
+internal readonly struct ElapsedRecorder(long started) : IDisposable
+{
+    public void Dispose() => Domain.Telemetry.PlatformTelemetry.ToolListDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 }

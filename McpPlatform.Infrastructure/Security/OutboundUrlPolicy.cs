@@ -50,9 +50,13 @@ public sealed class OutboundUrlPolicy(IOptions<SecurityOptions> options) : IOutb
             }
         }
 
-        return addresses.Any(a => IsPrivate(a) && !IsAllowedAddress(a, settings.AllowedOutboundHosts))
-            ? "The URL points to a private, loopback or link-local address, which is not allowed"
-            : null;
+        if (addresses.Any(a => IsPrivate(a) && !IsAllowedAddress(a, settings.AllowedOutboundHosts)))
+        {
+            Domain.Telemetry.PlatformTelemetry.SsrfRefusals.Add(1, Domain.Telemetry.PlatformTelemetry.Tag("stage", "save"));
+            return "The URL points to a private, loopback or link-local address, which is not allowed";
+        }
+
+        return null;
     }
 
     /// <summary>The connect-time rule, applied to the address a host name actually resolved to.</summary>

@@ -27,6 +27,7 @@ public static class SsrfGuard
             var refused = addresses.FirstOrDefault(a => !policy.MayConnect(host, port, a));
             if (refused is not null)
             {
+                Domain.Telemetry.PlatformTelemetry.SsrfRefusals.Add(1, Domain.Telemetry.PlatformTelemetry.Tag("stage", "connect"));
                 throw new OutboundAddressRefusedException(host, refused);
             }
 

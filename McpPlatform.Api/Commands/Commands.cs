@@ -8,7 +8,7 @@ namespace McpPlatform.Api.Commands;
 /// <summary>The admin commands of the API executable: <c>token</c>, <c>migrate</c>, <c>rotate-keys</c>.</summary>
 public static class Commands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "migrate" or "rotate-keys" or "help" or "--help";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "token" or "migrate" or "rotate-keys" or "import-servers" or "export-servers" or "help" or "--help";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -37,12 +37,37 @@ public static class Commands
                         return 0;
                     }
 
+                case "import-servers":
+                    return await ImportAsync(rest);
+
+                case "export-servers":
+                    await using (var app = BuildApp())
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        var servers = await scope.ServiceProvider.GetRequiredService<ServerImportExport>().ExportAsync(CancellationToken.None);
+                        var json = ServerImportExport.ToJson(servers);
+                        var output = ParseOptions(rest).GetValueOrDefault("output");
+                        if (output is null)
+                        {
+                            Console.WriteLine(json);
+                        }
+                        else
+                        {
+                            await File.WriteAllTextAsync(output, json);
+                            Console.WriteLine($"Exported {servers.Count} servers to {output}.");
+                        }
+
+                        return 0;
+                    }
+
                 default:
                     Console.WriteLine("""
                         Commands:
                           token --sub ID [--role USER|ADMIN] [--name N] [--email E] [--groups g1,g2] [--minutes 60]
                           migrate        apply database migrations and exit
                           rotate-keys    re-encrypt every stored secret under Encryption:ActiveKeyId (resumable)
+                          import-servers <librechat.yaml> --owner USER_ID   remote mcpServers entries become that user's servers
+                          export-servers [--output FILE]   every database server as MCP registry server.json (no secrets)
                         Without a command the API starts.
                         """);
                     return 0;
@@ -68,6 +93,31 @@ public static class Commands
         var minutes = options.TryGetValue("minutes", out var m) ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : 60;
         var groups = options.TryGetValue("groups", out var g) ? g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
         Console.WriteLine(TokenIssuer.Issue(auth, new TokenRequest(sub, options.GetValueOrDefault("role", "USER"), options.GetValueOrDefault("name"), options.GetValueOrDefault("email"), groups, minutes), DateTimeOffset.UtcNow));
+        return 0;
+    }
+
+    private static async Task<int> ImportAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("usage: import-servers <librechat.yaml> --owner USER_ID");
+        }
+
+        var owner = ParseOptions(args[1..]).GetValueOrDefault("owner") ?? throw new ArgumentException("--owner is required");
+        await using var app = BuildApp();
+        await using var scope = app.Services.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<ServerImportExport>().ImportAsync(args[0], owner, CancellationToken.None);
+        foreach (var name in report.Imported)
+        {
+            Console.WriteLine($"imported {name}");
+        }
+
+        foreach (var (name, reason) in report.Skipped)
+        {
+            Console.WriteLine($"skipped {name}: {reason}");
+        }
+
+        Console.WriteLine($"{report.Imported.Count} imported, {report.Skipped.Count} skipped; owner {owner}.");
         return 0;
     }
 

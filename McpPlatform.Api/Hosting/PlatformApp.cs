@@ -51,6 +51,7 @@ public static class PlatformApp
         services.AddScoped<OAuthService>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<DatabaseStartup>();
+        services.AddScoped<Commands.ServerImportExport>();
 
         services.AddHttpContextAccessor();
         services.AddPlatformAuthentication(configuration);

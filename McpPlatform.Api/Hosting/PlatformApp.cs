@@ -39,6 +39,7 @@ public static class PlatformApp
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         var telemetry = TelemetrySetup.Read(configuration, builder.Environment);
         builder.AddPlatformTelemetry(telemetry);
+        services.AddLogRedaction();
 
         services.AddInfrastructure(configuration, builder.Environment);
         services.AddScoped<ServerRegistryService>();

@@ -165,6 +165,27 @@ public sealed class OAuthEndToEndTests : ApiTest
         Assert.That(after["oauthRequired"]!.GetValue<bool>(), Is.True);
     }
 
+    [Test]
+    public async Task Logs_OfAWholeFlowAndToolCalls_ContainNoTokensCodesOrStates()
+    {
+        await using var peer = await NodePeer.StartOidcStackAsync(accessTokenTtlSeconds: 2);
+        var name = await CreateAsync(Alice, peer.Url, "Oidc Logged");
+        var callback = await AuthorizeAsync((await ReinitializeAsync(Alice, name))["oauthUrl"]!.GetValue<string>());
+        var query = HttpUtility.ParseQueryString(new Uri(callback).Query);
+        (await As(null).GetAsync(PathOf(callback))).Dispose();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        (await As(Alice).PostAsJsonAsync($"/api/mcp/{name}/tools/echo/call", new { arguments = new { message = "after refresh" } })).Dispose();
+        Assert.That((await StatsAsync(peer))["tokenRequests"]!["refresh_token"]!.GetValue<int>(), Is.EqualTo(1), "the run included a refresh");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Api.Logs.Lines, Has.None.Contains("eyJ"), "no JWT");
+            Assert.That(Api.Logs.Lines, Has.None.Contains(query["code"]!), "no authorization code");
+            Assert.That(Api.Logs.Lines, Has.None.Contains(query["state"]!), "no state");
+            Assert.That(Api.Logs.Lines, Has.None.Match(@"Bearer [A-Za-z0-9\-._~+/]{8,}"), "no bearer credential");
+        }
+    }
+
     [TestCase("?state=nope&code=x", "/oauth/error?error=invalid_state")]
     [TestCase("?code=x", "/oauth/error?error=missing_state")]
     [TestCase("?state=nope", "/oauth/error?error=missing_code")]

@@ -22,6 +22,10 @@ public static class ConnectionsHost
             ["Mcp:ConnectAttempts"] = "1",
             ["Mcp:CircuitBreakerFailures"] = "1000",
             ["OAuth:RefreshMargin"] = "00:00:01",
+            // Everything is logged here, request lines with OAuth codes included, so the log sanitiser has work to do.
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",
             [$"Mcp:Servers:{StdioServer}:type"] = "stdio",
             [$"Mcp:Servers:{StdioServer}:command"] = node,
             [$"Mcp:Servers:{StdioServer}:args:0"] = args[0],

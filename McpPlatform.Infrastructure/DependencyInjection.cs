@@ -47,9 +47,8 @@ public static class DependencyInjection
             });
         }
 
-        services.AddOptions<EncryptionOptions>().Bind(configuration.GetSection(EncryptionOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.ActiveKeyId is not null && o.Keys.ContainsKey(o.ActiveKeyId), "Encryption:ActiveKeyId must name one of Encryption:Keys:<id>.")
-            .ValidateOnStart();
+        services.AddOptions<EncryptionOptions>().Bind(configuration.GetSection(EncryptionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EncryptionOptions>, EncryptionOptionsValidator>();
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section));
         services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.Section))
             .Validate(o => o.MaxServersPerUser > 0, "Mcp:MaxServersPerUser must be positive.")

@@ -11,6 +11,10 @@ namespace McpPlatform.Infrastructure.Caching;
 /// </summary>
 public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
 {
+    /// <summary>A client span for one Redis operation (there is no Redis instrumentation package to do it).</summary>
+    internal static System.Diagnostics.Activity? Trace(string operation) =>
+        Domain.Telemetry.PlatformTelemetry.Activities.StartActivity($"redis {operation}", System.Diagnostics.ActivityKind.Client)?.SetTag("db.system", "redis");
+
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -28,6 +32,7 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
             return result;
         }
 
+        using var span = Trace("MGET tools");
         var db = redis.GetDatabase();
         var servers = keys.Select(k => k.ServerName).Distinct(StringComparer.Ordinal).ToList();
         var epochs = await db.StringGetAsync([.. servers.Select(s => (RedisKey)EpochKey(s))]);
@@ -46,6 +51,7 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
 
     public async Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct)
     {
+        using var span = Trace("SET tools");
         var db = redis.GetDatabase();
         var epoch = await db.StringGetAsync(EpochKey(serverName));
         await db.StringSetAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()), JsonSerializer.Serialize(tools, Json), Lifetime);
@@ -53,6 +59,7 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
 
     public async Task RemoveAsync(string serverName, string owner, CancellationToken ct)
     {
+        using var span = Trace("DEL tools");
         var db = redis.GetDatabase();
         var epoch = await db.StringGetAsync(EpochKey(serverName));
         await db.KeyDeleteAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()));

@@ -30,6 +30,7 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
 
     public async Task SaveAsync(OAuthFlow flow, CancellationToken ct)
     {
+        using var span = Caching.RedisToolCache.Trace("SET flow");
         var db = redis.GetDatabase();
         if (await GetAsync(flow.FlowId, ct) is { } previous && previous.State != flow.State)
         {
@@ -42,6 +43,7 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
 
     public async Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct)
     {
+        using var span = Caching.RedisToolCache.Trace("GET flow");
         var value = await redis.GetDatabase().StringGetAsync(FlowKey(flowId));
         return value.IsNull ? null : JsonSerializer.Deserialize<OAuthFlow>(value.ToString(), FlowJson.Options);
     }
@@ -60,6 +62,7 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
 
     public async Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct)
     {
+        using var span = Caching.RedisToolCache.Trace("EVAL flow transition");
         var result = await redis.GetDatabase().ScriptEvaluateAsync(TransitionScript, [FlowKey(flowId)],
             [from.ToString(), to.ToString(), error ?? string.Empty, (long)options.FlowTtl.TotalMilliseconds]);
         return (long)result == 1;

@@ -76,11 +76,13 @@ public static class DependencyInjection
         services.AddSingleton<IOAuthClient>(sp => new HttpOAuthClient(sp.GetRequiredService<HttpClient>()));
         services.AddScoped<ITokenStore, TokenStore>();
         services.AddSingleton<ConnectionPool>();
-        services.AddSingleton<IServerChangeListener>(sp => sp.GetRequiredService<ConnectionPool>());
+        services.AddSingleton<IServerChangeListener>(sp => sp.GetService<ServerChangeBroadcast>() ?? (IServerChangeListener)sp.GetRequiredService<ConnectionPool>());
         services.AddHostedService<ConnectionMaintenance>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
             services.AddSingleton<IToolCache, RedisToolCache>();
+            services.AddSingleton<ServerChangeBroadcast>();
+            services.AddHostedService(sp => sp.GetRequiredService<ServerChangeBroadcast>());
             services.AddSingleton<IOAuthFlowStore, RedisFlowStore>();
             services.AddSingleton<IDistributedLock, RedisDistributedLock>();
         }

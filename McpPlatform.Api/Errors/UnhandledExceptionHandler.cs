@@ -27,6 +27,14 @@ public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler>
             return true;
         }
 
+        if (exception is StackExchange.Redis.RedisException || exception.InnerException is StackExchange.Redis.RedisException)
+        {
+            logger.LogWarning("Redis unavailable while handling {Method} {Path}: {Reason}", context.Request.Method, LogValue.Sanitize(context.Request.Path), exception.Message);
+            context.Response.Headers.RetryAfter = "5";
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, new Error(ErrorKind.Unavailable, "Service Unavailable", "Shared state (Redis) is unavailable; try again shortly"));
+            return true;
+        }
+
         if (IsDatabaseUnavailable(exception))
         {
             logger.LogWarning(exception, "Database unavailable while handling {Method} {Path}", context.Request.Method, LogValue.Sanitize(context.Request.Path));

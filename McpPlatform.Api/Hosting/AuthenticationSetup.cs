@@ -12,6 +12,10 @@ public static class AuthenticationSetup
     public static IServiceCollection AddPlatformAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            auth.Authority = null;
+        }
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {

@@ -80,7 +80,7 @@ public static class DevelopmentSecrets
 
         if (missing.Count > 0)
         {
-            throw new InvalidOperationException("Missing required configuration: " + string.Join(", ", missing) + ". See docs/configuration in the README.");
+            throw new InvalidOperationException("Missing required configuration: " + string.Join(", ", missing) + ". See docs/configuration.md.");
         }
     }
 }

@@ -65,7 +65,25 @@ public static class TelemetrySetup
 
         if (options.MetricsMode == MetricsExposure.Port)
         {
-            builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel.ListenAnyIP(options.MetricsPort));
+            // Listening in code replaces Urls, so the API's own addresses are listened on explicitly as well.
+            var urls = (builder.Configuration["Urls"] ?? "http://localhost:5080").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                foreach (var url in urls)
+                {
+                    var port = new Uri(url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal)).Port;
+                    if (url.Contains("://localhost", StringComparison.OrdinalIgnoreCase))
+                    {
+                        kestrel.ListenLocalhost(port);
+                    }
+                    else
+                    {
+                        kestrel.ListenAnyIP(port);
+                    }
+                }
+
+                kestrel.ListenAnyIP(options.MetricsPort);
+            });
         }
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("mcp-platform"));
@@ -80,7 +98,7 @@ public static class TelemetrySetup
 
             if (options.OtlpEndpoint is { Length: > 0 } endpoint)
             {
-                metrics.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(endpoint));
+                metrics.AddOtlpExporter(otlp => otlp.Endpoint = OtlpUri(endpoint));
             }
         });
         otel.WithTracing(tracing =>
@@ -88,10 +106,13 @@ public static class TelemetrySetup
             tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql().AddSource(PlatformTelemetry.Name);
             if (options.OtlpEndpoint is { Length: > 0 } endpoint)
             {
-                tracing.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(endpoint));
+                tracing.AddOtlpExporter(otlp => otlp.Endpoint = OtlpUri(endpoint));
             }
         });
     }
+
+    private static Uri OtlpUri(string endpoint) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"Telemetry:OtlpEndpoint '{endpoint}' is not an absolute URL.");
 
     /// <summary><c>/metrics</c> as configured: not at all, open, behind a bearer secret, or only on its own port.</summary>
     public static void MapPlatformMetrics(this WebApplication app, TelemetryOptions options)

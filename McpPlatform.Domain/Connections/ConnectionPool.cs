@@ -178,6 +178,7 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
         }
 
         McpUpstreamException? last = null;
+        Task<IMcpSession>? superseded = null;
         for (var attempt = 1; attempt <= Math.Max(1, options.ConnectAttempts); attempt++)
         {
             IMcpSession? session = null;
@@ -186,15 +187,43 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
             {
                 session = await connector.ConnectAsync(target, () => RefreshToolsAsync(key, entry), CancellationToken.None);
                 var tools = await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
-                await toolCache.SetAsync(key.ServerName, key.Owner, tools, CancellationToken.None);
+                Task<IMcpSession>? newer = null;
+                var installed = false;
                 lock (entry)
                 {
-                    entry.Session = session;
-                    entry.State = ConnectionState.Connected;
-                    entry.Error = null;
-                    entry.ConfigStamp = configStamp;
-                    entry.CredentialStamp = credentialStamp;
-                    entry.Pending = null;
+                    if (entry.Removed)
+                    {
+                        // Disconnected while this connect ran: the session must not outlive the disconnect.
+                    }
+                    else if (entry.PendingStamp != (configStamp, credentialStamp))
+                    {
+                        // A connect with newer config or credentials started meanwhile: it wins (it may already have finished).
+                        newer = entry.Pending ?? (entry.Session is { } current ? Task.FromResult(current) : null);
+                    }
+                    else
+                    {
+                        entry.Session = session;
+                        entry.State = ConnectionState.Connected;
+                        entry.Error = null;
+                        entry.ConfigStamp = configStamp;
+                        entry.CredentialStamp = credentialStamp;
+                        entry.Pending = null;
+                        installed = true;
+                    }
+                }
+
+                if (!installed)
+                {
+                    await DisposeQuietlyAsync(session);
+                    superseded = newer ?? Task.FromException<IMcpSession>(
+                        new McpUpstreamException(UpstreamFailure.Unreachable, "The connection was closed while it was being opened"));
+                    break;
+                }
+
+                await toolCache.SetAsync(key.ServerName, key.Owner, tools, CancellationToken.None);
+                if (entry.Removed)
+                {
+                    await toolCache.RemoveAsync(key.ServerName, key.Owner, CancellationToken.None);
                 }
 
                 breaker.Reset();
@@ -222,6 +251,12 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
                     await Task.Delay(options.RetryBackoff * attempt, clock);
                 }
             }
+        }
+
+        if (superseded is not null)
+        {
+            // Disconnected meanwhile, or replaced by a newer connect: nothing of this attempt is kept.
+            return await superseded;
         }
 
         if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Fail(options.CircuitBreakerFailures, clock.GetUtcNow() + options.CircuitBreakerCooldown))

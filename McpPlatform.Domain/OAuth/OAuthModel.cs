@@ -31,7 +31,7 @@ public sealed record OAuthFlow(
     DateTimeOffset CreatedAt,
     string? Error = null,
     bool Cancelled = false,
-    int Attempts = 1)
+    int StepUps = 0)
 {
     public static string IdFor(string userId, string serverName) => $"{userId}:{serverName}";
 }

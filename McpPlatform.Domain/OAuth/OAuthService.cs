@@ -41,8 +41,8 @@ public sealed class OAuthService(
         }
 
         // Step-up (403 insufficient_scope) re-authorizes with more scope; a server that keeps asking is not followed forever.
-        var attempts = existing is null || IsStale(existing) ? 1 : existing.Attempts + 1;
-        if (extraScope is not null && attempts > options.MaxStepUpAttempts)
+        var stepUps = extraScope is null ? 0 : (existing is null || IsStale(existing) ? 0 : existing.StepUps) + 1;
+        if (stepUps > options.MaxStepUpAttempts)
         {
             return new Error(ErrorKind.Forbidden, "oauth_step_up_limit", $"MCP server '{server.Name}' asked for more scope {options.MaxStepUpAttempts} times; not authorizing again");
         }
@@ -71,7 +71,7 @@ public sealed class OAuthService(
             await flows.SaveAsync(new OAuthFlow(
                 flowId, state, caller.UserId, server.Name, FlowStatus.Pending, verifier, url, redirectUri, discovery.Resource,
                 discovery.Issuer, discovery.TokenEndpoint, registration.ClientId, registration.TokenAuthMethod, scope,
-                discovery.RevocationEndpoint, clock.GetUtcNow(), Attempts: attempts), ct);
+                discovery.RevocationEndpoint, clock.GetUtcNow(), StepUps: stepUps), ct);
             FlowOutcome("started");
             return url;
         }
@@ -95,6 +95,13 @@ public sealed class OAuthService(
         if (flow.Status == FlowStatus.Completed)
         {
             return new CallbackOutcome(true, flow.ServerName, null);
+        }
+
+        if (IsStale(flow))
+        {
+            await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Pending, FlowStatus.Failed, "Flow expired", ct);
+            FlowOutcome("failed");
+            return new CallbackOutcome(false, flow.ServerName, "invalid_state");
         }
 
         // RFC 9207: an authorization response must come from the issuer the flow was started with.
@@ -122,7 +129,7 @@ public sealed class OAuthService(
         {
             var registration = new ClientRegistration(flow.ClientId, await ClientSecretAsync(flow, ct), flow.TokenAuthMethod);
             var response = await client.ExchangeCodeAsync(flow, registration, code, ct);
-            var tokenSet = ToTokenSet(response, flow.Issuer, flow.TokenEndpoint, flow.ClientId, flow.TokenAuthMethod, flow.Resource, flow.RevocationEndpoint, null);
+            var tokenSet = ToTokenSet(response, flow.Issuer, flow.TokenEndpoint, flow.ClientId, flow.TokenAuthMethod, flow.Resource, flow.RevocationEndpoint, null, clock.GetUtcNow());
             await tokens.SaveAsync(flow.UserId, flow.ServerName, tokenSet, null, ct);
         }
         catch (OAuthException e)
@@ -153,6 +160,11 @@ public sealed class OAuthService(
             return FlowNotFound;
         }
 
+        if (flow.UserId != caller.UserId)
+        {
+            return AccessDenied;
+        }
+
         var status = flow.Status switch
         {
             FlowStatus.Completed => "COMPLETED",
@@ -175,6 +187,11 @@ public sealed class OAuthService(
         if (flow is null)
         {
             return FlowNotFound;
+        }
+
+        if (flow.UserId != caller.UserId)
+        {
+            return AccessDenied;
         }
 
         if (flow.Status != FlowStatus.Completed)
@@ -287,7 +304,9 @@ public sealed class OAuthService(
             return stored;
         }
 
-        if (discovery.ClientIdMetadataDocumentSupported && options.ClientMetadataUrl is { Length: > 0 } metadataUrl)
+        // The metadata document lists its redirect URIs exactly, and only app-level servers' callbacks are known in
+        // advance; user-managed servers register dynamically instead.
+        if (discovery.ClientIdMetadataDocumentSupported && options.ClientMetadataUrl is { Length: > 0 } metadataUrl && server.Source == ServerSource.App)
         {
             return new ClientRegistration(metadataUrl, null, "none");
         }

@@ -8,6 +8,10 @@ namespace McpPlatform.Infrastructure.FlowState;
 
 internal static class FlowJson
 {
+    /// <summary>Flows are kept twice their TTL: a pending flow past its TTL is refused at the callback and shows as
+    /// failed (LibreChat's rule) before it disappears.</summary>
+    public static TimeSpan Retention(OAuthOptions options) => options.FlowTtl * 2;
+
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 }
 
@@ -37,8 +41,8 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
             await db.KeyDeleteAsync(StateKey(previous.State));
         }
 
-        await db.StringSetAsync(FlowKey(flow.FlowId), JsonSerializer.Serialize(flow, FlowJson.Options), options.FlowTtl);
-        await db.StringSetAsync(StateKey(flow.State), flow.FlowId, options.FlowTtl);
+        await db.StringSetAsync(FlowKey(flow.FlowId), JsonSerializer.Serialize(flow, FlowJson.Options), FlowJson.Retention(options));
+        await db.StringSetAsync(StateKey(flow.State), flow.FlowId, FlowJson.Retention(options));
     }
 
     public async Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct)
@@ -64,7 +68,7 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
     {
         using var span = Caching.RedisToolCache.Trace("EVAL flow transition");
         var result = await redis.GetDatabase().ScriptEvaluateAsync(TransitionScript, [FlowKey(flowId)],
-            [from.ToString(), to.ToString(), error ?? string.Empty, (long)options.FlowTtl.TotalMilliseconds]);
+            [from.ToString(), to.ToString(), error ?? string.Empty, (long)FlowJson.Retention(options).TotalMilliseconds]);
         return (long)result == 1;
     }
 
@@ -99,7 +103,7 @@ public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : 
                 _states.TryRemove(previous.Flow.State, out _);
             }
 
-            _flows[flow.FlowId] = (flow, clock.GetUtcNow() + options.FlowTtl);
+            _flows[flow.FlowId] = (flow, clock.GetUtcNow() + FlowJson.Retention(options));
             _states[flow.State] = flow.FlowId;
         }
 
@@ -121,7 +125,7 @@ public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : 
                 return Task.FromResult(false);
             }
 
-            _flows[flowId] = (entry.Flow with { Status = to, Error = error ?? entry.Flow.Error }, clock.GetUtcNow() + options.FlowTtl);
+            _flows[flowId] = (entry.Flow with { Status = to, Error = error ?? entry.Flow.Error }, clock.GetUtcNow() + FlowJson.Retention(options));
             return Task.FromResult(true);
         }
     }

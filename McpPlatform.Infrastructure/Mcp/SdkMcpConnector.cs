@@ -41,7 +41,8 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
                 {
                     Name = target.ServerName,
                     Endpoint = target.Url,
-                    TransportMode = target.Transport == TransportKind.Sse ? HttpTransportMode.Sse : HttpTransportMode.AutoDetect,
+                    // An explicit streamable-http type is taken at its word: auto-detection would retry every 401 as SSE.
+                    TransportMode = target.Transport == TransportKind.Sse ? HttpTransportMode.Sse : HttpTransportMode.StreamableHttp,
                     AdditionalHeaders = target.Headers.ToDictionary(h => h.Key, h => h.Value),
                     ConnectionTimeout = target.ConnectTimeout,
                 },

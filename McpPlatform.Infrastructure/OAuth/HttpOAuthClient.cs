@@ -304,5 +304,9 @@ public sealed class HttpOAuthClient(HttpClient http) : IOAuthClient
     public static bool ResourceMatches(string resource, Uri serverUrl) =>
         Uri.TryCreate(resource, UriKind.Absolute, out var declared)
         && string.Equals(declared.GetLeftPart(UriPartial.Authority), serverUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
-        && serverUrl.AbsolutePath.TrimEnd('/').StartsWith(declared.AbsolutePath.TrimEnd('/'), StringComparison.Ordinal);
+        && PathWithin(serverUrl.AbsolutePath.TrimEnd('/'), declared.AbsolutePath.TrimEnd('/'));
+
+    /// <summary>Equal paths, or the server's path below the declared one at a segment boundary (<c>/api</c> does not cover <c>/apikeys</c>).</summary>
+    private static bool PathWithin(string path, string declared) =>
+        declared.Length == 0 || path == declared || path.StartsWith(declared + "/", StringComparison.Ordinal);
 }

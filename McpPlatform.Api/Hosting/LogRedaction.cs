@@ -45,23 +45,28 @@ public static partial class LogRedaction
     private sealed class RedactingLoggerFactory(IEnumerable<ILoggerProvider> providers, IOptionsMonitor<LoggerFilterOptions> filters, IOptions<LoggerFactoryOptions> options)
         : LoggerFactory(providers.Select(p => (ILoggerProvider)new RedactingProvider(p)), filters, options);
 
+    /// <summary>Categories whose Trace records carry payloads no pattern can recognise as secret: MCP message bodies
+    /// (tool arguments and results) and MVC action arguments (an OAuth code is just a string). Never written.</summary>
+    private static readonly string[] PayloadTracingCategories = ["ModelContextProtocol", "Microsoft.AspNetCore.Mvc.Infrastructure.ControllerActionInvoker"];
+
     private sealed class RedactingProvider(ILoggerProvider inner) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName));
+        public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName),
+            PayloadTracingCategories.Any(prefix => categoryName.StartsWith(prefix, StringComparison.Ordinal)));
 
         public void Dispose() => inner.Dispose();
     }
 
-    private sealed class RedactingLogger(ILogger inner) : ILogger
+    private sealed class RedactingLogger(ILogger inner, bool dropsTrace) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
 
-        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+        public bool IsEnabled(LogLevel logLevel) => (logLevel != LogLevel.Trace || !dropsTrace) && inner.IsEnabled(logLevel);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (!inner.IsEnabled(logLevel))
+            if (!IsEnabled(logLevel))
             {
                 return;
             }

@@ -93,7 +93,8 @@ public static class TelemetrySetup
                 .AddMeter(PlatformTelemetry.Name).AddMeter("Npgsql");
             if (options.MetricsMode != MetricsExposure.Off)
             {
-                metrics.AddPrometheusExporter();
+                // No scrape caching: every scrape shows the current values.
+                metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
             }
 
             if (options.OtlpEndpoint is { Length: > 0 } endpoint)

@@ -32,6 +32,38 @@ public static class PlatformApp
         return builder;
     }
 
+    /// <summary>
+    /// Reads every option once before serving, so a value that cannot be bound (the binder names the key) or is out of
+    /// range stops start-up with the key's name instead of failing the first request that needs it.
+    /// </summary>
+    private static void ValidateConfiguration(IServiceProvider services)
+    {
+        var problems = new List<string>();
+        problems.AddRange(services.GetRequiredService<ConnectionOptions>().Problems());
+        var oauth = services.GetRequiredService<OAuthOptions>();
+        if (oauth.FlowTtl <= TimeSpan.Zero || oauth.RefreshMargin < TimeSpan.Zero || oauth.MaxStepUpAttempts < 0)
+        {
+            problems.Add("OAuth:FlowTtl must be positive, OAuth:RefreshMargin and OAuth:MaxStepUpAttempts not negative.");
+        }
+
+        if (!Uri.TryCreate(oauth.PublicBaseUrl, UriKind.Absolute, out _))
+        {
+            problems.Add($"Server:PublicBaseUrl '{oauth.PublicBaseUrl}' is not an absolute URL.");
+        }
+
+        var rates = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+        if (rates.CreatePerMinute <= 0 || rates.ReinitializePerMinute <= 0 || rates.OAuthInitiatePerMinute <= 0)
+        {
+            problems.Add("RateLimits:CreatePerMinute, RateLimits:ReinitializePerMinute and RateLimits:OAuthInitiatePerMinute must be positive.");
+        }
+
+        _ = services.GetRequiredService<Domain.Servers.IAppServerCatalog>();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
+        }
+    }
+
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -74,6 +106,7 @@ public static class PlatformApp
             .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = ValidationFilter.InvalidModelState);
 
         var app = builder.Build();
+        ValidateConfiguration(app.Services);
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {

@@ -123,4 +123,37 @@ public sealed class ConnectionOptions
     public long ToolResultMaxBytes { get; set; } = 5 * 1024 * 1024;
 
     public ToolListLimits ToolListLimits => new(ToolListMaxPages, ToolListMaxTools, ToolListMaxBytes, ToolListTimeout);
+
+    /// <summary>Every value that would make connections misbehave, named by its configuration key.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (key, value) in new (string, TimeSpan)[]
+        {
+            ("Mcp:ConnectTimeout", ConnectTimeout), ("Mcp:ToolCallTimeout", ToolCallTimeout), ("Mcp:CircuitBreakerCooldown", CircuitBreakerCooldown),
+            ("Mcp:UserConnectionIdleTimeout", UserConnectionIdleTimeout), ("Mcp:ToolListTimeout", ToolListTimeout),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return $"{key} must be a positive duration (hh:mm:ss), not {value}.";
+            }
+        }
+
+        if (RetryBackoff < TimeSpan.Zero)
+        {
+            yield return "Mcp:RetryBackoff must not be negative.";
+        }
+
+        foreach (var (key, value) in new (string, long)[]
+        {
+            ("Mcp:ConnectAttempts", ConnectAttempts), ("Mcp:CircuitBreakerFailures", CircuitBreakerFailures), ("Mcp:MaxConnectionsPerUser", MaxConnectionsPerUser),
+            ("Mcp:ToolListMaxPages", ToolListMaxPages), ("Mcp:ToolListMaxTools", ToolListMaxTools), ("Mcp:ToolListMaxBytes", ToolListMaxBytes), ("Mcp:ToolResultMaxBytes", ToolResultMaxBytes),
+        })
+        {
+            if (value <= 0)
+            {
+                yield return $"{key} must be positive, not {value}.";
+            }
+        }
+    }
 }

@@ -22,6 +22,16 @@ public sealed class StartupConfigurationTests : ApiTest
         Assert.That(error!.Message, Does.Contain("Auth:Jwt:SigningKey").And.Contain("32 bytes"));
     }
 
+    [TestCase("--OAuth:FlowTtl=abc", "OAuth:FlowTtl")]
+    [TestCase("--Mcp:ConnectTimeout=-00:00:01", "Mcp:ConnectTimeout")]
+    [TestCase("--RateLimits:CreatePerMinute=0", "RateLimits:CreatePerMinute")]
+    [TestCase("--Server:PublicBaseUrl=not-a-url", "Server:PublicBaseUrl")]
+    public void BadValues_FailWhenTheAppIsBuiltNamingTheKey(string setting, string key)
+    {
+        var error = Assert.Catch<Exception>(() => PlatformApp.Build(PlatformApp.CreateBuilder(["--environment=Production", "--urls=http://127.0.0.1:0", setting])));
+        Assert.That(error!.ToString(), Does.Contain(key));
+    }
+
     [TestCase("--Encryption:Keys:t1=bm90LTMyLWJ5dGVz", "Encryption:Keys:t1")]
     [TestCase("--Encryption:ActiveKeyId=missing", "Encryption:ActiveKeyId")]
     public async Task BadEncryptionKeyRing_FailsAtStartNamingTheKey(string setting, string key)

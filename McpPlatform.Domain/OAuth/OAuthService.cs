@@ -149,22 +149,13 @@ public sealed class OAuthService(
     /// <summary><c>GET /oauth/status/{flowId}</c>: the caller's own flows only.</summary>
     public async Task<Result<FlowStatusView>> StatusAsync(Caller caller, string flowId, CancellationToken ct)
     {
-        if (!OwnsFlow(caller, flowId))
+        var owned = await OwnFlowAsync(caller, flowId, ct);
+        if (!owned.IsSuccess)
         {
-            return AccessDenied;
+            return owned.Error!;
         }
 
-        var flow = await flows.GetAsync(flowId, ct);
-        if (flow is null)
-        {
-            return FlowNotFound;
-        }
-
-        if (flow.UserId != caller.UserId)
-        {
-            return AccessDenied;
-        }
-
+        var flow = owned.Value;
         var status = flow.Status switch
         {
             FlowStatus.Completed => "COMPLETED",
@@ -178,22 +169,13 @@ public sealed class OAuthService(
     /// <summary>★ <c>GET /oauth/tokens/{flowId}</c>: whether the flow left tokens, never their values.</summary>
     public async Task<Result<TokenInfo>> TokenInfoAsync(Caller caller, string flowId, CancellationToken ct)
     {
-        if (!OwnsFlow(caller, flowId))
+        var owned = await OwnFlowAsync(caller, flowId, ct);
+        if (!owned.IsSuccess)
         {
-            return AccessDenied;
+            return owned.Error!;
         }
 
-        var flow = await flows.GetAsync(flowId, ct);
-        if (flow is null)
-        {
-            return FlowNotFound;
-        }
-
-        if (flow.UserId != caller.UserId)
-        {
-            return AccessDenied;
-        }
-
+        var flow = owned.Value;
         if (flow.Status != FlowStatus.Completed)
         {
             return new Error(ErrorKind.Validation, "Flow not completed");
@@ -368,7 +350,17 @@ public sealed class OAuthService(
 
     private bool IsStale(OAuthFlow flow) => clock.GetUtcNow() - flow.CreatedAt > options.FlowTtl;
 
-    private static bool OwnsFlow(Caller caller, string flowId) => flowId.StartsWith(caller.UserId + ":", StringComparison.Ordinal);
+    /// <summary>The caller's own flow: another user's flow id is denied before and after it is looked up.</summary>
+    private async Task<Result<OAuthFlow>> OwnFlowAsync(Caller caller, string flowId, CancellationToken ct)
+    {
+        if (!flowId.StartsWith(caller.UserId + ":", StringComparison.Ordinal))
+        {
+            return AccessDenied;
+        }
+
+        var flow = await flows.GetAsync(flowId, ct);
+        return flow is null ? FlowNotFound : flow.UserId == caller.UserId ? flow : AccessDenied;
+    }
 
     /// <summary>Provider error codes go into a redirect URL: only a short token of safe characters passes.</summary>
     private static string SafeErrorCode(string error) =>

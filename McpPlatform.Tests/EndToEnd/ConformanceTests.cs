@@ -414,7 +414,6 @@ public sealed partial class ConformanceTests : ApiTest
     /// loop as the "client" that waits for a file the test creates when it is done; the suite then writes checks.json and exits.</summary>
     private sealed partial class ScenarioProcess : IAsyncDisposable
     {
-        private const int SigTerm = 15;
         private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
 
         private readonly Process _process;
@@ -533,35 +532,8 @@ public sealed partial class ConformanceTests : ApiTest
             {
                 await File.WriteAllTextAsync(_doneFile, "done");
             }
-            else
-            {
-                _ = Kill(_process.Id, SigTerm);
-            }
 
-            using (var grace = new CancellationTokenSource(ExitTimeout))
-            {
-                try
-                {
-                    await _process.WaitForExitAsync(grace.Token);
-                    return;
-                }
-                catch (OperationCanceledException)
-                {
-                    // Killed below.
-                }
-            }
-
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited in the meantime.
-            }
-
-            using var last = new CancellationTokenSource(ExitTimeout);
-            await _process.WaitForExitAsync(last.Token);
+            await NodePeer.TerminateAsync(_process, ExitTimeout, signal: !_commandMode);
         }
 
         private void OnLine(string? line)
@@ -599,8 +571,5 @@ public sealed partial class ConformanceTests : ApiTest
 
         [GeneratedRegex(@"^Executing client: .* (http://\S+)$", RegexOptions.CultureInvariant)]
         private static partial Regex ExecutingLine();
-
-        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        private static extern int Kill(int pid, int signal);
     }
 }

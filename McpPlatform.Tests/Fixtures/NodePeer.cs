@@ -299,38 +299,42 @@ public sealed class NodePeer : IAsyncDisposable
 
     public override string ToString() => $"node peer pid {Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)} {_url}";
 
-    private async Task StopCoreAsync()
+    private Task StopCoreAsync() => TerminateAsync(_process, StopGracePeriod, signal: true);
+
+    /// <summary>Stops a process the tests started: SIGTERM when <paramref name="signal"/> (else the caller has asked
+    /// it to stop another way), <paramref name="grace"/> to exit, then a kill of its whole tree.</summary>
+    public static async Task TerminateAsync(Process process, TimeSpan grace, bool signal)
     {
-        if (!_process.HasExited && Kill(_process.Id, SigTerm) != 0)
+        if (signal && !process.HasExited && Kill(process.Id, SigTerm) != 0)
         {
             // ESRCH: it is already gone; anything else is handled by the kill below.
-            Debug.WriteLine($"kill({Pid}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+            Debug.WriteLine($"kill({process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
-        using (var grace = new CancellationTokenSource(StopGracePeriod))
+        using (var wait = new CancellationTokenSource(grace))
         {
             try
             {
-                await _process.WaitForExitAsync(grace.Token);
+                await process.WaitForExitAsync(wait.Token);
                 return;
             }
             catch (OperationCanceledException)
             {
-                // Did not stop on SIGTERM: kill it below.
+                // Did not stop in time: kill it below.
             }
         }
 
         try
         {
-            _process.Kill(entireProcessTree: true);
+            process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
             // Exited in the meantime.
         }
 
-        using var last = new CancellationTokenSource(StopGracePeriod);
-        await _process.WaitForExitAsync(last.Token);
+        using var last = new CancellationTokenSource(grace);
+        await process.WaitForExitAsync(last.Token);
     }
 
     private void OnLine(string? line)

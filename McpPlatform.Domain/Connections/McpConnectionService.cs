@@ -160,43 +160,44 @@ public sealed class McpConnectionService(
     /// <summary>Status of every server the caller can use, from what this instance already knows: never connects.</summary>
     public async Task<IReadOnlyList<ServerStatus>> StatusAllAsync(Caller caller, CancellationToken ct)
     {
-        var servers = await registry.ListAsync(caller, ct);
-        var result = new List<ServerStatus>(servers.Count);
-        foreach (var view in servers)
-        {
-            result.Add(await StatusAsync(caller, new UsableServer(view.Name, view.Config, view.UpdatedAt, view.Source), ct));
-        }
-
-        return result;
+        var servers = (await registry.ListAsync(caller, ct)).Select(v => new UsableServer(v.Name, v.Config, v.UpdatedAt, v.Source)).ToList();
+        var snapshots = servers.Select(s => (Server: s, State: Snapshot(caller, s))).ToList();
+        // Only OAuth servers that are not connected consult their flows: one round trip for all of them.
+        var waiting = snapshots.Where(s => s.Server.RequiresOAuth && s.State.State == ConnectionState.Disconnected).Select(s => s.Server.Name).ToList();
+        var flows = waiting.Count == 0
+            ? new Dictionary<string, (bool Active, bool Failed)>()
+            : await oauth.FlowStatesAsync(caller.UserId, waiting, ct);
+        return [.. snapshots.Select(s => WithFlow(s.Server, s.State, flows.TryGetValue(s.Server.Name, out var flow) ? flow : null))];
     }
 
     public async Task<Result<ServerStatus>> StatusAsync(Caller caller, string name, CancellationToken ct)
     {
         var resolved = await registry.ResolveForUseAsync(caller, name, ct);
-        return resolved.IsSuccess ? await StatusAsync(caller, resolved.Value, ct) : resolved.Error!;
+        if (!resolved.IsSuccess)
+        {
+            return resolved.Error!;
+        }
+
+        var server = resolved.Value;
+        var state = Snapshot(caller, server);
+        var flow = server.RequiresOAuth && state.State == ConnectionState.Disconnected ? await oauth.FlowStateAsync(caller.UserId, server.Name, ct) : ((bool, bool)?)null;
+        return WithFlow(server, state, flow);
     }
 
-    private async Task<ServerStatus> StatusAsync(Caller caller, UsableServer server, CancellationToken ct)
+    private (ConnectionState State, string? Error) Snapshot(Caller caller, UsableServer server)
     {
         var snapshot = pool.Snapshot(server.KeyFor(caller.UserId));
         var state = ConnectionStatusRules.Derive(snapshot, server.Stamp);
-        var error = state == ConnectionState.Error ? snapshot?.Error : null;
-        if (server.RequiresOAuth && state == ConnectionState.Disconnected)
-        {
-            // Only OAuth servers that are not connected consult their flow (one read each).
-            var (active, failed) = await oauth.FlowStateAsync(caller.UserId, server.Name, ct);
-            if (failed)
-            {
-                (state, error) = (ConnectionState.Error, "The last authorization attempt failed or expired");
-            }
-            else if (active)
-            {
-                state = ConnectionState.Connecting;
-            }
-        }
-
-        return new ServerStatus(server.Name, server.RequiresOAuth, state, error);
+        return (state, state == ConnectionState.Error ? snapshot?.Error : null);
     }
+
+    /// <summary>LibreChat §6.2: a disconnected OAuth server with a failed (or expired) flow is an error, with a pending one connecting.</summary>
+    private static ServerStatus WithFlow(UsableServer server, (ConnectionState State, string? Error) current, (bool Active, bool Failed)? flow) => flow switch
+    {
+        { Failed: true } => new ServerStatus(server.Name, server.RequiresOAuth, ConnectionState.Error, "The last authorization attempt failed or expired"),
+        { Active: true } => new ServerStatus(server.Name, server.RequiresOAuth, ConnectionState.Connecting, null),
+        _ => new ServerStatus(server.Name, server.RequiresOAuth, current.State, current.Error),
+    };
 
     private async Task<IReadOnlyDictionary<string, string>> VariablesAsync(Caller caller, UsableServer server, CancellationToken ct) =>
         server.Config.CustomUserVars is { Count: > 0 }

@@ -201,19 +201,25 @@ public sealed class OAuthService(
 
     /// <summary>The flow state that connection status derives from (LibreChat §6.2): a cancelled flow is not an
     /// error; a pending one older than the flow TTL is.</summary>
-    public async Task<(bool Active, bool Failed)> FlowStateAsync(string userId, string serverName, CancellationToken ct)
+    public async Task<(bool Active, bool Failed)> FlowStateAsync(string userId, string serverName, CancellationToken ct) =>
+        FlowState(await flows.GetAsync(OAuthFlow.IdFor(userId, serverName), ct));
+
+    /// <summary>The same for several servers in one round trip (the status of every server a user can use).</summary>
+    public async Task<IReadOnlyDictionary<string, (bool Active, bool Failed)>> FlowStatesAsync(string userId, IReadOnlyCollection<string> serverNames, CancellationToken ct)
     {
-        var flow = await flows.GetAsync(OAuthFlow.IdFor(userId, serverName), ct);
-        return flow switch
-        {
-            null => (false, false),
-            { Cancelled: true } => (false, false),
-            { Status: FlowStatus.Failed } => (false, true),
-            { Status: FlowStatus.Pending or FlowStatus.Exchanging } when IsStale(flow) => (false, true),
-            { Status: FlowStatus.Pending or FlowStatus.Exchanging } => (true, false),
-            _ => (false, false),
-        };
+        var found = await flows.GetManyAsync([.. serverNames.Select(name => OAuthFlow.IdFor(userId, name))], ct);
+        return serverNames.ToDictionary(name => name, name => FlowState(found.GetValueOrDefault(OAuthFlow.IdFor(userId, name))), StringComparer.Ordinal);
     }
+
+    private (bool Active, bool Failed) FlowState(OAuthFlow? flow) => flow switch
+    {
+        null => (false, false),
+        { Cancelled: true } => (false, false),
+        { Status: FlowStatus.Failed } => (false, true),
+        { Status: FlowStatus.Pending or FlowStatus.Exchanging } when IsStale(flow) => (false, true),
+        { Status: FlowStatus.Pending or FlowStatus.Exchanging } => (true, false),
+        _ => (false, false),
+    };
 
     /// <summary>The caller disconnects: the tokens are revoked where the server supports it and deleted, the
     /// connection is closed and its tools forgotten.</summary>

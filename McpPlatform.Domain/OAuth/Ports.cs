@@ -8,6 +8,9 @@ public interface IOAuthFlowStore
 
     Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct);
 
+    /// <summary>Several flows in one round trip; ids without a flow are absent.</summary>
+    Task<IReadOnlyDictionary<string, OAuthFlow>> GetManyAsync(IReadOnlyCollection<string> flowIds, CancellationToken ct);
+
     Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct);
 
     /// <summary>Atomically moves the flow from <c>Pending</c> to <paramref name="to"/>; false if it was not pending

@@ -52,6 +52,28 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         return value.IsNull ? null : JsonSerializer.Deserialize<OAuthFlow>(value.ToString(), FlowJson.Options);
     }
 
+    public async Task<IReadOnlyDictionary<string, OAuthFlow>> GetManyAsync(IReadOnlyCollection<string> flowIds, CancellationToken ct)
+    {
+        var result = new Dictionary<string, OAuthFlow>(StringComparer.Ordinal);
+        if (flowIds.Count == 0)
+        {
+            return result;
+        }
+
+        using var span = Caching.RedisToolCache.Trace("MGET flows");
+        var ids = flowIds.ToList();
+        var values = await redis.GetDatabase().StringGetAsync([.. ids.Select(id => (RedisKey)FlowKey(id))]);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (!values[i].IsNull && JsonSerializer.Deserialize<OAuthFlow>(values[i].ToString(), FlowJson.Options) is { } flow)
+            {
+                result[ids[i]] = flow;
+            }
+        }
+
+        return result;
+    }
+
     public async Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct)
     {
         var flowId = await redis.GetDatabase().StringGetAsync(StateKey(state));
@@ -112,6 +134,20 @@ public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : 
 
     public Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct) =>
         Task.FromResult(_flows.TryGetValue(flowId, out var entry) && entry.Expires > clock.GetUtcNow() ? entry.Flow : null);
+
+    public async Task<IReadOnlyDictionary<string, OAuthFlow>> GetManyAsync(IReadOnlyCollection<string> flowIds, CancellationToken ct)
+    {
+        var result = new Dictionary<string, OAuthFlow>(StringComparer.Ordinal);
+        foreach (var id in flowIds)
+        {
+            if (await GetAsync(id, ct) is { } flow)
+            {
+                result[id] = flow;
+            }
+        }
+
+        return result;
+    }
 
     public async Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct) =>
         _states.TryGetValue(state, out var flowId) && await GetAsync(flowId, ct) is { } flow && flow.State == state ? flow : null;

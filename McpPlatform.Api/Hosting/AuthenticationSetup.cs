@@ -51,6 +51,16 @@ public static class AuthenticationSetup
 
             options.Events = new JwtBearerEvents
             {
+                // A token must name its user: a signed token without a usable `sub` is as good as none.
+                OnTokenValidated = context =>
+                {
+                    if (context.Principal is null || CallerClaims.From(context.Principal) is null)
+                    {
+                        context.Fail("The token has no subject (sub).");
+                    }
+
+                    return Task.CompletedTask;
+                },
                 // ★ A missing or invalid token is a 401 ProblemDetails (LibreChat answered plain text).
                 OnChallenge = async context =>
                 {

@@ -20,6 +20,14 @@ public sealed class TestRun
     /// <c>localhost</c> is an allowed outbound host (the address 127.0.0.1 still is not) and timers are short.</summary>
     public static Task<ApiFactory> StartConnectionsApiAsync(IReadOnlyDictionary<string, string> settings) => StartAsync("connections", settings);
 
+    /// <summary>A host with tiny per-user rate limits, for the 429 tests.</summary>
+    public static Task<ApiFactory> StartRateLimitedApiAsync() => StartAsync("rate-limited", new Dictionary<string, string>
+    {
+        ["RateLimits:CreatePerMinute"] = "3",
+        ["RateLimits:ReinitializePerMinute"] = "3",
+        ["RateLimits:OAuthInitiatePerMinute"] = "3",
+    });
+
     private static async Task<ApiFactory> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
     {
         await Gate.WaitAsync();

@@ -32,10 +32,8 @@ WORKDIR /app
 # Listen on 8080 in the container. This must be the configuration key `Urls`: appsettings.json sets
 # Urls=http://localhost:5080, which outranks ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS (and localhost would be
 # unreachable from outside the container); a plain `Urls` environment variable outranks appsettings.json.
-# Fewer spinning thread-pool threads: recommended on machines with few cores (see docs/deployment.md).
 ENV Urls=http://+:8080 \
-    ASPNETCORE_ENVIRONMENT=Production \
-    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
+    ASPNETCORE_ENVIRONMENT=Production
 
 # The files stay owned by root and read-only for the app user; nothing is written under /app at run time, so the
 # container can run with a read-only root file system (give it a writable /tmp).

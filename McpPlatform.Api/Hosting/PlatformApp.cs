@@ -131,6 +131,7 @@ public static class PlatformApp
         app.MapPlatformMetrics(telemetry);
         app.MapControllers();
         app.MapPlatformHealthChecks();
+        app.MapBenchmarkEndpoints();
         app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }

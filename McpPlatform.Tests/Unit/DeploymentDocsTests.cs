@@ -29,6 +29,7 @@ public sealed partial class DeploymentDocsTests
         "Client:BaseUrl",
         "Database:MigrateOnStartup",
         "Database:SeedDemo",
+        "Benchmark:Enabled",
         "Mcp:Servers:<name>",
         "Urls",
     ];

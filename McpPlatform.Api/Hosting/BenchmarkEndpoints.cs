@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace McpPlatform.Api.Hosting;
+
+/// <summary>
+/// Benchmark-only endpoints, mapped only when <c>Benchmark:Enabled</c> is true (scripts/bench.sh sets it). The floor
+/// endpoint goes through the same authentication and authorization as the API but does no other work: it returns a
+/// cached JSON payload of about the requested size, so wrk against it measures Kestrel + JWT + writing the bytes.
+/// </summary>
+public static class BenchmarkEndpoints
+{
+    private const int MaxBytes = 1024 * 1024;
+    private static readonly ConcurrentDictionary<int, byte[]> Payloads = new();
+
+    public static WebApplication MapBenchmarkEndpoints(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue<bool>("Benchmark:Enabled"))
+        {
+            return app;
+        }
+
+        app.MapGet("/bench/floor", (int? bytes) =>
+            {
+                var size = Math.Clamp(bytes ?? 2048, 16, MaxBytes);
+                return Results.Bytes(Payloads.GetOrAdd(size, Build), "application/json");
+            })
+            .RequireAuthorization()
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    // {"padding":"xxxx…"} of exactly `size` bytes.
+    private static byte[] Build(int size)
+    {
+        const string head = "{\"padding\":\"";
+        const string tail = "\"}";
+        var fill = Math.Max(0, size - head.Length - tail.Length);
+        return Encoding.UTF8.GetBytes(head + new string('x', fill) + tail);
+    }
+}

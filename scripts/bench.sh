@@ -1,0 +1,416 @@
+#!/usr/bin/env bash
+# scripts/bench.sh — performance benchmark of the API against a private PostgreSQL + Redis.
+#
+#   ./scripts/bench.sh            full run: 1k → 10k → 100k → 1M servers (about 12–15 minutes)
+#   ./scripts/bench.sh --quick    1k and 100k servers, short wrk/pgbench runs (under 3 minutes)
+#   options: --tiers "1000 100000"  --duration SEC  --warmup SEC  --no-spin-eval
+#
+# Seeds with set-based SQL (bench/seed.sql), drives the published API (Release) with wrk (bench/wrk.lua, 16
+# connections after a warm-up) and runs the same SQL through pgbench (bench/pgbench/*.sql, 16 clients, -M extended
+# and -M prepared) as the database floor, and GET /bench/floor (Benchmark:Enabled) as the Kestrel + JWT floor.
+# Prints a table and writes bench/results/<timestamp>.json. Stops what it started, also on Ctrl-C.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+SVC_LOG_PREFIX="[bench]"
+# shellcheck source=lib/services.sh
+source "$REPO/scripts/lib/services.sh"
+
+MODE=full
+TIERS="1000 10000 100000 1000000"
+DURATION=15
+WARMUP=5
+API_WARMUP=30
+STATUS_WARMUP=10
+PG_DURATION=""
+SPIN_EVAL=1
+CONNECTIONS=16
+while [ "$#" -gt 0 ]; do
+    case "$1" in
+        --quick) MODE=quick; TIERS="1000 100000"; DURATION=4; WARMUP=1; API_WARMUP=24; STATUS_WARMUP=6; SPIN_EVAL=0 ;;
+        --tiers) TIERS="$2"; shift ;;
+        --duration) DURATION="$2"; shift ;;
+        --warmup) WARMUP="$2"; shift ;;
+        --no-spin-eval) SPIN_EVAL=0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+PG_DURATION="${PG_DURATION:-$DURATION}"
+TOP_TIER="$(printf '%s\n' $TIERS | sort -n | tail -n 1)"
+
+log() { printf '[bench] %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+T_START=$(date +%s)
+
+# ------------------------------------------------------------------ prerequisites
+ensure_packages postgres redis
+if ! command -v wrk >/dev/null 2>&1; then
+    log "installing wrk"
+    _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >&2 \
+        || { _svc_as_root apt-get update -qq >&2 && _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >&2; }
+fi
+PGBENCH="$(pg_bin)/pgbench"
+[ -x "$PGBENCH" ] || PGBENCH="$(command -v pgbench)"
+for tool in wrk curl openssl awk; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
+done
+
+STATE="$(state_root)/bench"
+mkdir -p "$STATE"
+chmod 755 "$STATE"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+WORK="$STATE/run-$STAMP"
+mkdir -p "$WORK"
+PUB="$STATE/publish"
+PGDATA="$STATE/pg/data"
+REDIS_DIR="$STATE/redis"
+RESULTS_DIR="$REPO/bench/results"
+mkdir -p "$RESULTS_DIR"
+RESULTS="$WORK/results.tsv"     # tier scenario tool rps p50 p99 errors cpu_ms_per_req note
+: >"$RESULTS"
+API_PID=""
+PG_STARTED=0
+REDIS_STARTED=0
+
+stop_api() {
+    if [ -n "$API_PID" ] && kill -0 "$API_PID" 2>/dev/null; then
+        kill "$API_PID" 2>/dev/null || true
+        local i
+        for ((i = 0; i < 50; i++)); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -0 "$API_PID" 2>/dev/null && kill -9 "$API_PID" 2>/dev/null || true
+    fi
+    API_PID=""
+}
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_api
+    [ "$REDIS_STARTED" = 1 ] && stop_redis "$REDIS_DIR"
+    [ "$PG_STARTED" = 1 ] && stop_postgres "$PGDATA"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# ------------------------------------------------------------------ services
+PGPORT="$(free_port 55432)"
+start_postgres "$PGDATA" "$PGPORT"
+PG_STARTED=1
+if [ "$(pg_psql "$PGPORT" -tAc "SHOW shared_buffers")" != "512MB" ]; then
+    log "setting shared_buffers=512MB (restart)"
+    pg_psql "$PGPORT" -c "ALTER SYSTEM SET shared_buffers = '512MB'"
+    stop_postgres "$PGDATA"
+    start_postgres "$PGDATA" "$PGPORT"
+fi
+pg_psql "$PGPORT" -tAc "SELECT 1 FROM pg_database WHERE datname = 'bench'" | grep -q 1 \
+    || pg_psql "$PGPORT" -c "CREATE DATABASE bench"
+REDIS_PORT="$(free_port 56379)"
+start_redis "$REDIS_DIR" "$REDIS_PORT"
+REDIS_STARTED=1
+psql_bench() { pg_psql "$PGPORT" -d bench "$@"; }
+
+# ------------------------------------------------------------------ build
+log "dotnet publish (Release) → $PUB"
+T0=$(date +%s)
+dotnet publish "$REPO/McpPlatform.Api" -c Release -o "$PUB" -v q --nologo >"$WORK/publish.log" 2>&1 \
+    || { tail -n 30 "$WORK/publish.log" >&2; exit 1; }
+log "published in $(( $(date +%s) - T0 )) s"
+
+API_PORT="$(free_port 58080)"
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=bench;Username=postgres;Max Auto Prepare=50;Maximum Pool Size=64"
+export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
+export Auth__Jwt__SigningKey="bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+export Encryption__Keys__b1="$(printf 'bench-encryption-key-32-bytes!!!' | base64)"
+export Encryption__ActiveKeyId=b1
+export ASPNETCORE_ENVIRONMENT=Production
+export Database__MigrateOnStartup=false
+export Benchmark__Enabled=true
+export Urls="http://127.0.0.1:$API_PORT"
+export Telemetry__MetricsMode=Off
+export Logging__LogLevel__Default=Warning
+# GC and thread-pool settings are the application's own (Server GC from the Web SDK) unless set in the environment.
+api() { (cd "$PUB" && dotnet "$PUB/McpPlatform.Api.dll" "$@"); }
+
+log "migrations"
+api migrate >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; exit 1; }
+
+start_api() {  # start_api [extra env assignments...]
+    stop_api
+    (cd "$PUB" && exec env "$@" dotnet "$PUB/McpPlatform.Api.dll") >>"$WORK/api.log" 2>&1 &
+    API_PID=$!
+    local i
+    for ((i = 0; i < 120; i++)); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT/health/live" 2>/dev/null; then
+            log "API up (pid $API_PID${1:+, $*})"
+            return 0
+        fi
+        kill -0 "$API_PID" 2>/dev/null || { tail -n 30 "$WORK/api.log" >&2; exit 1; }
+        sleep 0.25
+    done
+    echo "API did not become live" >&2
+    exit 1
+}
+
+# After a (re)start the JIT is still at tier 0: drive the main endpoints for a while before measuring.
+warm_api() {  # warm_api <total seconds> <mode...>
+    local secs="$1" m; shift
+    secs=$(( secs / $# )); [ "$secs" -ge 1 ] || secs=1
+    for m in "$@"; do
+        env BENCH_MODE="$m" BENCH_TOKENS="$TOKENS" BENCH_NAMES="${NAMES:-}" wrk -t2 -c"$CONNECTIONS" -d"${secs}s" -s "$REPO/bench/wrk.lua" \
+            "http://127.0.0.1:$API_PORT" >/dev/null 2>&1 || true
+    done
+}
+
+# ------------------------------------------------------------------ tokens
+# One token from the `token` command (proves it works and gives issuer/audience), the rest signed here the same way
+# (HS256 over the same claims) so that 64 users cost no extra process start.
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+mint() {  # mint <sub> <groups-json-array-or-empty>
+    local now exp payload header sig
+    now=$(date +%s); exp=$((now + 7200))
+    header='{"alg":"HS256","typ":"JWT"}'
+    payload="{\"sub\":\"$1\",\"role\":\"USER\",${2:+\"groups\":$2,}\"iss\":\"$JWT_ISS\",\"aud\":\"$JWT_AUD\",\"iat\":$now,\"nbf\":$now,\"exp\":$exp}"
+    local unsigned
+    unsigned="$(printf '%s' "$header" | b64url).$(printf '%s' "$payload" | b64url)"
+    sig="$(printf '%s' "$unsigned" | openssl dgst -sha256 -mac HMAC -macopt "key:$Auth__Jwt__SigningKey" -binary | b64url)"
+    printf '%s.%s\n' "$unsigned" "$sig"
+}
+REF_TOKEN="$(api token --sub u1 --groups g2,g68,g134 --minutes 120 | grep -Eo 'ey[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+' | head -n 1)"
+[ -n "$REF_TOKEN" ] || { echo "token command printed no token" >&2; exit 1; }
+ref_payload="$(printf '%s' "$REF_TOKEN" | cut -d. -f2 | tr -- '-_' '+/')"
+while [ $(( ${#ref_payload} % 4 )) -ne 0 ]; do ref_payload="$ref_payload="; done
+ref_payload="$(printf '%s' "$ref_payload" | base64 -d)"
+JWT_ISS="$(printf '%s' "$ref_payload" | grep -o '"iss":"[^"]*"' | cut -d'"' -f4)"
+JWT_AUD="$(printf '%s' "$ref_payload" | grep -o '"aud":"[^"]*"' | cut -d'"' -f4)"
+TOKENS="$WORK/tokens.txt"
+: >"$TOKENS"
+for k in $(seq 0 63); do   # the users pgbench scripts use too: uid = 1 + 157k, groups as bench/seed.sql assigns
+    uid=$((1 + 157 * k))
+    mint "u$uid" "[\"g$((uid % 200 + 1))\",\"g$(((uid + 67) % 200 + 1))\",\"g$(((uid + 133) % 200 + 1))\"]" >>"$TOKENS"
+done
+STATUS_TOKENS="$WORK/status-tokens.txt"
+mint "u1" "" >"$STATUS_TOKENS"
+
+# ------------------------------------------------------------------ measurement helpers
+to_ms() {  # wrk latency "1.23ms" / "850.00us" / "1.02s" → ms
+    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+db_xacts() { psql_bench -tAc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'bench'"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$API_PID/stat"; }
+CLK_TCK="$(getconf CLK_TCK)"
+
+# run_wrk <tier> <scenario> <mode> [env...]
+run_wrk() {
+    local tier="$1" scenario="$2" mode="$3"; shift 3
+    local out="$WORK/wrk-$tier-$scenario.txt"
+    env BENCH_MODE="$mode" BENCH_TOKENS="$TOKENS" "$@" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$REPO/bench/wrk.lua" \
+        "http://127.0.0.1:$API_PORT" >/dev/null 2>&1 || true
+    local c0 c1 t0 t1 x0 x1
+    x0=$(db_xacts); c0=$(cpu_ticks); t0=$(date +%s.%N)
+    env BENCH_MODE="$mode" BENCH_TOKENS="$TOKENS" "$@" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$REPO/bench/wrk.lua" \
+        "http://127.0.0.1:$API_PORT" >"$out" 2>&1 || true
+    c1=$(cpu_ticks); t1=$(date +%s.%N); x1=$(db_xacts)
+    local rps p50 p99 reqs non2xx sockerr cpu_ms cpu_pct
+    rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+    p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
+    p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+    reqs="$(awk '/requests in/ { print $1 }' "$out")"
+    non2xx="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")"
+    sockerr="$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")"
+    local errors=$(( ${non2xx:-0} + ${sockerr:-0} ))
+    cpu_ms="$(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.3f", d * 1000 / hz / n; else print "0" }')"
+    cpu_pct="$(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", d / hz / (b - a) * 100 }')"
+    local xpr
+    xpr="$(awk -v d=$((x1 - x0 - 1)) -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.2f", d / n; else print "0" }')"
+    printf '%s\t%s\twrk\t%s\t%s\t%s\t%s\t%s\tapi_cpu=%s%% db_xacts/req=%s\n' "$tier" "$scenario" "${rps:-0}" "$p50" "$p99" "$errors" "$cpu_ms" "$cpu_pct" "$xpr" >>"$RESULTS"
+    log "$(printf '%-8s %-22s wrk      %8s req/s  p50 %7s ms  p99 %7s ms  errors %s  api %s ms CPU/req (%s%% of a core), %s db transactions/req' "$tier" "$scenario" "${rps:-0}" "$p50" "$p99" "$errors" "$cpu_ms" "$cpu_pct" "$xpr")"
+}
+
+# run_pgbench <tier> <scenario> <script> <extended|prepared> [-D var=value...]
+run_pgbench() {
+    local tier="$1" scenario="$2" script="$3" protocol="$4"; shift 4
+    local dir="$WORK/pgb-$tier-$scenario-$protocol"
+    mkdir -p "$dir"
+    "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c "$CONNECTIONS" -j 2 -T "$WARMUP" -M "$protocol" \
+        -f "$REPO/bench/pgbench/$script" "$@" bench >/dev/null 2>&1 || true
+    (cd "$dir" && "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c "$CONNECTIONS" -j 2 -T "$PG_DURATION" -M "$protocol" \
+        -f "$REPO/bench/pgbench/$script" "$@" -l --log-prefix=pgb bench >"$dir/out.txt" 2>&1) || true
+    local tps p50 p99 failed
+    tps="$(awk '/^tps = / { printf "%.0f", $3; exit }' "$dir/out.txt")"
+    failed="$(awk '/number of failed transactions:/ { print $5 }' "$dir/out.txt")"
+    read -r p50 p99 < <(cat "$dir"/pgb.* 2>/dev/null | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "0 0"; exit }
+        i50 = int(NR * 0.50); if (i50 < 1) i50 = 1; i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+        printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }')
+    rm -f "$dir"/pgb.*
+    printf '%s\t%s\tpgbench-%s\t%s\t%s\t%s\t%s\t\t\n' "$tier" "$scenario" "$protocol" "${tps:-0}" "$p50" "$p99" "${failed:-0}" >>"$RESULTS"
+    log "$(printf '%-8s %-22s pgbench -M %-8s %8s tps    p50 %7s ms  p99 %7s ms  failed %s' "$tier" "$scenario" "$protocol" "${tps:-0}" "$p50" "$p99" "${failed:-0}")"
+}
+
+seed() {  # seed <servers> <users> <groups> <shares> <profile true|false>
+    local t0; t0=$(date +%s)
+    psql_bench -v n="$1" -v users="$2" -v groups="$3" -v shares="$4" -v profile="$5" -f "$REPO/bench/seed.sql" >"$WORK/seed-$1.log" 2>&1 \
+        || { cat "$WORK/seed-$1.log" >&2; exit 1; }
+    psql_bench -c "VACUUM (ANALYZE) mcp_servers, acl_entries, users, groups, group_members" >/dev/null
+    psql_bench -c "CHECKPOINT" >/dev/null   # flush the load now rather than during the measurements
+    local secs=$(( $(date +%s) - t0 ))
+    local acl; acl="$(psql_bench -tAc "SELECT count(*) FROM acl_entries")"
+    printf '%s\tseed\tpsql\t\t\t\t\t\tseconds=%s acl_rows=%s\n' "$1" "$secs" "$acl" >>"$RESULTS"
+    log "seeded $1 servers ($acl ACL rows) in ${secs}s"
+}
+
+# ------------------------------------------------------------------ tiers
+LIST_BYTES=2048; GET_BYTES=1024
+for tier in $TIERS; do
+    log "tier $tier servers"
+    seed "$tier" 10000 200 3 true
+    if [ -z "$API_PID" ]; then
+        start_api
+        warm_api "$API_WARMUP" first random
+    fi
+    run_wrk "$tier" list_first first
+    run_wrk "$tier" list_random random
+    [ "$tier" = "$TOP_TIER" ] || continue
+
+    # sizes of real responses, for the floor
+    tok="$(head -n 1 "$TOKENS")"
+    LIST_BYTES="$(curl -fsS -H "Authorization: Bearer $tok" "http://127.0.0.1:$API_PORT/api/mcp/servers?limit=20" | tee "$WORK/list-sample.json" | wc -c)"
+    NAMES="$WORK/names.txt"
+    NCAP=$(( tier / 50 < 1000 ? tier / 50 : 1000 ))
+    psql_bench -tAc "SELECT 'mcp-' || substr(md5((m * 50)::text), 1, 10) || '-' || (m * 50) FROM generate_series(1, $NCAP) m" >"$NAMES"
+    GET_BYTES="$(curl -fsS -H "Authorization: Bearer $tok" "http://127.0.0.1:$API_PORT/api/mcp/servers/$(head -n 1 "$NAMES")" | tee "$WORK/get-sample.json" | wc -c)"
+    log "response sizes: list page $LIST_BYTES bytes, single server $GET_BYTES bytes"
+
+    # list: database floor bracketing the API run above and below
+    run_pgbench "$tier" list_first list_first.sql extended
+    run_pgbench "$tier" list_first list_first.sql prepared
+    run_pgbench "$tier" list_random list_random.sql extended
+    run_pgbench "$tier" list_random list_random.sql prepared
+
+    # search
+    run_wrk "$tier" search_rare rare
+    run_wrk "$tier" search_common common BENCH_TERM=weather
+    run_pgbench "$tier" search_rare search_rare.sql extended
+    run_pgbench "$tier" search_common search_common.sql extended
+
+    # single server by name vs Kestrel + JWT floor of the same size
+    run_wrk "$tier" get_by_name get BENCH_NAMES="$NAMES"
+    run_pgbench "$tier" get_by_name get_by_name.sql extended -D ncap="$NCAP"
+    run_pgbench "$tier" get_by_name get_by_name.sql prepared -D ncap="$NCAP"
+    run_wrk "$tier" floor_get_size floor BENCH_BYTES="$GET_BYTES"
+    run_wrk "$tier" floor_list_size floor BENCH_BYTES="$LIST_BYTES"
+
+    # EXPLAIN of the search SQL (user u1: its viewer keys as the API builds them), custom and generic plan
+    keys="ARRAY['user:u1','role:USER','group:g2','group:g68','group:g134','public:*']::text[]"
+    for term in zx04242 weather; do
+        {
+            psql_bench -c "EXPLAIN (ANALYZE, BUFFERS) SELECT s.id, s.server_name, s.config, s.secrets, s.author_id, s.created_at, s.updated_at, s.version FROM mcp_servers s WHERE s.viewer_keys && $keys AND s.search_text LIKE '%$term%' AND s.server_name > '' ORDER BY s.server_name LIMIT 21"
+            echo "-- generic plan (what a prepared statement may switch to):"
+            psql_bench -c "SET plan_cache_mode = force_generic_plan" -c "PREPARE q(text[], text, int, text) AS SELECT s.id, s.server_name, s.config, s.secrets, s.author_id, s.created_at, s.updated_at, s.version FROM mcp_servers s WHERE s.viewer_keys && \$1 AND s.search_text LIKE \$2 AND s.server_name > \$4 ORDER BY s.server_name LIMIT \$3" \
+                -c "EXPLAIN (ANALYZE, BUFFERS) EXECUTE q($keys, '%$term%', 21, '')"
+        } >"$WORK/explain-$term.txt" 2>&1
+        seq_scans="$(grep -c 'Seq Scan' "$WORK/explain-$term.txt" || true)"
+        exec_ms="$(awk '/Execution Time/ { print $3; exit }' "$WORK/explain-$term.txt")"
+        printf '%s\texplain_%s\tpsql\t\t%s\t\t\t\tseq_scans=%s\n' "$tier" "$term" "$exec_ms" "$seq_scans" >>"$RESULTS"
+        log "EXPLAIN search '$term': execution ${exec_ms} ms, Seq Scan nodes: $seq_scans (plans in $WORK/explain-$term.txt)"
+    done
+
+    # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 side by side with the default
+    if [ "$SPIN_EVAL" = 1 ]; then
+        start_api DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
+        warm_api "$API_WARMUP" first get
+        run_wrk "$tier" list_first_spin0 first
+        run_wrk "$tier" list_random_spin0 random
+        run_wrk "$tier" get_by_name_spin0 get BENCH_NAMES="$NAMES"
+        start_api
+        warm_api "$API_WARMUP" first get
+        run_wrk "$tier" list_first_again first
+        run_wrk "$tier" list_random_again random
+        run_wrk "$tier" get_by_name_again get BENCH_NAMES="$NAMES"
+    fi
+done
+
+# ------------------------------------------------------------------ scenario: connection status, user with 100 servers
+# Last, on a warm process: a separate data set where the user sees exactly 100 servers (own, none public).
+log "tier status: 100 servers, one user"
+seed 100 1 1 0 false
+TOKENS_SAVED="$TOKENS"; TOKENS="$STATUS_TOKENS"
+curl -fsS -H "Authorization: Bearer $(head -n 1 "$TOKENS")" "http://127.0.0.1:$API_PORT/api/mcp/connection/status" -o "$WORK/status-sample.json"
+warm_api "$STATUS_WARMUP" status
+run_wrk status connection_status status
+TOKENS="$TOKENS_SAVED"
+
+PEAK_RSS_KB="$(awk '/VmHWM/ { print $2 }' "/proc/$API_PID/status")"
+API_CPU_TOTAL="$(awk -v hz="$CLK_TCK" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$API_PID/stat")"
+stop_api
+ELAPSED=$(( $(date +%s) - T_START ))
+
+# ------------------------------------------------------------------ report
+export LC_ALL=C
+{
+    printf '\nMcpPlatform benchmark — %s mode, %s, %s cores, %s\n' "$MODE" "$STAMP" "$(nproc)" "$(awk -F: '/model name/ { gsub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)"
+    printf '%s connections, %ss runs after %ss warm-up; PostgreSQL %s (shared_buffers 512MB); elapsed %ss\n\n' \
+        "$CONNECTIONS" "$DURATION" "$WARMUP" "$(pg_psql "$PGPORT" -tAc 'SHOW server_version' | cut -d' ' -f1)" "$ELAPSED"
+    awk -F'\t' 'BEGIN { printf "| %-8s | %-20s | %-18s | %9s | %9s | %9s | %6s | %12s | %s |\n", "servers", "scenario", "tool", "req/s", "p50 ms", "p99 ms", "errors", "API CPU ms/req", "note"
+                        print "|----------|----------------------|--------------------|-----------|-----------|-----------|--------|----------------|------|" }
+        { printf "| %-8s | %-20s | %-18s | %9s | %9s | %9s | %6s | %14s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$RESULTS"
+    printf '\nAPI process: peak RSS (VmHWM) %s MiB, CPU %s s over the run (after the last restart).\n' "$((PEAK_RSS_KB / 1024))" "$API_CPU_TOTAL"
+} | tee "$WORK/report.txt"
+
+# targets
+get() { awk -F'\t' -v t="$1" -v s="$2" -v tool="$3" -v col="$4" '$1 == t && $2 == s && $3 == tool { print $col; exit }' "$RESULTS"; }
+LOW="$(printf '%s\n' $TIERS | sort -n | head -n 1)"
+check() {  # check <name> <awk condition using a,b> <a> <b> <text>
+    local ok
+    ok="$(awk -v a="${3:-0}" -v b="${4:-0}" "BEGIN { print (($2) ? \"MET\" : \"MISSED\") }")"
+    printf '%-6s %-40s %s\n' "$ok" "$1" "$5"
+    printf '%s\t%s\t%s\n' "$1" "$ok" "$5" >>"$WORK/targets.tsv"
+}
+: >"$WORK/targets.tsv"
+{
+    echo
+    echo "Targets (at $TOP_TIER servers):"
+    a=$(get "$TOP_TIER" list_first wrk 5); check "list first page p50 <= 3 ms" "a <= 3" "$a" 0 "p50 $a ms"
+    a=$(get "$TOP_TIER" list_random wrk 5); check "list random page p50 <= 3 ms" "a <= 3" "$a" 0 "p50 $a ms"
+    a=$(get "$TOP_TIER" list_first wrk 4); b=$(get "$TOP_TIER" list_first pgbench-extended 4)
+    check "list first >= 60% of pgbench -M extended" "b > 0 && a / b >= 0.6" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    a=$(get "$TOP_TIER" list_random wrk 4); b=$(get "$TOP_TIER" list_random pgbench-extended 4)
+    check "list random >= 60% of pgbench -M extended" "b > 0 && a / b >= 0.6" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    a=$(get "$TOP_TIER" search_rare wrk 5); check "search rare p50 <= 15 ms" "a <= 15" "$a" 0 "p50 $a ms"
+    a=$(get "$TOP_TIER" search_common wrk 5); check "search common p50 <= 50 ms" "a <= 50" "$a" 0 "p50 $a ms"
+    a=$(get "$TOP_TIER" explain_zx04242 psql 9); b=$(get "$TOP_TIER" explain_weather psql 9)
+    check "search: no Seq Scan in EXPLAIN" "a == \"seq_scans=0\" && b == \"seq_scans=0\"" "$a" "$b" "rare $a, common $b"
+    a=$(get "$TOP_TIER" list_first wrk 5); b=$(get "$LOW" list_first wrk 5)
+    check "growth: p50 at $TOP_TIER <= 1.5x p50 at $LOW" "b > 0 && a <= 1.5 * b" "$a" "$b" "$a ms vs $b ms"
+    a=$(get "$TOP_TIER" get_by_name wrk 4); b=$(get "$TOP_TIER" floor_get_size wrk 4)
+    check "get by name >= 25% of Kestrel+JWT floor" "b > 0 && a / b >= 0.25" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    a=$(get status connection_status wrk 5); check "connection status (100 servers) p50 <= 5 ms" "a <= 5" "$a" 0 "p50 $a ms"
+    if [ "$SPIN_EVAL" = 1 ]; then
+        for sc in list_first list_random get_by_name; do
+            a=$(get "$TOP_TIER" ${sc}_spin0 wrk 4); b=$(get "$TOP_TIER" ${sc}_again wrk 4)
+            echo "UnfairSemaphoreSpinLimit=0: $sc $a req/s vs default $b req/s (default measured right after, same warm-up)"
+        done
+    fi
+    echo "Full output: $WORK"
+} | tee -a "$WORK/report.txt"
+
+# JSON
+JSON="$RESULTS_DIR/$STAMP.json"
+awk -F'\t' -v mode="$MODE" -v stamp="$STAMP" -v cores="$(nproc)" -v elapsed="$ELAPSED" -v rss="$PEAK_RSS_KB" \
+    -v cpu="$API_CPU_TOTAL" -v conns="$CONNECTIONS" -v dur="$DURATION" -v warm="$WARMUP" -v targets="$WORK/targets.tsv" '
+    function q(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+    function num(s) { return (s == "" ? "null" : s) }
+    BEGIN {
+        printf "{\n  \"timestamp\": %s,\n  \"mode\": %s,\n  \"cores\": %s,\n  \"connections\": %s,\n  \"durationSeconds\": %s,\n  \"warmupSeconds\": %s,\n  \"elapsedSeconds\": %s,\n  \"apiPeakRssKiB\": %s,\n  \"apiCpuSeconds\": %s,\n  \"results\": [\n", q(stamp), q(mode), cores, conns, dur, warm, elapsed, num(rss), num(cpu)
+    }
+    {
+        printf "%s    {\"servers\": %s, \"scenario\": %s, \"tool\": %s, \"requestsPerSecond\": %s, \"p50Ms\": %s, \"p99Ms\": %s, \"errors\": %s, \"apiCpuMsPerRequest\": %s, \"note\": %s}", (NR > 1 ? ",\n" : ""), q($1), q($2), q($3), num($4), num($5), num($6), num($7), num($8), q($9)
+    }
+    END {
+        printf "\n  ],\n  \"targets\": ["
+        n = 0
+        while ((getline line < targets) > 0) { split(line, f, "\t"); printf "%s\n    {\"target\": %s, \"status\": %s, \"detail\": %s}", (n++ ? "," : ""), q(f[1]), q(f[2]), q(f[3]) }
+        printf "\n  ]\n}\n"
+    }' "$RESULTS" >"$JSON"
+log "wrote $JSON (elapsed ${ELAPSED}s)"

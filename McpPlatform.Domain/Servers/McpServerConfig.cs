@@ -37,9 +37,6 @@ public record McpServerConfig
     [JsonIgnore]
     public TransportKind Transport => Transports.Of(this);
 
-    /// <summary>True when a header value is only <c>{{VAR}}</c> placeholders (no secret of its own), so it may be shown.</summary>
-    public static bool IsPlaceholderOnly(string value) => Placeholders.IsPlaceholderOnly(value);
-
     /// <summary>The config as the API may show it: header and env values masked unless they are placeholders,
     /// the client secret and every other server-side secret removed.</summary>
     public McpServerConfig Masked() => this with
@@ -51,7 +48,7 @@ public record McpServerConfig
     };
 
     private static Dictionary<string, string>? MaskValues(IReadOnlyDictionary<string, string>? values) =>
-        values?.ToDictionary(kv => kv.Key, kv => IsPlaceholderOnly(kv.Value) ? kv.Value : MaskedValue, StringComparer.Ordinal);
+        values?.ToDictionary(kv => kv.Key, kv => Placeholders.IsPlaceholderOnly(kv.Value) ? kv.Value : MaskedValue, StringComparer.Ordinal);
 }
 
 /// <summary>A per-user variable a server declares (<c>customUserVars</c>): each user supplies their own value.</summary>

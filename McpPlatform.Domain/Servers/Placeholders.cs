@@ -13,9 +13,6 @@ public static partial class Placeholders
 
     public static bool IsPlaceholderOnly(string value) => PlaceholderOnly().IsMatch(value);
 
-    /// <summary>The variable names a value refers to.</summary>
-    public static IEnumerable<string> Names(string value) => Placeholder().Matches(value).Select(m => m.Groups[1].Value);
-
     /// <summary>Replaces each <c>{{VAR}}</c> with the caller's value; a variable without a value is left as it is
     /// and reported in <paramref name="missing"/>. Nothing else (no process environment) is ever substituted.</summary>
     public static string Fill(string value, IReadOnlyDictionary<string, string> values, ISet<string> missing) =>

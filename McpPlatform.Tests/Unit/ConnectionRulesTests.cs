@@ -178,10 +178,6 @@ public sealed class ConnectionRulesTests
         Assert.That(filled, Is.EqualTo("{{B}}"));
     }
 
-    [Test]
-    public void Names_ListsTheReferencedVariables() =>
-        Assert.That(Placeholders.Names("x {{A}} y {{B_2}} {{not valid}}"), Is.EqualTo(new[] { "A", "B_2" }));
-
     [TestCase("{{A}}", true)]
     [TestCase(" {{A}} {{B}} ", true)]
     [TestCase("Bearer {{A}}", false)]

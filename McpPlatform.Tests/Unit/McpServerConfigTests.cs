@@ -108,7 +108,7 @@ public sealed class McpServerConfigTests
     [TestCase("", false)]
     public void IsPlaceholderOnly(string value, bool expected)
     {
-        Assert.That(McpServerConfig.IsPlaceholderOnly(value), Is.EqualTo(expected));
+        Assert.That(Placeholders.IsPlaceholderOnly(value), Is.EqualTo(expected));
     }
 
     [TestCase(null, "https://a.example.com/mcp", null, TransportKind.Sse)]

@@ -317,10 +317,9 @@ public sealed class OAuthService(
             return stored.ClientSecret;
         }
 
-        // A pre-registered client: its secret lives in the server's config.
-        var user = new Caller(flow.UserId, SystemRoles.User, []);
-        var server = await registry.ResolveForUseAsync(user, flow.ServerName, ct);
-        return server.IsSuccess ? server.Value.Config.OAuth?.ClientSecret : null;
+        // A pre-registered client: its secret lives in the server's config. The callback carries no caller (and the
+        // user may see the server only through a group), so the platform resolves it itself.
+        return (await registry.ResolveForPlatformAsync(flow.ServerName, ct))?.Config.OAuth?.ClientSecret;
     }
 
     private static OAuthDiscovery ApplyConfiguredEndpoints(OAuthDiscovery discovery, OAuthSettings? settings) => settings is null ? discovery : discovery with

@@ -64,6 +64,13 @@ pg_psql "$PGPORT" -d postgres -c 'CREATE DATABASE mcp_test'
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=mcp_test;Max Auto Prepare=50"
 export ConnectionStrings__Redis="127.0.0.1:$REDISPORT"
 export MCP_TEST_PG_ADMIN="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+# The PostgreSQL restart test stops and starts this server through scripts/lib/services.sh.
+export MCP_TEST_PG_DATA="$PG_DATA"
+export MCP_TEST_PG_PORT="$PGPORT"
+# Screenshots and what the run-wide secret scan reads (logs, response bodies, database dumps); kept after the run.
+export MCP_TEST_ARTIFACTS="$REPO_ROOT/artifacts/test-run"
+rm -rf "$MCP_TEST_ARTIFACTS"
+mkdir -p "$MCP_TEST_ARTIFACTS"
 log "ConnectionStrings__Postgres=$ConnectionStrings__Postgres"
 log "ConnectionStrings__Redis=$ConnectionStrings__Redis"
 
@@ -87,13 +94,26 @@ if [ -f McpPlatform.Tests/package.json ]; then
     fi
 fi
 
-log "dotnet test McpPlatform.sln -c Release $*"
+# Without arguments, the whole suite runs first and the secret scan of everything it recorded runs after it.
+SUITE_FILTER=()
+[ "$#" -eq 0 ] && SUITE_FILTER=(--filter "TestCategory!=RunScan")
+log "dotnet test McpPlatform.sln -c Release ${SUITE_FILTER[*]} $*"
 TEST_RC=0
+SUITE_START=$(date +%s)
 dotnet test McpPlatform.sln -c Release \
     --logger "trx;LogFileName=results.trx" \
     --logger "console;verbosity=normal" \
     --results-directory "$RESULTS_DIR" \
-    "$@" || TEST_RC=$?
+    "${SUITE_FILTER[@]}" "$@" || TEST_RC=$?
+log "suite took $(( $(date +%s) - SUITE_START )) s"
+if [ "$#" -eq 0 ]; then
+    log "secret scan of the run's logs, responses and database dumps ($MCP_TEST_ARTIFACTS)"
+    dotnet test McpPlatform.sln -c Release --no-build \
+        --logger "trx;LogFileName=secret-scan.trx" \
+        --logger "console;verbosity=normal" \
+        --results-directory "$RESULTS_DIR" \
+        --filter "TestCategory=RunScan" || TEST_RC=$?
+fi
 log "dotnet test exited with $TEST_RC"
 
 read -r PASSED FAILED TRX_FILES < <(sum_trx_counters "$RESULTS_DIR")

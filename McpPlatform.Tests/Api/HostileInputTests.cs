@@ -721,8 +721,8 @@ public sealed class HostileInputTests : ApiTest
         var realKey = new SigningCredentials(TokenIssuer.SigningKey(ApiFactory.SigningKey), SecurityAlgorithms.HmacSha256);
         var wrongKey = new SigningCredentials(TokenIssuer.SigningKey("another-signing-key-that-is-long-enough-too!"), SecurityAlgorithms.HmacSha256);
         string Signed(string payload, SigningCredentials key) => handler.CreateToken(payload, key);
-        var expired = TokenIssuer.Issue(Api.Auth, new TokenRequest("alice", "USER", Minutes: 30), DateTimeOffset.UtcNow.AddHours(-2));
-        var future = TokenIssuer.Issue(Api.Auth, new TokenRequest("alice", "USER", Minutes: 30), DateTimeOffset.UtcNow.AddHours(2));
+        var expired = TokenIssuer.Issue(ApiFactory.Auth, new TokenRequest("alice", "USER", Minutes: 30), DateTimeOffset.UtcNow.AddHours(-2));
+        var future = TokenIssuer.Issue(ApiFactory.Auth, new TokenRequest("alice", "USER", Minutes: 30), DateTimeOffset.UtcNow.AddHours(2));
 
         return
         [

@@ -30,7 +30,7 @@ public sealed class IdentityApiTests : ApiTest
     {
         var wrongKey = new AuthOptions { Jwt = { SigningKey = "another-signing-key-that-is-long-enough-0123456789" } };
         var forged = TokenIssuer.Issue(wrongKey, new TokenRequest("alice", "ADMIN"), DateTimeOffset.UtcNow);
-        var expired = TokenIssuer.Issue(Api.Auth, new TokenRequest("alice", "ADMIN", Minutes: 1), DateTimeOffset.UtcNow.AddHours(-1));
+        var expired = TokenIssuer.Issue(ApiFactory.Auth, new TokenRequest("alice", "ADMIN", Minutes: 1), DateTimeOffset.UtcNow.AddHours(-1));
         var header = Base64Url("""{"alg":"none","typ":"JWT"}""");
         var payload = Base64Url($$"""{"sub":"alice","role":"ADMIN","iss":"mcp-platform","aud":"mcp-platform","exp":{{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()}}}""");
         foreach (var token in new[] { forged, expired, $"{header}.{payload}.", "garbage" })

@@ -237,36 +237,11 @@ public sealed class OAuthEndToEndTests : ApiTest
     private async Task<string> CreateAsync(Caller owner, string url, string title) =>
         (await CreateServerAsync(owner, new { type = "streamable-http", url, title = ConnectionsEndToEndTests.Unique(title) }))["serverName"]!.GetValue<string>();
 
-    /// <summary>Follows the authorization server's redirects (with cookies, as a browser would) until it redirects
-    /// to the platform's callback; returns that URL without requesting it.</summary>
-    private static async Task<string> AuthorizeAsync(string authorizationUrl)
-    {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
-        using var browser = new HttpClient(handler);
-        var next = new Uri(authorizationUrl);
-        for (var hop = 0; hop < 10; hop++)
-        {
-            using var response = await browser.GetAsync(next);
-            var location = response.Headers.Location ?? throw new AssertionException($"no redirect from {next}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            var absolute = location.IsAbsoluteUri ? location : new Uri(next, location);
-            if (absolute.ToString().StartsWith(RedirectPrefix, StringComparison.Ordinal))
-            {
-                return absolute.ToString();
-            }
-
-            next = absolute;
-        }
-
-        throw new AssertionException("The authorization server never redirected back");
-    }
+    private static Task<string> AuthorizeAsync(string authorizationUrl) => AuthorizationBrowser.FollowToCallbackAsync(authorizationUrl, RedirectPrefix);
 
     private static string PathOf(string url) => new Uri(url).PathAndQuery;
 
-    private static async Task<JsonNode> StatsAsync(NodePeer peer)
-    {
-        using var http = new HttpClient();
-        return JsonNode.Parse(await http.GetStringAsync($"http://localhost:{peer.Port}/__stats"))!;
-    }
+    private static Task<JsonNode> StatsAsync(NodePeer peer) => peer.StatsAsync();
 
     private async Task<JsonNode> ReinitializeAsync(Caller caller, string name)
     {

@@ -30,14 +30,17 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
 
     public LogCapture Logs { get; } = new();
 
-    public AuthOptions Auth { get; } = new() { Jwt = { SigningKey = SigningKey } };
+    public static readonly AuthOptions Auth = new() { Jwt = { SigningKey = SigningKey } };
 
-    public string TokenFor(Caller caller, int minutes = 30) =>
+    /// <summary>A token every test host and API process accepts.</summary>
+    public static string IssueToken(Caller caller, int minutes = 30) =>
         TokenIssuer.Issue(Auth, new TokenRequest(caller.UserId, caller.Role, caller.Name, caller.Email, caller.Groups, minutes), DateTimeOffset.UtcNow);
+
+    public string TokenFor(Caller caller, int minutes = 30) => IssueToken(caller, minutes);
 
     public HttpClient ClientFor(Caller? caller)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = CreateDefaultClient(new Uri("http://localhost"), new RecordingHandler());
         if (caller is not null)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TokenFor(caller));

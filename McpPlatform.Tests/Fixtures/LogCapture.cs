@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace McpPlatform.Tests.Fixtures;
 
-/// <summary>Keeps every log line the hosted API writes (message and exception), so tests can scan them for secrets.</summary>
+/// <summary>Keeps every log line the hosted API writes (message and exception), so tests can scan them for secrets;
+/// the run-wide secret scan reads them from <see cref="RunArtifacts.Logs"/>.</summary>
 public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -23,7 +24,11 @@ public sealed class LogCapture : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = $"{logLevel} {category}: {formatter(state, exception)} {exception}";
+            owner._lines.Enqueue(line);
+            RunArtifacts.Append(RunArtifacts.Logs, line);
+        }
     }
 }

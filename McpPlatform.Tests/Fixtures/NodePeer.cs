@@ -278,6 +278,13 @@ public sealed class NodePeer : IAsyncDisposable
             $"waiting for: {string.Join(" AND ", readiness.Select(r => r.ToString()))}. Output:\n{peer.Output}");
     }
 
+    /// <summary>The oidc-provider stack's counters (<c>GET /__stats</c>): token requests by grant type, refresh-token reuse, registrations.</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> StatsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"http://localhost:{Text(Port)}/__stats"))!;
+    }
+
     /// <summary>Stops the peer: SIGTERM, up to 5 s grace, then kill of the whole tree. Safe to call more than once.</summary>
     public Task StopAsync()
     {

@@ -38,6 +38,7 @@ public static class TestDatabase
             return;
         }
 
+        await KeepForSecretScanAsync();
         NpgsqlConnection.ClearAllPools();
         var admin = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
@@ -49,6 +50,7 @@ public static class TestDatabase
     /// <summary>Empties every table the tests write, keeping the seeded access roles, and puts role permissions back to their defaults.</summary>
     public static async Task ResetAsync()
     {
+        await KeepForSecretScanAsync();
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
@@ -70,6 +72,24 @@ public static class TestDatabase
 
         var result = await command.ExecuteScalarAsync();
         return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>Appends everything the last test left in the database to the run's artifacts, for the run-wide secret scan.</summary>
+    private static async Task KeepForSecretScanAsync()
+    {
+        var tables = new List<string>();
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        RunArtifacts.Append(RunArtifacts.Database, await DumpAsync([.. tables]));
     }
 
     /// <summary>Every text and bytea value of every row of the given tables, for secret scans.</summary>

@@ -69,5 +69,6 @@ public sealed class TestRun
         }
 
         await TestDatabase.DropAsync();
+        RunArtifacts.Flush();
     }
 }

@@ -255,7 +255,7 @@ public sealed class ConnectionsEndToEndTests : ApiTest
         {
             await Task.WhenAll(batch.Select(async user =>
             {
-                using var install = await As(user).PostAsJsonAsync("/api/user/plugins", new { pluginKey = $"mcp_{EnvServer}", action = "install", auth = new Dictionary<string, string> { ["TEST_TOKEN"] = user.UserId } });
+                using var install = await As(user).PostAsJsonAsync("/api/user/plugins", new { pluginKey = $"mcp_{EnvServer}", action = "install", auth = new Dictionary<string, string> { ["TEST_TOKEN"] = $"credential-of-{user.UserId}" } });
                 Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.OK));
                 Assert.That((await ReinitializeAsync(user, EnvServer))["success"]!.GetValue<bool>(), Is.True);
             }));

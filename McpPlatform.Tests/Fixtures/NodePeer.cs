@@ -16,7 +16,7 @@ namespace McpPlatform.Tests.Fixtures;
 public sealed class NodePeer : IAsyncDisposable
 {
     /// <summary>How long a peer may take to print its readiness line(s).</summary>
-    public static readonly TimeSpan DefaultReadyTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultReadyTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a peer may take to exit after SIGTERM before it is killed.</summary>
     public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);

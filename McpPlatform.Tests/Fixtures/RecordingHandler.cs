@@ -36,7 +36,7 @@ public sealed partial class RecordingHandler : DelegatingHandler
         if (request.Content is not null)
         {
             await request.Content.LoadIntoBufferAsync(cancellationToken);
-            RecordSecretsIn(await request.Content.ReadAsStringAsync(cancellationToken));
+            RecordSecretsIn(await ReadUtf8Async(request.Content, cancellationToken));
         }
 
         var response = await base.SendAsync(request, cancellationToken);
@@ -46,12 +46,16 @@ public sealed partial class RecordingHandler : DelegatingHandler
         if (!ToolCall().IsMatch(path) && response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
             await response.Content.LoadIntoBufferAsync(cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var body = await ReadUtf8Async(response.Content, cancellationToken);
             RunArtifacts.Append(RunArtifacts.Responses, $"{request.Method} {path} -> {(int)response.StatusCode} {response.Headers.Location} {body}");
         }
 
         return response;
     }
+
+    /// <summary>As UTF-8 whatever charset the content claims (the hostile corpus claims some .NET refuses, such as UTF-7).</summary>
+    private static async Task<string> ReadUtf8Async(HttpContent content, CancellationToken ct) =>
+        System.Text.Encoding.UTF8.GetString(await content.ReadAsByteArrayAsync(ct));
 
     private static void RecordSecretsIn(string body)
     {

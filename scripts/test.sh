@@ -64,9 +64,11 @@ pg_psql "$PGPORT" -d postgres -c 'CREATE DATABASE mcp_test'
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=mcp_test;Max Auto Prepare=50"
 export ConnectionStrings__Redis="127.0.0.1:$REDISPORT"
 export MCP_TEST_PG_ADMIN="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
-# The PostgreSQL restart test stops and starts this server through scripts/lib/services.sh.
+# The outage tests stop and start these servers through scripts/lib/services.sh.
 export MCP_TEST_PG_DATA="$PG_DATA"
 export MCP_TEST_PG_PORT="$PGPORT"
+export MCP_TEST_REDIS_DIR="$REDIS_DIR"
+export MCP_TEST_REDIS_PORT="$REDISPORT"
 # Screenshots and what the run-wide secret scan reads (logs, response bodies, database dumps); kept after the run.
 export MCP_TEST_ARTIFACTS="$REPO_ROOT/artifacts/test-run"
 rm -rf "$MCP_TEST_ARTIFACTS"

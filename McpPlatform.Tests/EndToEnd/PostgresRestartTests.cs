@@ -23,9 +23,7 @@ public sealed class PostgresRestartTests : ApiTest
     [Test]
     public async Task WhilePostgresIsDown_RequestsFailFastWith503_AndAfterwardsEverythingIsWhole()
     {
-        var dataDir = Environment.GetEnvironmentVariable("MCP_TEST_PG_DATA");
-        var port = Environment.GetEnvironmentVariable("MCP_TEST_PG_PORT");
-        if (dataDir is null || port is null)
+        if (!TestServices.CanRestartPostgres)
         {
             Assert.Ignore("Needs the PostgreSQL that ./scripts/test.sh starts (MCP_TEST_PG_DATA, MCP_TEST_PG_PORT).");
         }
@@ -36,7 +34,7 @@ public sealed class PostgresRestartTests : ApiTest
         var writers = Enumerable.Range(0, 4).Select(w => WriteUntilStoppedAsync(w, outcomes, stopWriting.Token)).ToArray();
         await Task.Delay(TimeSpan.FromMilliseconds(500));
 
-        await ServicesAsync("stop_postgres \"$1\"", dataDir);
+        await TestServices.StopPostgresAsync();
         var outage = Stopwatch.StartNew();
         try
         {
@@ -69,7 +67,7 @@ public sealed class PostgresRestartTests : ApiTest
         }
         finally
         {
-            await ServicesAsync("PG_FAST=1 start_postgres \"$1\" \"$2\"", dataDir, port);
+            await TestServices.StartPostgresAsync();
         }
 
         var recovery = Stopwatch.StartNew();
@@ -124,22 +122,5 @@ public sealed class PostgresRestartTests : ApiTest
             outcomes.Add((response.StatusCode, await response.Content.ReadAsStringAsync(CancellationToken.None)));
             await Task.Delay(TimeSpan.FromMilliseconds(25), CancellationToken.None);
         }
-    }
-
-    /// <summary>Runs a function of <c>scripts/lib/services.sh</c> (the one the test command starts PostgreSQL with).</summary>
-    private static async Task ServicesAsync(string script, params string[] args)
-    {
-        var services = Path.Combine(NodePeer.TestProjectDir, "..", "scripts", "lib", "services.sh");
-        var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in (string[])["-c", $"source \"$0\" && {script}", services, .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, $"{script}: {await output}{await errors}");
     }
 }

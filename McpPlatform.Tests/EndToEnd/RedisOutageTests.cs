@@ -5,9 +5,9 @@ using StackExchange.Redis;
 
 namespace McpPlatform.Tests.EndToEnd;
 
-/// <summary>Redis stops answering (CLIENT PAUSE, longer than the client's timeout): server CRUD keeps working,
-/// endpoints that need shared state answer 503 ProblemDetails, readiness reports Redis degraded, and everything
-/// recovers without a restart.</summary>
+/// <summary>Redis stops answering (CLIENT PAUSE, longer than the client's timeout) or stops altogether (its process
+/// ended, connections refused): server CRUD keeps working, endpoints that need shared state answer 503
+/// ProblemDetails, readiness reports Redis degraded, and everything recovers without a restart.</summary>
 [NonParallelizable]
 public sealed class RedisOutageTests : ApiTest
 {
@@ -56,6 +56,54 @@ public sealed class RedisOutageTests : ApiTest
 
         using var readyAgain = await As(null).GetAsync("/health/ready");
         Assert.That(after, Is.EqualTo(HttpStatusCode.OK), "recovers without a restart");
+        Assert.That((await ReadJsonAsync(readyAgain))["checks"]!["redis"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+    }
+
+    [Test]
+    public async Task RedisStopped_CrudWorks_FlowEndpointsAre503_ThenRecoversWhenItIsBack()
+    {
+        if (!TestServices.CanRestartRedis)
+        {
+            Assert.Ignore("Needs the Redis that ./scripts/test.sh starts (MCP_TEST_REDIS_DIR, MCP_TEST_REDIS_PORT).");
+        }
+
+        await CreateServerAsync(Alice, new { type = "sse", url = "https://a.example.com/sse", title = "Before Stop" });
+        await TestServices.StopRedisAsync();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            using var cancel = await As(Alice).PostAsync("/api/mcp/oauth/cancel/before-stop", null);
+            var answeredAfter = clock.Elapsed;
+            await AssertProblemAsync(cancel, HttpStatusCode.ServiceUnavailable, message: "Shared state (Redis) is unavailable; try again shortly");
+            Assert.That(answeredAfter, Is.LessThan(TimeSpan.FromSeconds(10)), "a bounded wait");
+
+            using var create = await As(Alice).PostAsync("/api/mcp/servers", System.Net.Http.Json.JsonContent.Create(new { config = new { type = "sse", url = "https://a.example.com/sse", title = "While Stopped" } }));
+            using var read = await As(Alice).GetAsync("/api/mcp/servers/while-stopped");
+            using var ready = await As(null).GetAsync("/health/ready");
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(create.StatusCode, Is.EqualTo(HttpStatusCode.Created), await create.Content.ReadAsStringAsync());
+                Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+                Assert.That((await ReadJsonAsync(ready))["checks"]!["redis"]!["status"]!.GetValue<string>(), Is.EqualTo("Degraded"));
+            }
+        }
+        finally
+        {
+            await TestServices.StartRedisAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpStatusCode after;
+        do
+        {
+            await Task.Delay(250);
+            using var retry = await As(Alice).PostAsync("/api/mcp/oauth/cancel/before-stop", null);
+            after = retry.StatusCode;
+        }
+        while (after != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+
+        Assert.That(after, Is.EqualTo(HttpStatusCode.OK), "recovers without a restart");
+        using var readyAgain = await As(null).GetAsync("/health/ready");
         Assert.That((await ReadJsonAsync(readyAgain))["checks"]!["redis"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
     }
 }

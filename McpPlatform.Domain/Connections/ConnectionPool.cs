@@ -152,13 +152,26 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
     {
         await Task.Yield();
         var breaker = _breakers.GetOrAdd(key.ServerName, _ => new Breaker());
-        if (breaker.OpenUntil is { } until && until > clock.GetUtcNow())
+        if (!breaker.TryEnter(clock.GetUtcNow(), out var retryAfter, out var probe))
         {
             SetState(entry, ConnectionState.Error, "circuit open: the server failed repeatedly", configStamp);
             ClearPending(entry);
-            throw new CircuitOpenException(key.ServerName, until - clock.GetUtcNow());
+            throw new CircuitOpenException(key.ServerName, retryAfter);
         }
 
+        try
+        {
+            return await ConnectThroughBreakerAsync(key, entry, target, configStamp, credentialStamp, breaker);
+        }
+        finally
+        {
+            // A probe that ended without a verdict (authorization needed, superseded, an unexpected error) lets the next caller probe.
+            breaker.EndProbe(probe);
+        }
+    }
+
+    private async Task<IMcpSession> ConnectThroughBreakerAsync(ConnectionKey key, Entry entry, ConnectionTarget target, DateTimeOffset configStamp, long credentialStamp, Breaker breaker)
+    {
         SetState(entry, ConnectionState.Connecting, null, configStamp);
         IMcpSession? previous;
         lock (entry)
@@ -226,7 +239,7 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
                     await toolCache.RemoveAsync(key.ServerName, key.Owner, CancellationToken.None);
                 }
 
-                breaker.Reset();
+                breaker.Succeeded();
                 RecordConnect(started, "connected", target);
                 _ = WatchAsync(entry, session);
                 return session;
@@ -259,7 +272,7 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
             return await superseded;
         }
 
-        if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Fail(options.CircuitBreakerFailures, clock.GetUtcNow() + options.CircuitBreakerCooldown))
+        if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Failed(options.CircuitBreakerFailures, clock.GetUtcNow() + options.CircuitBreakerCooldown))
         {
             last = new McpUpstreamException(last.Failure, last.Message + " (circuit opened)", last);
         }
@@ -395,29 +408,90 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
         public bool Removed { get; set; }
     }
 
+    /// <summary>
+    /// Closed: counts consecutive failed connects and opens at the threshold. Open: refuses every connect until the
+    /// cooldown has passed. Half-open (cooldown over): one connect at a time goes through as the probe, the others are
+    /// refused meanwhile; the probe's success closes the circuit, its failure opens it again at once.
+    /// </summary>
     private sealed class Breaker
     {
+        /// <summary>What a caller refused while a probe is in flight is told to wait.</summary>
+        private static readonly TimeSpan ProbeInFlight = TimeSpan.FromSeconds(1);
+
+        private readonly Lock _sync = new();
         private int _failures;
+        private DateTimeOffset? _openUntil;
+        private long _probe;
+        private long _lastProbe;
 
-        public DateTimeOffset? OpenUntil { get; private set; }
-
-        public void Reset()
+        /// <summary>Whether a connect may go ahead; when not, how long to wait. <paramref name="probe"/> is non-zero
+        /// when this connect is the half-open probe (to be passed to <see cref="EndProbe"/>).</summary>
+        public bool TryEnter(DateTimeOffset now, out TimeSpan retryAfter, out long probe)
         {
-            Interlocked.Exchange(ref _failures, 0);
-            OpenUntil = null;
+            lock (_sync)
+            {
+                retryAfter = TimeSpan.Zero;
+                probe = 0;
+                if (_openUntil is not { } until)
+                {
+                    return true;
+                }
+
+                if (until > now)
+                {
+                    retryAfter = until - now;
+                    return false;
+                }
+
+                if (_probe != 0)
+                {
+                    retryAfter = ProbeInFlight;
+                    return false;
+                }
+
+                _probe = probe = ++_lastProbe;
+                return true;
+            }
         }
 
-        /// <summary>Counts a failure; true when this one opened the circuit.</summary>
-        public bool Fail(int threshold, DateTimeOffset openUntil)
+        public void Succeeded()
         {
-            if (Interlocked.Increment(ref _failures) < threshold)
+            lock (_sync)
             {
-                return false;
+                _failures = 0;
+                _openUntil = null;
+                _probe = 0;
             }
+        }
 
-            Interlocked.Exchange(ref _failures, 0);
-            OpenUntil = openUntil;
-            return true;
+        /// <summary>Counts a failure; true when it opened the circuit: at the threshold, or at once after the circuit
+        /// had been open (the half-open probe failed).</summary>
+        public bool Failed(int threshold, DateTimeOffset openUntil)
+        {
+            lock (_sync)
+            {
+                if (_openUntil is null && ++_failures < threshold)
+                {
+                    return false;
+                }
+
+                _failures = 0;
+                _openUntil = openUntil;
+                _probe = 0;
+                return true;
+            }
+        }
+
+        /// <summary>Releases the probe if it is still the one in flight (no verdict was recorded).</summary>
+        public void EndProbe(long probe)
+        {
+            lock (_sync)
+            {
+                if (probe != 0 && _probe == probe)
+                {
+                    _probe = 0;
+                }
+            }
         }
     }
 }

@@ -290,7 +290,7 @@ public sealed class McpConnectionService(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new McpUpstreamException(UpstreamFailure.Timeout, $"The tool did not answer within {options.ToolCallTimeout.TotalSeconds:0} s");
+            throw new McpUpstreamException(UpstreamFailure.Timeout, $"tools/call {toolName} failed: no answer within {options.ToolCallTimeout.TotalSeconds:0} s");
         }
     }
 

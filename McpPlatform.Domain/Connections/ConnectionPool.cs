@@ -119,6 +119,21 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
         }
     }
 
+    /// <summary>Counts a call on an open session that failed (no answer in time, dropped, garbage) against the server's
+    /// breaker; true when this opened the circuit. Successful connects do not clear these: a server that accepts
+    /// sessions and then never completes a call must still be cut off.</summary>
+    public bool CallFailed(string serverName) =>
+        _breakers.GetOrAdd(serverName, _ => new Breaker()).CallFailed(options.CircuitBreakerFailures, clock.GetUtcNow(), options.CircuitBreakerCooldown);
+
+    /// <summary>A call on an open session was answered: the server's run of failed calls is over.</summary>
+    public void CallSucceeded(string serverName)
+    {
+        if (_breakers.TryGetValue(serverName, out var breaker))
+        {
+            breaker.CallSucceeded();
+        }
+    }
+
     /// <summary>Closes per-user sessions unused for longer than the idle timeout; returns how many.</summary>
     public async Task<int> EvictIdleAsync(CancellationToken ct)
     {
@@ -272,7 +287,7 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
             return await superseded;
         }
 
-        if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Failed(options.CircuitBreakerFailures, clock.GetUtcNow() + options.CircuitBreakerCooldown))
+        if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Failed(options.CircuitBreakerFailures, clock.GetUtcNow(), options.CircuitBreakerCooldown))
         {
             last = new McpUpstreamException(last.Failure, last.Message + " (circuit opened)", last);
         }
@@ -409,7 +424,8 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
     }
 
     /// <summary>
-    /// Closed: counts consecutive failed connects and opens at the threshold. Open: refuses every connect until the
+    /// Closed: counts consecutive failed connects, and separately consecutive failed calls on open sessions, and opens
+    /// when either run reaches the threshold. Open: refuses every connect until the
     /// cooldown has passed. Half-open (cooldown over): one connect at a time goes through as the probe, the others are
     /// refused meanwhile; the probe's success closes the circuit, its failure opens it again at once.
     /// </summary>
@@ -420,6 +436,7 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
 
         private readonly Lock _sync = new();
         private int _failures;
+        private int _callFailures;
         private DateTimeOffset? _openUntil;
         private long _probe;
         private long _lastProbe;
@@ -464,21 +481,29 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
             }
         }
 
-        /// <summary>Counts a failure; true when it opened the circuit: at the threshold, or at once after the circuit
-        /// had been open (the half-open probe failed).</summary>
-        public bool Failed(int threshold, DateTimeOffset openUntil)
+        /// <summary>Counts a failed connect; true when it opened the circuit.</summary>
+        public bool Failed(int threshold, DateTimeOffset now, TimeSpan cooldown)
         {
             lock (_sync)
             {
-                if (_openUntil is null && ++_failures < threshold)
-                {
-                    return false;
-                }
+                return Count(ref _failures, threshold, now, cooldown);
+            }
+        }
 
-                _failures = 0;
-                _openUntil = openUntil;
-                _probe = 0;
-                return true;
+        /// <summary>Counts a failed call; true when it opened the circuit.</summary>
+        public bool CallFailed(int threshold, DateTimeOffset now, TimeSpan cooldown)
+        {
+            lock (_sync)
+            {
+                return Count(ref _callFailures, threshold, now, cooldown);
+            }
+        }
+
+        public void CallSucceeded()
+        {
+            lock (_sync)
+            {
+                _callFailures = 0;
             }
         }
 
@@ -492,6 +517,25 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
                     _probe = 0;
                 }
             }
+        }
+
+        /// <summary>Opens the circuit at the threshold, or at once when half-open (the server was given its chance
+        /// after the cooldown and failed). A failure while already open (begun before it opened) changes nothing.</summary>
+        private bool Count(ref int failures, int threshold, DateTimeOffset now, TimeSpan cooldown)
+        {
+            switch (_openUntil)
+            {
+                case { } until when until > now:
+                    return false;
+                case null when ++failures < threshold:
+                    return false;
+            }
+
+            _failures = 0;
+            _callFailures = 0;
+            _openUntil = now + cooldown;
+            _probe = 0;
+            return true;
         }
     }
 }

@@ -119,6 +119,21 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
         }
     }
 
+    /// <summary>Counts a call on an open session that failed (no answer in time, dropped, garbage) against the server's
+    /// breaker; true when this opened the circuit. Successful connects do not clear these: a server that accepts
+    /// sessions and then never completes a call must still be cut off.</summary>
+    public bool CallFailed(string serverName) =>
+        _breakers.GetOrAdd(serverName, _ => new Breaker()).CallFailed(options.CircuitBreakerFailures, clock.GetUtcNow(), options.CircuitBreakerCooldown);
+
+    /// <summary>A call on an open session was answered: the server's run of failed calls is over.</summary>
+    public void CallSucceeded(string serverName)
+    {
+        if (_breakers.TryGetValue(serverName, out var breaker))
+        {
+            breaker.CallSucceeded();
+        }
+    }
+
     /// <summary>Closes per-user sessions unused for longer than the idle timeout; returns how many.</summary>
     public async Task<int> EvictIdleAsync(CancellationToken ct)
     {
@@ -152,13 +167,26 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
     {
         await Task.Yield();
         var breaker = _breakers.GetOrAdd(key.ServerName, _ => new Breaker());
-        if (breaker.OpenUntil is { } until && until > clock.GetUtcNow())
+        if (!breaker.TryEnter(clock.GetUtcNow(), out var retryAfter, out var probe))
         {
             SetState(entry, ConnectionState.Error, "circuit open: the server failed repeatedly", configStamp);
             ClearPending(entry);
-            throw new CircuitOpenException(key.ServerName, until - clock.GetUtcNow());
+            throw new CircuitOpenException(key.ServerName, retryAfter);
         }
 
+        try
+        {
+            return await ConnectThroughBreakerAsync(key, entry, target, configStamp, credentialStamp, breaker);
+        }
+        finally
+        {
+            // A probe that ended without a verdict (authorization needed, superseded, an unexpected error) lets the next caller probe.
+            breaker.EndProbe(probe);
+        }
+    }
+
+    private async Task<IMcpSession> ConnectThroughBreakerAsync(ConnectionKey key, Entry entry, ConnectionTarget target, DateTimeOffset configStamp, long credentialStamp, Breaker breaker)
+    {
         SetState(entry, ConnectionState.Connecting, null, configStamp);
         IMcpSession? previous;
         lock (entry)
@@ -226,7 +254,7 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
                     await toolCache.RemoveAsync(key.ServerName, key.Owner, CancellationToken.None);
                 }
 
-                breaker.Reset();
+                breaker.Succeeded();
                 RecordConnect(started, "connected", target);
                 _ = WatchAsync(entry, session);
                 return session;
@@ -259,7 +287,7 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
             return await superseded;
         }
 
-        if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Fail(options.CircuitBreakerFailures, clock.GetUtcNow() + options.CircuitBreakerCooldown))
+        if (last!.Failure is not (UpstreamFailure.Unauthorized or UpstreamFailure.Rejected) && breaker.Failed(options.CircuitBreakerFailures, clock.GetUtcNow(), options.CircuitBreakerCooldown))
         {
             last = new McpUpstreamException(last.Failure, last.Message + " (circuit opened)", last);
         }
@@ -395,28 +423,118 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
         public bool Removed { get; set; }
     }
 
+    /// <summary>
+    /// Closed: counts consecutive failed connects, and separately consecutive failed calls on open sessions, and opens
+    /// when either run reaches the threshold. Open: refuses every connect until the
+    /// cooldown has passed. Half-open (cooldown over): one connect at a time goes through as the probe, the others are
+    /// refused meanwhile; the probe's success closes the circuit, its failure opens it again at once.
+    /// </summary>
     private sealed class Breaker
     {
+        /// <summary>What a caller refused while a probe is in flight is told to wait.</summary>
+        private static readonly TimeSpan ProbeInFlight = TimeSpan.FromSeconds(1);
+
+        private readonly Lock _sync = new();
         private int _failures;
+        private int _callFailures;
+        private DateTimeOffset? _openUntil;
+        private long _probe;
+        private long _lastProbe;
 
-        public DateTimeOffset? OpenUntil { get; private set; }
-
-        public void Reset()
+        /// <summary>Whether a connect may go ahead; when not, how long to wait. <paramref name="probe"/> is non-zero
+        /// when this connect is the half-open probe (to be passed to <see cref="EndProbe"/>).</summary>
+        public bool TryEnter(DateTimeOffset now, out TimeSpan retryAfter, out long probe)
         {
-            Interlocked.Exchange(ref _failures, 0);
-            OpenUntil = null;
+            lock (_sync)
+            {
+                retryAfter = TimeSpan.Zero;
+                probe = 0;
+                if (_openUntil is not { } until)
+                {
+                    return true;
+                }
+
+                if (until > now)
+                {
+                    retryAfter = until - now;
+                    return false;
+                }
+
+                if (_probe != 0)
+                {
+                    retryAfter = ProbeInFlight;
+                    return false;
+                }
+
+                _probe = probe = ++_lastProbe;
+                return true;
+            }
         }
 
-        /// <summary>Counts a failure; true when this one opened the circuit.</summary>
-        public bool Fail(int threshold, DateTimeOffset openUntil)
+        public void Succeeded()
         {
-            if (Interlocked.Increment(ref _failures) < threshold)
+            lock (_sync)
             {
-                return false;
+                _failures = 0;
+                _openUntil = null;
+                _probe = 0;
+            }
+        }
+
+        /// <summary>Counts a failed connect; true when it opened the circuit.</summary>
+        public bool Failed(int threshold, DateTimeOffset now, TimeSpan cooldown)
+        {
+            lock (_sync)
+            {
+                return Count(ref _failures, threshold, now, cooldown);
+            }
+        }
+
+        /// <summary>Counts a failed call; true when it opened the circuit.</summary>
+        public bool CallFailed(int threshold, DateTimeOffset now, TimeSpan cooldown)
+        {
+            lock (_sync)
+            {
+                return Count(ref _callFailures, threshold, now, cooldown);
+            }
+        }
+
+        public void CallSucceeded()
+        {
+            lock (_sync)
+            {
+                _callFailures = 0;
+            }
+        }
+
+        /// <summary>Releases the probe if it is still the one in flight (no verdict was recorded).</summary>
+        public void EndProbe(long probe)
+        {
+            lock (_sync)
+            {
+                if (probe != 0 && _probe == probe)
+                {
+                    _probe = 0;
+                }
+            }
+        }
+
+        /// <summary>Opens the circuit at the threshold, or at once when half-open (the server was given its chance
+        /// after the cooldown and failed). A failure while already open (begun before it opened) changes nothing.</summary>
+        private bool Count(ref int failures, int threshold, DateTimeOffset now, TimeSpan cooldown)
+        {
+            switch (_openUntil)
+            {
+                case { } until when until > now:
+                    return false;
+                case null when ++failures < threshold:
+                    return false;
             }
 
-            Interlocked.Exchange(ref _failures, 0);
-            OpenUntil = openUntil;
+            _failures = 0;
+            _callFailures = 0;
+            _openUntil = now + cooldown;
+            _probe = 0;
             return true;
         }
     }

@@ -105,9 +105,12 @@ public sealed class McpConnectionService(
 
         var server = resolved.Value;
         var key = server.KeyFor(caller.UserId);
+        // Whether a failure came from the open session (counted here against the breaker) or from connecting (the pool counts those).
+        var connected = false;
         try
         {
             var (session, blocked) = await ConnectAsync(caller, server, ct);
+            connected = session is not null;
             if (blocked is not null)
             {
                 return BlockedError(name, blocked);
@@ -129,22 +132,26 @@ public sealed class McpConnectionService(
                 // The token was refused mid-session (expired, revoked, or more scope needed): refresh or step up once.
                 var refused = pool.Snapshot(key)?.CredentialStamp;
                 await pool.DisconnectAsync(key, ct);
+                connected = false;
                 (session, blocked) = await ConnectAsync(caller, server, ct, refusedVersion: e.Challenge?.Error == "insufficient_scope" ? null : refused, challenge: e.Challenge);
                 if (blocked is not null)
                 {
                     return BlockedError(name, blocked);
                 }
 
+                connected = true;
                 result = await CallWithTimeoutAsync(session!, toolName, arguments, ct);
             }
 
+            // The server answered (a tool error is still an answer): its run of failed calls is over.
+            pool.CallSucceeded(name);
             return result.Result.GetRawText().Length > options.ToolResultMaxBytes
                 ? new Error(ErrorKind.UpstreamFailed, "upstream_result_too_large", $"The tool's result exceeds {options.ToolResultMaxBytes} bytes")
                 : result;
         }
         catch (McpUpstreamException e)
         {
-            return await UpstreamErrorAsync(caller, server, key, e, ct);
+            return await UpstreamErrorAsync(caller, server, key, e, connected, ct);
         }
         catch (OAuthException e)
         {
@@ -290,24 +297,25 @@ public sealed class McpConnectionService(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new McpUpstreamException(UpstreamFailure.Timeout, $"The tool did not answer within {options.ToolCallTimeout.TotalSeconds:0} s");
+            throw new McpUpstreamException(UpstreamFailure.Timeout, $"tools/call {toolName} failed: no answer within {options.ToolCallTimeout.TotalSeconds:0} s");
         }
     }
 
-    private async Task<Error> UpstreamErrorAsync(Caller caller, UsableServer server, ConnectionKey key, McpUpstreamException e, CancellationToken ct)
+    /// <param name="onSession">The failure came from an open session (tools/list or tools/call), not from connecting.</param>
+    private async Task<Error> UpstreamErrorAsync(Caller caller, UsableServer server, ConnectionKey key, McpUpstreamException e, bool onSession, CancellationToken ct)
     {
-        switch (e.Failure)
+        if (e.Failure == UpstreamFailure.Unauthorized)
         {
-            case UpstreamFailure.Unauthorized:
-                await pool.DisconnectAsync(key, ct);
-                return BlockedError(server.Name, await AuthorizationNeededAsync(caller, server, e.Challenge, ct));
-            case UpstreamFailure.Timeout:
-                await pool.MarkBrokenAsync(key, e.Message);
-                return new Error(ErrorKind.UpstreamTimeout, "upstream_timeout", e.Message);
-            default:
-                await pool.MarkBrokenAsync(key, e.Message);
-                return new Error(ErrorKind.UpstreamFailed, "upstream_error", e.Message);
+            await pool.DisconnectAsync(key, ct);
+            return BlockedError(server.Name, await AuthorizationNeededAsync(caller, server, e.Challenge, ct));
         }
+
+        await pool.MarkBrokenAsync(key, e.Message);
+        // A server that accepts sessions but never completes a call trips the breaker too; a refusal is an answer.
+        var message = onSession && e.Failure != UpstreamFailure.Rejected && pool.CallFailed(server.Name) ? e.Message + " (circuit opened)" : e.Message;
+        return e.Failure == UpstreamFailure.Timeout
+            ? new Error(ErrorKind.UpstreamTimeout, "upstream_timeout", message)
+            : new Error(ErrorKind.UpstreamFailed, "upstream_error", message);
     }
 }
 

@@ -209,6 +209,21 @@ public sealed class NodePeer : IAsyncDisposable
     }
 
     /// <summary>
+    /// The "faulty MCP" peer (<c>Peers/faulty-mcp.mjs</c>): a stateless streamable-HTTP MCP server (<see cref="Url"/> =
+    /// <c>http://localhost:PORT/mcp</c>, tools <c>echo</c>, <c>add</c>) that <c>POST /__mode</c> switches to hang, drop the
+    /// connection mid-response or answer garbage, and whose <c>GET /__stats</c> counts the MCP requests it received.
+    /// </summary>
+    public static Task<NodePeer> StartFaultyAsync() =>
+        StartWithPortRetryAsync(() =>
+        {
+            var port = FreePort();
+            return (port, 0, new Dictionary<string, string> { ["PORT"] = Text(port) });
+        },
+        static () => [RequireFile(Path.Combine(TestProjectDir, "Peers", "faulty-mcp.mjs"), "it is part of the repository")],
+        [new Regex("faulty MCP server listening on port", RegexOptions.CultureInvariant)],
+        static (port, _) => ($"http://localhost:{Text(port)}/mcp", null));
+
+    /// <summary>
     /// Starts <c>node --require force-loopback.cjs <paramref name="script"/> <paramref name="args"/></c> with the given extra environment
     /// and waits until every readiness pattern has matched a line of stdout or stderr.
     /// Throws (after stopping the process) if the process exits first or <paramref name="readyTimeout"/> (default 30 s) passes.

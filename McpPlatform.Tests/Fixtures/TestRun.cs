@@ -28,6 +28,17 @@ public sealed class TestRun
         ["RateLimits:OAuthInitiatePerMinute"] = "3",
     });
 
+    /// <summary>A connections host with short timers and a breaker that opens after two failures, for the tests
+    /// against MCP servers that hang, drop connections or answer garbage.</summary>
+    public static Task<ApiFactory> StartFaultsApiAsync() => StartAsync("faults", new Dictionary<string, string>(ConnectionsHost.Settings())
+    {
+        ["Mcp:ConnectTimeout"] = "00:00:02",
+        ["Mcp:ToolCallTimeout"] = "00:00:02",
+        ["Mcp:ToolListTimeout"] = "00:00:02",
+        ["Mcp:CircuitBreakerFailures"] = "2",
+        ["Mcp:CircuitBreakerCooldown"] = "00:00:03",
+    });
+
     private static async Task<ApiFactory> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
     {
         await Gate.WaitAsync();

@@ -293,6 +293,79 @@ public sealed class ConnectionPoolTests
     }
 
     [Test]
+    public async Task CircuitBreaker_AfterTheCooldown_AFailedProbeReopensItAtOnce()
+    {
+        _options.ConnectAttempts = 1;
+        _options.CircuitBreakerFailures = 3;
+        _options.CircuitBreakerCooldown = TimeSpan.FromSeconds(30);
+        ConnectorThrows(UpstreamFailure.Timeout, "no answer");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        var probe = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+
+        Assert.That(probe.Message, Does.EndWith("(circuit opened)"), "one failed probe, not another three failures");
+        var open = Assert.ThrowsAsync<CircuitOpenException>(() => ConnectAsync(BobGithub));
+        Assert.That(open.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)), "a full cooldown from the failed probe");
+        VerifyConnects(4);
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        _opened = OpenFreshSessions(_connector);
+        Assert.That(await ConnectAsync(BobGithub), Is.Not.Null, "a successful probe closes the circuit");
+        Assert.That(await ConnectAsync(AliceGithub), Is.Not.Null);
+        VerifyConnects(6);
+    }
+
+    [Test]
+    public async Task CircuitBreaker_WhenHalfOpen_LetsOneProbeThroughAndRefusesTheOthersMeanwhile()
+    {
+        _options.ConnectAttempts = 1;
+        _options.CircuitBreakerFailures = 1;
+        ConnectorThrows(UpstreamFailure.Unreachable, "down");
+        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        _clock.Advance(_options.CircuitBreakerCooldown + TimeSpan.FromSeconds(1));
+        var gate = new TaskCompletionSource<IMcpSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
+            .Returns(() =>
+            {
+                probing.TrySetResult();
+                return gate.Task;
+            });
+
+        var probe = ConnectAsync(AliceGithub);
+        await probing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // Bob's connection is another key, so only the breaker can stop it from being a second probe.
+        var meanwhile = Assert.ThrowsAsync<CircuitOpenException>(() => ConnectAsync(BobGithub).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.That(meanwhile.RetryAfter, Is.GreaterThan(TimeSpan.Zero));
+
+        var session = new FakeSession([Tool("github_tool")]);
+        gate.SetResult(session.Object);
+        Assert.That(await probe, Is.SameAs(session.Object));
+        VerifyConnects(2);
+    }
+
+    [Test]
+    public async Task CircuitBreaker_AProbeThatNeedsAuthorization_LetsTheNextCallerProbe()
+    {
+        _options.ConnectAttempts = 1;
+        _options.CircuitBreakerFailures = 1;
+        ConnectorThrows(UpstreamFailure.Unreachable, "down");
+        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        _clock.Advance(_options.CircuitBreakerCooldown + TimeSpan.FromSeconds(1));
+
+        ConnectorThrows(UpstreamFailure.Unauthorized, "401");
+        var unauthorized = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        Assert.That(unauthorized.Failure, Is.EqualTo(UpstreamFailure.Unauthorized));
+
+        _opened = OpenFreshSessions(_connector);
+        Assert.That(await ConnectAsync(BobGithub), Is.Not.Null, "the probe was released, not left in flight");
+    }
+
+    [Test]
     public async Task CircuitBreaker_OfOneServer_DoesNotBlockAnother()
     {
         _options.ConnectAttempts = 1;

@@ -298,6 +298,74 @@ public sealed class McpConnectionServiceTests
     }
 
     [Test]
+    public async Task CallTool_CallsThatKeepFailingOnFreshSessions_OpenTheCircuit()
+    {
+        AppServer("files", Remote());
+        _options.CircuitBreakerFailures = 2;
+        _options.ToolCallTimeout = TimeSpan.FromMilliseconds(50);
+        var sessions = HangingCallSessions();
+
+        var first = await _service.CallToolAsync(Alice, "files", "slow", null, None);
+        var second = await _service.CallToolAsync(Alice, "files", "slow", null, None);
+        var third = await _service.CallToolAsync(Alice, "files", "slow", null, None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.Error?.ErrorText, Is.EqualTo("upstream_timeout"));
+            Assert.That(first.Error?.Message, Does.Not.Contain("circuit"));
+            Assert.That(second.Error?.ErrorText, Is.EqualTo("upstream_timeout"));
+            Assert.That(second.Error?.Message, Does.EndWith("(circuit opened)"), "each call had connected anew, and still the calls count");
+            Assert.That(third.Error?.Kind, Is.EqualTo(ErrorKind.Unavailable));
+            Assert.That(third.Error?.ErrorText, Is.EqualTo("circuit_open"));
+            Assert.That(sessions.Count, Is.EqualTo(2), "no connect while the circuit is open");
+        }
+    }
+
+    [Test]
+    public async Task CallTool_AnAnsweredCall_EndsTheRunOfFailedCalls()
+    {
+        AppServer("files", Remote());
+        _options.CircuitBreakerFailures = 2;
+        _options.ToolCallTimeout = TimeSpan.FromMilliseconds(50);
+        HangingCallSessions();
+
+        var failed = await _service.CallToolAsync(Alice, "files", "slow", null, None);
+        var answered = await _service.CallToolAsync(Alice, "files", "quick", null, None);
+        var failedAgain = await _service.CallToolAsync(Alice, "files", "slow", null, None);
+        var stillAllowed = await _service.CallToolAsync(Alice, "files", "quick", null, None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failed.Error?.ErrorText, Is.EqualTo("upstream_timeout"));
+            Assert.That(answered.IsSuccess, Is.True);
+            Assert.That(failedAgain.Error?.Message, Does.Not.Contain("circuit"));
+            Assert.That(stillAllowed.IsSuccess, Is.True, "one failure after a success does not open the circuit");
+        }
+    }
+
+    /// <summary>Every connect opens a fresh session with a <c>slow</c> tool that never answers and a <c>quick</c> one that does.</summary>
+    private ConcurrentQueue<FakeSession> HangingCallSessions()
+    {
+        var sessions = new ConcurrentQueue<FakeSession>();
+        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                var session = new FakeSession([Tool("slow"), Tool("quick")]);
+                session.Mock.Setup(s => s.CallToolAsync("slow", It.IsAny<JsonElement?>(), It.IsAny<CancellationToken>()))
+                    .Returns(async (string _, JsonElement? _, CancellationToken ct) =>
+                    {
+                        await Task.Delay(Timeout.Infinite, ct);
+                        return new ToolCallResult(default, false);
+                    });
+                session.Mock.Setup(s => s.CallToolAsync("quick", It.IsAny<JsonElement?>(), It.IsAny<CancellationToken>()))
+                    .ReturnsAsync(new ToolCallResult(JsonSerializer.SerializeToElement(new { content = Array.Empty<object>() }), false));
+                sessions.Enqueue(session);
+                return session.Object;
+            });
+        return sessions;
+    }
+
+    [Test]
     public async Task CallTool_UnreachableServer_IsUpstreamFailed()
     {
         AppServer("files", Remote());

@@ -118,6 +118,7 @@ if [ "$#" -eq 0 ]; then
 fi
 log "dotnet test exited with $TEST_RC"
 
+cp "$RESULTS_DIR"/*.trx "$MCP_TEST_ARTIFACTS"/ 2>/dev/null || true
 read -r PASSED FAILED TRX_FILES < <(sum_trx_counters "$RESULTS_DIR")
 log "trx files with counters: $TRX_FILES"
 if [ "$TEST_RC" -ne 0 ] && [ "$FAILED" -eq 0 ]; then

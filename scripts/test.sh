@@ -44,6 +44,8 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export ASPNETCORE_ENVIRONMENT=Testing
 
 ensure_packages
+# The Swagger UI walk-through (SwaggerBrowserTests) drives it. Not fatal here: without it that test fails and says why.
+ensure_chromium || log "chromium could not be installed: SwaggerBrowserTests will fail"
 
 STATE_ROOT="$(state_root)"
 TEST_DIR="$(mktemp -d "$STATE_ROOT/test-XXXXXX")"

@@ -7,6 +7,7 @@
 #
 # Functions:
 #   ensure_packages [postgres] [redis]   install missing Debian packages (default: both)
+#   ensure_chromium                      install Debian's chromium (the browser tests' headless browser) if missing
 #   state_root                           print /var/tmp/mcpplatform-<hash of checkout path>
 #   free_port <preferred>                print first free TCP port on 127.0.0.1 from <preferred>
 #   start_postgres <datadir> <port>      initdb (if needed) + start; PG_FAST=1 -> no-durability test settings
@@ -111,6 +112,26 @@ ensure_packages() {
         _svc_have_redis_server || { _svc_log "redis-server still missing after install"; return 1; }
     fi
     _svc_log "packages installed"
+}
+
+# ensure_chromium: Debian's `chromium` package (and a font) when /usr/bin/chromium is missing. The browser
+# comes from the OS package archive only: puppeteer-core (npm) drives it and never downloads one.
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ]; then
+        _svc_log "chromium present ($(/usr/bin/chromium --version 2>/dev/null | head -n 1))"
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        _svc_log "not root and sudo is missing: cannot install chromium"
+        return 1
+    fi
+    local started=$SECONDS
+    _svc_log "installing chromium from Debian (apt-get update + install)"
+    _svc_as_root apt-get update -qq >&2 || return 1
+    _svc_as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2 || return 1
+    [ -x /usr/bin/chromium ] || { _svc_log "chromium still missing after install"; return 1; }
+    _svc_log "chromium installed in $((SECONDS - started)) s ($(/usr/bin/chromium --version 2>/dev/null | head -n 1))"
 }
 
 # ---------------------------------------------------------------- paths/ports

@@ -42,17 +42,8 @@ function report(result) {
 
 let current = 'launch';
 let counter = 0;
-const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    // Root in a container: no user namespaces for the sandbox. Small /dev/shm in containers.
-    args: ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--no-default-browser-check'],
-    defaultViewport: { width: 1280, height: 900 },
-    timeout,
-});
-const page = await browser.newPage();
-page.setDefaultTimeout(timeout);
-page.setDefaultNavigationTimeout(timeout);
+let browser = null;
+let page = null;
 
 async function shot(name, element) {
     counter += 1;
@@ -112,6 +103,17 @@ async function typeInto(handle, text) {
 }
 
 try {
+    browser = await puppeteer.launch({
+        executablePath: chromium,
+        headless: true,
+        // Tests run as root in containers: no sandbox (it needs user namespaces), and /dev/shm may be tiny.
+        args: ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--no-default-browser-check'],
+        defaultViewport: { width: 1280, height: 900 },
+        timeout,
+    });
+    page = await browser.newPage();
+    page.setDefaultTimeout(timeout);
+    page.setDefaultNavigationTimeout(timeout);
     const version = await browser.version();
 
     await step('swagger-ui', async () => {
@@ -198,14 +200,19 @@ try {
 } catch (error) {
     let screenshot = null;
     let html = null;
-    try {
-        screenshot = await shot(`failed-${current}`);
-        html = path.join(shots, `failed-${current}.html`);
-        fs.writeFileSync(html, await page.content());
-    } catch {
-        // The page is gone too.
+    let url = null;
+    let screenshotError = null;
+    if (page) {
+        try {
+            url = page.url();
+            screenshot = await shot(`failed-${current}`);
+            html = path.join(shots, `failed-${current}.html`);
+            fs.writeFileSync(html, await page.content());
+        } catch (shotError) {
+            screenshotError = String(shotError);   // the page is gone too
+        }
     }
-    report({ step: current, ok: false, error: String(error?.stack || error), url: page.url(), screenshot, html });
-    await browser.close().catch(() => {});
+    report({ step: current, ok: false, error: String(error?.stack || error), url, screenshot, screenshotError, html });
+    await browser?.close().catch(() => {});
     process.exit(1);
 }

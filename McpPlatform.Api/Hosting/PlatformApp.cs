@@ -101,7 +101,14 @@ public static class PlatformApp
                 policy.WithOrigins(client.GetLeftPart(UriPartial.Authority)).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("ETag", "Retry-After");
             }
         }));
-        services.AddControllers(mvc => mvc.Filters.Add<ValidationFilter>())
+        services.AddControllers(mvc =>
+            {
+                mvc.Filters.Add<ValidationFilter>();
+                // Every answer is JSON (or a page the OAuth controllers write themselves): Swagger UI then offers
+                // application/json rather than text/plain first.
+                mvc.OutputFormatters.RemoveType<Microsoft.AspNetCore.Mvc.Formatters.StringOutputFormatter>();
+                mvc.OutputFormatters.OfType<Microsoft.AspNetCore.Mvc.Formatters.SystemTextJsonOutputFormatter>().Single().SupportedMediaTypes.Remove("text/json");
+            })
             .AddJsonOptions(json => json.JsonSerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
             .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = ValidationFilter.InvalidModelState);
 

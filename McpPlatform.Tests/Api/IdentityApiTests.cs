@@ -153,6 +153,7 @@ public sealed class IdentityApiTests : ApiTest
             Assert.That(readiness["checks"]!["postgres"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
             Assert.That(document, Does.Contain("\"/api/mcp/servers/{serverName}\""));
             Assert.That(document, Does.Contain("\"bearer\""));
+            Assert.That(document, Does.Not.Contain("text/plain"), "responses are offered as JSON, not text/plain");
         }
     }
 

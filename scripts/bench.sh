@@ -292,7 +292,9 @@ for tier in $TIERS; do
     run_wrk "$tier" search_rare rare
     run_wrk "$tier" search_common common BENCH_TERM=weather
     run_pgbench "$tier" search_rare search_rare.sql extended
+    run_pgbench "$tier" search_rare search_rare.sql prepared
     run_pgbench "$tier" search_common search_common.sql extended
+    run_pgbench "$tier" search_common search_common.sql prepared
 
     # single server by name vs Kestrel + JWT floor of the same size
     run_wrk "$tier" get_by_name get BENCH_NAMES="$NAMES"

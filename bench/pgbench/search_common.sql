@@ -11,7 +11,7 @@ public_head AS MATERIALIZED (
     FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
           WHERE (SELECT public FROM arg) AND viewer_keys @> '{public:*}'::text[] AND s.server_name > (SELECT after FROM arg)
           ORDER BY s.server_name
-          LIMIT (SELECT 25 * n FROM arg)) h
+          LIMIT (SELECT 10 * n FROM arg)) h
     WHERE h.search_text LIKE (SELECT pattern FROM arg)
     LIMIT (SELECT n FROM arg)),
 public_rare AS (

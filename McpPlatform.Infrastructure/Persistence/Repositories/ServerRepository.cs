@@ -54,9 +54,10 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
     // Search (a LIKE pattern over name, title and description), as the union of two sets, each read the way its size calls for:
     // - shared: the servers the caller sees through their other viewer keys (self, role, groups), read through the
     //   viewer-keys index and filtered on the row: as many rows as such servers (typically ~1,300), whatever the term;
-    // - public: the first n public servers in name order match a common term, found by walking the public name index
-    //   (index-only, at most 25n entries); when those held fewer than n matches the term is rare among public servers
-    //   and the public trigram index finds all of its matches (at most 1 in 25 public servers, else the walk had them).
+    // - public: a common term has its first n public matches among the next 10n public servers in name order, read
+    //   from the public name index (index-only); when those hold fewer than n matches the term is rare among public
+    //   servers, and the public trigram index finds all of its matches, to be sorted (typically fewer than 1 in 10;
+    //   a term whose trigrams are in every row, such as "mcp-a", makes it recheck every public server).
     // The arguments come through a materialised row, so the planner sees no value: every execution of the prepared
     // statement gets the one generic plan this shape dictates (custom plans cost more to make than to run), and the
     // OFFSET 0 fences keep the filters after the scans chosen for them.
@@ -68,7 +69,7 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
             FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
                   WHERE (SELECT public FROM arg) AND {ServerRow.IsPublicSql} AND s.server_name > (SELECT after FROM arg)
                   ORDER BY s.server_name
-                  LIMIT (SELECT 25 * n FROM arg)) h
+                  LIMIT (SELECT 10 * n FROM arg)) h
             WHERE h.search_text LIKE (SELECT pattern FROM arg)
             LIMIT (SELECT n FROM arg)),
         public_rare AS (

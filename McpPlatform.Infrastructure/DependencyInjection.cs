@@ -32,10 +32,23 @@ public static class DependencyInjection
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
-        services.AddDbContext<PlatformDbContext>((sp, options) => options
-            .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(postgres);
+            // Npgsql otherwise resets every pooled connection on reuse with seven statements (RESET ALL, DISCARD
+            // TEMP, ...), which cost PostgreSQL nearly as much CPU as the list page itself. Nothing here leaves session
+            // state behind: no SET, temporary tables, LISTEN or session-level advisory locks (only transaction-scoped ones).
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+            return builder.Build();
+        });
+        // The options are built once: built per request (the default), they were ~5% of the API's CPU on every
+        // request that reaches a repository.
+        services.AddDbContext<PlatformDbContext>(
+            (sp, options) => options
+                .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+                .UseSnakeCaseNamingConvention(),
+            contextLifetime: ServiceLifetime.Scoped,
+            optionsLifetime: ServiceLifetime.Singleton);
 
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {

@@ -66,15 +66,31 @@ public sealed class ServerQueriesTests : ApiTest
         Assert.That(walked, Is.EqualTo(expected));
     }
 
-    [Test]
-    public async Task SearchReturnsOnlyVisibleMatches_InNameOrder()
+    [TestCase("NEEDLE", TestName = "Search: a term only in servers shared with the viewer, none public")]
+    [TestCase("server 1", TestName = "Search: a term common among public servers (the public name walk), rare near the end")]
+    [TestCase("s0005", TestName = "Search: one public match, also shared with a group (the public trigram index, no duplicate)")]
+    public async Task SearchReturnsOnlyVisibleMatches_InNameOrder_PageByPage(string term)
     {
-        var expected = await VisibleNamesAsync("AND s.config->>'description' LIKE '%needle%'");
+        var expected = await VisibleNamesAsync($"AND position('{term.ToLowerInvariant()}' in lower(s.server_name || ' ' || (s.config->>'title') || ' ' || (s.config->>'description'))) > 0");
+        Assert.That(expected, Is.Not.Empty);
+
+        var found = new List<string>();
         await using var scope = Api.Services.CreateAsyncScope();
         var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
-        var found = await repository.PageVisibleAsync(Viewer.Principals, null, 100, "NEEDLE", CancellationToken.None);
-        Assert.That(found.Select(s => s.Name), Is.EqualTo(expected));
-        Assert.That(expected, Is.Not.Empty);
+        string? after = null;
+        while (true)
+        {
+            var page = await repository.PageVisibleAsync(Viewer.Principals, after, 5, term, CancellationToken.None);
+            found.AddRange(page.Select(s => s.Name));
+            if (page.Count < 5)
+            {
+                break;
+            }
+
+            after = page[^1].Name;
+        }
+
+        Assert.That(found, Is.EqualTo(expected));
     }
 
     [Test]

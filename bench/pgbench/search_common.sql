@@ -4,8 +4,37 @@
 \set g1 (:uid % 200) + 1
 \set g2 ((:uid + 67) % 200) + 1
 \set g3 ((:uid + 133) % 200) + 1
+WITH arg AS MATERIALIZED (SELECT array_remove(ARRAY[E'user\x3au' || :uid::int, E'role\x3aUSER', E'group\x3ag' || :g1::int, E'group\x3ag' || :g2::int, E'group\x3ag' || :g3::int, 'public:*']::text[], 'public:*') AS keys, 'public:*' = ANY(ARRAY[E'user\x3au' || :uid::int, E'role\x3aUSER', E'group\x3ag' || :g1::int, E'group\x3ag' || :g2::int, E'group\x3ag' || :g3::int, 'public:*']::text[]) AS public,
+                                 '%weather%' AS pattern, 21 AS n, ''::text AS after),
+public_head AS MATERIALIZED (
+    SELECT h.id, h.server_name
+    FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
+          WHERE (SELECT public FROM arg) AND viewer_keys @> '{public:*}'::text[] AND s.server_name > (SELECT after FROM arg)
+          ORDER BY s.server_name
+          LIMIT (SELECT 10 * n FROM arg)) h
+    WHERE h.search_text LIKE (SELECT pattern FROM arg)
+    LIMIT (SELECT n FROM arg)),
+public_rare AS (
+    SELECT p.id, p.server_name
+    FROM (SELECT s.id, s.server_name FROM mcp_servers s
+          WHERE (SELECT count(*) FROM public_head) < (SELECT n FROM arg) AND (SELECT public FROM arg)
+            AND viewer_keys @> '{public:*}'::text[] AND s.search_text LIKE (SELECT pattern FROM arg)
+          OFFSET 0) p
+    WHERE p.server_name > (SELECT after FROM arg)
+    ORDER BY p.server_name
+    LIMIT (SELECT n FROM arg)),
+shared AS (
+    SELECT p.id, p.server_name
+    FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
+          WHERE s.viewer_keys && (SELECT keys FROM arg)
+          OFFSET 0) p
+    WHERE p.search_text LIKE (SELECT pattern FROM arg) AND p.server_name > (SELECT after FROM arg)
+    ORDER BY p.server_name
+    LIMIT (SELECT n FROM arg))
 SELECT s.id, s.server_name, s.config, s.secrets, s.author_id, s.created_at, s.updated_at, s.version
-FROM mcp_servers s
-WHERE s.viewer_keys && ARRAY[E'user\x3au' || :uid::int, E'role\x3aUSER', E'group\x3ag' || :g1::int, E'group\x3ag' || :g2::int, E'group\x3ag' || :g3::int, 'public:*']::text[] AND s.search_text LIKE '%weather%' AND s.server_name > ''
+FROM (SELECT * FROM public_head UNION SELECT * FROM public_rare UNION SELECT * FROM shared
+      ORDER BY server_name
+      LIMIT (SELECT n FROM arg)) v
+JOIN mcp_servers s ON s.id = v.id
 ORDER BY s.server_name
-LIMIT 21;
+;

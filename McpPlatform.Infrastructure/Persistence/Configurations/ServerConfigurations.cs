@@ -16,8 +16,16 @@ public sealed class ServerRowConfiguration : IEntityTypeConfiguration<ServerRow>
         builder.Property(s => s.Config).HasColumnType("jsonb");
         builder.Property(s => s.SearchText).HasComputedColumnSql(
             "lower(server_name || ' ' || coalesce(config->>'title', '') || ' ' || coalesce(config->>'description', ''))", stored: true);
-        builder.HasIndex(s => s.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
+        // Search reads the caller's own, shared and group servers through the viewer-keys index, and public servers
+        // through two small indexes over public servers only: one in name order carrying the search text (common
+        // terms), one of trigrams (rare terms). See ServerRepository.SearchSql.
         builder.HasIndex(s => s.ViewerKeys).HasMethod("gin");
+        builder.HasIndex(s => s.ServerName, "PublicName").HasDatabaseName("ix_mcp_servers_public_name")
+            .IncludeProperties(s => new { s.Id, s.SearchText })
+            .HasFilter(ServerRow.IsPublicSql);
+        builder.HasIndex(s => s.SearchText, "PublicSearchText").HasDatabaseName("ix_mcp_servers_public_search_text")
+            .HasMethod("gin").HasOperators("gin_trgm_ops")
+            .HasFilter(ServerRow.IsPublicSql);
         builder.Property(s => s.AuthorId).HasMaxLength(256);
         builder.HasIndex(s => s.AuthorId);
         builder.Property(s => s.Version).IsConcurrencyToken();

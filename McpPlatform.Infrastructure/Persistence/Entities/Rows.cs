@@ -60,6 +60,9 @@ public sealed class ServerRow
     /// <summary>The principals that can VIEW the server (<c>type:id</c>), kept in step with the ACL for search.</summary>
     public string[] ViewerKeys { get; set; } = [];
 
+    /// <summary>The condition for a public server, written exactly so in the partial indexes and in the SQL that uses them.</summary>
+    public const string IsPublicSql = "viewer_keys @> '{public:*}'::text[]";
+
     public required string AuthorId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

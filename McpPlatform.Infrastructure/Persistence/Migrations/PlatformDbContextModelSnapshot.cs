@@ -493,12 +493,6 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     b.HasIndex("AuthorId")
                         .HasDatabaseName("ix_mcp_servers_author_id");
 
-                    b.HasIndex("SearchText")
-                        .HasDatabaseName("ix_mcp_servers_search_text");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
-
                     b.HasIndex("ServerName")
                         .IsUnique()
                         .HasDatabaseName("ix_mcp_servers_server_name");
@@ -507,6 +501,19 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_mcp_servers_viewer_keys");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ViewerKeys"), "gin");
+
+                    b.HasIndex(new[] { "ServerName" }, "PublicName")
+                        .HasDatabaseName("ix_mcp_servers_public_name")
+                        .HasFilter("viewer_keys @> '{public:*}'::text[]");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ServerName" }, "PublicName"), new[] { "Id", "SearchText" });
+
+                    b.HasIndex(new[] { "SearchText" }, "PublicSearchText")
+                        .HasDatabaseName("ix_mcp_servers_public_search_text")
+                        .HasFilter("viewer_keys @> '{public:*}'::text[]");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "SearchText" }, "PublicSearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "SearchText" }, "PublicSearchText"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("mcp_servers", (string)null);
                 });

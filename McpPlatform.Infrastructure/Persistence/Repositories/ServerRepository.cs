@@ -51,14 +51,50 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         ORDER BY s.server_name
         """;
 
-    // Visibility and text match are both GIN-indexed on the server row, so PostgreSQL intersects them before
-    // touching the table.
+    // Search (a LIKE pattern over name, title and description), as the union of two sets, each read the way its size calls for:
+    // - shared: the servers the caller sees through their other viewer keys (self, role, groups), read through the
+    //   viewer-keys index and filtered on the row: as many rows as such servers (typically ~1,300), whatever the term;
+    // - public: a common term has its first n public matches among the next 10n public servers in name order, read
+    //   from the public name index (index-only); when those hold fewer than n matches the term is rare among public
+    //   servers, and the public trigram index finds all of its matches, to be sorted (typically fewer than 1 in 10;
+    //   a term whose trigrams are in every row, such as "mcp-a", makes it recheck every public server).
+    // The arguments come through a materialised row, so the planner sees no value: every execution of the prepared
+    // statement gets the one generic plan this shape dictates (custom plans cost more to make than to run), and the
+    // OFFSET 0 fences keep the filters after the scans chosen for them.
     private const string SearchSql = $"""
+        WITH arg AS MATERIALIZED (SELECT array_remove($1::text[], 'public:*') AS keys, 'public:*' = ANY($1::text[]) AS public,
+                                         $2::text AS pattern, $3::int AS n, $4::text AS after),
+        public_head AS MATERIALIZED (
+            SELECT h.id, h.server_name
+            FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
+                  WHERE (SELECT public FROM arg) AND {ServerRow.IsPublicSql} AND s.server_name > (SELECT after FROM arg)
+                  ORDER BY s.server_name
+                  LIMIT (SELECT 10 * n FROM arg)) h
+            WHERE h.search_text LIKE (SELECT pattern FROM arg)
+            LIMIT (SELECT n FROM arg)),
+        public_rare AS (
+            SELECT p.id, p.server_name
+            FROM (SELECT s.id, s.server_name FROM mcp_servers s
+                  WHERE (SELECT count(*) FROM public_head) < (SELECT n FROM arg) AND (SELECT public FROM arg)
+                    AND {ServerRow.IsPublicSql} AND s.search_text LIKE (SELECT pattern FROM arg)
+                  OFFSET 0) p
+            WHERE p.server_name > (SELECT after FROM arg)
+            ORDER BY p.server_name
+            LIMIT (SELECT n FROM arg)),
+        shared AS (
+            SELECT p.id, p.server_name
+            FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
+                  WHERE s.viewer_keys && (SELECT keys FROM arg)
+                  OFFSET 0) p
+            WHERE p.search_text LIKE (SELECT pattern FROM arg) AND p.server_name > (SELECT after FROM arg)
+            ORDER BY p.server_name
+            LIMIT (SELECT n FROM arg))
         SELECT {ServerColumns}
-        FROM mcp_servers s
-        WHERE s.viewer_keys && $1::text[] AND s.search_text LIKE $2 AND s.server_name > $4
+        FROM (SELECT * FROM public_head UNION SELECT * FROM public_rare UNION SELECT * FROM shared
+              ORDER BY server_name
+              LIMIT (SELECT n FROM arg)) v
+        JOIN mcp_servers s ON s.id = v.id
         ORDER BY s.server_name
-        LIMIT $3
         """;
 
     public async Task<ServerAccess?> FindAsync(string name, IReadOnlyList<PrincipalKey> principals, CancellationToken ct)

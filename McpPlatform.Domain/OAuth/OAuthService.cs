@@ -304,9 +304,10 @@ public sealed class OAuthService(
             throw new OAuthException(OAuthFailure.Registration, "The authorization server offers no registration and no client is configured for this server");
         }
 
+        // Flows that start together may each register; the first stored wins and the others use it, so that every
+        // flow's code exchange presents the client (and secret) the store holds.
         var registered = await client.RegisterAsync(discovery, redirectUri, scope, ct);
-        await tokens.SaveRegistrationAsync(server.Name, discovery.Issuer, registered, ct);
-        return registered;
+        return await tokens.SaveRegistrationAsync(server.Name, discovery.Issuer, registered, ct);
     }
 
     private async Task<string?> ClientSecretAsync(OAuthFlow flow, CancellationToken ct)

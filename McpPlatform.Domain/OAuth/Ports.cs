@@ -33,7 +33,9 @@ public interface ITokenStore
 
     Task<ClientRegistration?> GetRegistrationAsync(string serverName, string issuer, CancellationToken ct);
 
-    Task SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct);
+    /// <summary>Keeps the registration unless one for the server and issuer is stored already (a concurrent flow
+    /// registered first); returns the one stored, which every flow then uses.</summary>
+    Task<ClientRegistration> SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct);
 }
 
 /// <summary>The protocol side of OAuth 2.1 for MCP: discovery, registration, token requests, revocation.</summary>

@@ -126,6 +126,34 @@ public sealed class OAuthEndToEndTests : ApiTest
     }
 
     [Test]
+    public async Task Oidc_UsersWhoStartTheirFirstFlowsTogether_AllComplete()
+    {
+        // Each of these flows finds no registration and registers; the platform must still end with one client
+        // that every flow's code exchange presents (it used to keep the last, failing the others with invalid_client).
+        await using var peer = await NodePeer.StartOidcStackAsync();
+        var created = await CreateServerAsync(Admin, new { type = "streamable-http", url = peer.Url, title = ConnectionsEndToEndTests.Unique("Oidc Together") });
+        var name = created["serverName"]!.GetValue<string>();
+        await ShareAsync(Admin, created["dbId"]!.GetValue<string>(), new { @public = true, publicAccessRoleId = "mcpServer_viewer" });
+        var users = Enumerable.Range(0, 8).Select(i => new Caller($"together-{i}", SystemRoles.User, [])).ToList();
+
+        var landings = await Task.WhenAll(users.Select(async user =>
+        {
+            using var initiate = await As(user).GetAsync($"/api/mcp/{name}/oauth/initiate");
+            Assert.That(initiate.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await initiate.Content.ReadAsStringAsync());
+            var callback = await AuthorizeAsync(initiate.Headers.Location!.ToString());
+            using var delivered = await As(null).GetAsync(PathOf(callback));
+            return delivered.Headers.Location?.ToString();
+        }));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(landings, Is.All.EqualTo($"/oauth/success?serverName={name}"));
+            Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM oauth_client_registrations"), Is.EqualTo(1));
+            Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM oauth_tokens"), Is.EqualTo(users.Count));
+        }
+    }
+
+    [Test]
     public async Task Oidc_ForgedIssIsRefused_AndNothingIsStored()
     {
         await using var peer = await NodePeer.StartOidcStackAsync();

@@ -323,10 +323,10 @@ public sealed class AccessTokenServiceTests
 
         public Task<ClientRegistration?> GetRegistrationAsync(string serverName, string issuer, CancellationToken ct) => Task.FromResult(Registration);
 
-        public Task SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct)
+        public Task<ClientRegistration> SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct)
         {
-            Registration = registration;
-            return Task.CompletedTask;
+            Registration ??= registration;
+            return Task.FromResult(Registration);
         }
     }
 }

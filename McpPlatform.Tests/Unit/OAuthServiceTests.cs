@@ -46,6 +46,8 @@ public sealed class OAuthServiceTests
             .ReturnsAsync(new ClientRegistration("dcr-client", "dcr-secret", "client_secret_basic"));
         _tokens = new Mock<ITokenStore>();
         _tokens.Setup(t => t.SaveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TokenSet>(), It.IsAny<long?>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string _, string _, ClientRegistration registration, CancellationToken _) => registration);
 
         var repo = new Mock<IServerRepository>();
         var catalog = new Mock<IAppServerCatalog>();
@@ -363,6 +365,17 @@ public sealed class OAuthServiceTests
         Assert.That(Query(url)["client_id"], Is.EqualTo("dcr-client"));
         _client.Verify(c => c.RegisterAsync(It.Is<OAuthDiscovery>(d => d.Issuer == Issuer), RedirectUri, "discovered", It.IsAny<CancellationToken>()), Times.Once);
         _tokens.Verify(t => t.SaveRegistrationAsync("remote", Issuer, new ClientRegistration("dcr-client", "dcr-secret", "client_secret_basic"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task Registration_WhenAConcurrentFlowStoredOneFirst_TheStoredOneIsUsed()
+    {
+        _tokens.Setup(t => t.SaveRegistrationAsync("remote", Issuer, It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ClientRegistration("first-client", "first-secret", "client_secret_basic"));
+
+        var url = (await _service.AuthorizationUrlAsync(Alice, Server(), null, null, None)).Value;
+
+        Assert.That(Query(url)["client_id"], Is.EqualTo("first-client"), "the flow presents the client the store holds, not its own late registration");
     }
 
     [Test]

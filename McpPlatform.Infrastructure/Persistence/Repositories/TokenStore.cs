@@ -73,14 +73,15 @@ public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector,
             meta?.TokenAuthMethod ?? (row.ClientSecret is null ? "none" : "client_secret_basic"));
     }
 
-    public async Task SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct)
+    public async Task<ClientRegistration> SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct)
     {
         var secret = registration.ClientSecret is null ? null : protector.Protect(registration.ClientSecret, SecretContexts.ClientSecret(serverName, issuer));
         var metadata = JsonSerializer.Serialize(new RegistrationMetadata(registration.TokenAuthMethod));
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO oauth_client_registrations (server_name, issuer, client_id, client_secret, metadata, created_at)
             VALUES ({serverName}, {issuer}, {registration.ClientId}, {secret}, {metadata}::jsonb, {clock.GetUtcNow()})
-            ON CONFLICT (server_name, issuer) DO UPDATE SET client_id = excluded.client_id, client_secret = excluded.client_secret, metadata = excluded.metadata
+            ON CONFLICT (server_name, issuer) DO NOTHING
             """, ct);
+        return await GetRegistrationAsync(serverName, issuer, ct) ?? registration;
     }
 }

@@ -4,6 +4,7 @@
 #   ./scripts/bench.sh            full run: 1k → 10k → 100k → 1M servers (about 12–15 minutes)
 #   ./scripts/bench.sh --quick    1k and 100k servers, short wrk/pgbench runs (under 3 minutes)
 #   options: --tiers "1000 100000"  --duration SEC  --warmup SEC  --no-spin-eval
+#            --connections-only   only the scenarios with real MCP / OAuth peers (tools, OAuth flows, idle connections)
 #
 # Seeds with set-based SQL (bench/seed.sql), drives the published API (Release) with wrk (bench/wrk.lua, 16
 # connections after a warm-up) and runs the same SQL through pgbench (bench/pgbench/*.sql, 16 clients, -M extended
@@ -25,20 +26,25 @@ STATUS_WARMUP=10
 PG_DURATION=""
 SPIN_EVAL=1
 CONNECTIONS=16
+REGISTRY=1
+IDLE_USERS=1000
+OAUTH_FLOWS=200
 while [ "$#" -gt 0 ]; do
     case "$1" in
-        --quick) MODE=quick; TIERS="1000 100000"; DURATION=4; WARMUP=1; API_WARMUP=24; STATUS_WARMUP=6; SPIN_EVAL=0 ;;
+        --quick) MODE=quick; TIERS="1000 100000"; DURATION=4; WARMUP=1; API_WARMUP=24; STATUS_WARMUP=6; SPIN_EVAL=0; IDLE_USERS=200; OAUTH_FLOWS=48 ;;
         --tiers) TIERS="$2"; shift ;;
         --duration) DURATION="$2"; shift ;;
         --warmup) WARMUP="$2"; shift ;;
         --no-spin-eval) SPIN_EVAL=0 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --connections-only) REGISTRY=0; TIERS="" ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
 PG_DURATION="${PG_DURATION:-$DURATION}"
 TOP_TIER="$(printf '%s\n' $TIERS | sort -n | tail -n 1)"
+[ -n "$TOP_TIER" ] || TOP_TIER=none
 
 log() { printf '[bench] %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 T_START=$(date +%s)
@@ -70,6 +76,7 @@ mkdir -p "$RESULTS_DIR"
 RESULTS="$WORK/results.tsv"     # tier scenario tool rps p50 p99 errors cpu_ms_per_req note
 : >"$RESULTS"
 API_PID=""
+PEER_PIDS=()
 PG_STARTED=0
 REDIS_STARTED=0
 
@@ -86,6 +93,8 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_api
+    local peer
+    for peer in "${PEER_PIDS[@]}"; do kill "$peer" 2>/dev/null || true; done
     [ "$REDIS_STARTED" = 1 ] && stop_redis "$REDIS_DIR"
     [ "$PG_STARTED" = 1 ] && stop_postgres "$PGDATA"
     exit "$rc"
@@ -166,11 +175,11 @@ warm_api() {  # warm_api <total seconds> <mode...>
 # One token from the `token` command (proves it works and gives issuer/audience), the rest signed here the same way
 # (HS256 over the same claims) so that 64 users cost no extra process start.
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-mint() {  # mint <sub> <groups-json-array-or-empty>
+mint() {  # mint <sub> <groups-json-array-or-empty> [role]
     local now exp payload header sig
     now=$(date +%s); exp=$((now + 7200))
     header='{"alg":"HS256","typ":"JWT"}'
-    payload="{\"sub\":\"$1\",\"role\":\"USER\",${2:+\"groups\":$2,}\"iss\":\"$JWT_ISS\",\"aud\":\"$JWT_AUD\",\"iat\":$now,\"nbf\":$now,\"exp\":$exp}"
+    payload="{\"sub\":\"$1\",\"role\":\"${3:-USER}\",${2:+\"groups\":$2,}\"iss\":\"$JWT_ISS\",\"aud\":\"$JWT_AUD\",\"iat\":$now,\"nbf\":$now,\"exp\":$exp}"
     local unsigned
     unsigned="$(printf '%s' "$header" | b64url).$(printf '%s' "$payload" | b64url)"
     sig="$(printf '%s' "$unsigned" | openssl dgst -sha256 -mac HMAC -macopt "key:$Auth__Jwt__SigningKey" -binary | b64url)"
@@ -335,16 +344,124 @@ done
 
 # ------------------------------------------------------------------ scenario: connection status, user with 100 servers
 # Last, on a warm process: a separate data set where the user sees exactly 100 servers (own, none public).
-log "tier status: 100 servers, one user"
-seed 100 1 1 0 false
+PEAK_RSS_KB=""; API_CPU_TOTAL=""
+if [ "$REGISTRY" = 1 ]; then
+    log "tier status: 100 servers, one user"
+    seed 100 1 1 0 false
+    TOKENS_SAVED="$TOKENS"; TOKENS="$STATUS_TOKENS"
+    curl -fsS -H "Authorization: Bearer $(head -n 1 "$TOKENS")" "http://127.0.0.1:$API_PORT/api/mcp/connection/status" -o "$WORK/status-sample.json"
+    warm_api "$STATUS_WARMUP" status
+    run_wrk status connection_status status
+    TOKENS="$TOKENS_SAVED"
+    PEAK_RSS_KB="$(awk '/VmHWM/ { print $2 }' "/proc/$API_PID/status")"
+    API_CPU_TOTAL="$(awk -v hz="$CLK_TCK" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$API_PID/stat")"
+fi
+
+# ------------------------------------------------------------------ scenarios with real peers: tools, OAuth, idle connections
+# server-everything (streamable HTTP) and the oidc-provider stack from McpPlatform.Tests/node_modules, bound to
+# loopback by the tests' preload. The API is restarted with `localhost` as an allowed outbound host, rate limits out of
+# the way, and an app-level server whose header comes from a per-user variable, so every user gets a connection of
+# their own.
+PEERS="$REPO/McpPlatform.Tests"
+if [ ! -d "$PEERS/node_modules/@modelcontextprotocol/server-everything" ] || [ ! -d "$PEERS/node_modules/oidc-provider" ]; then
+    log "npm ci in McpPlatform.Tests (the test peers)"
+    (cd "$PEERS" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || { tail -n 20 "$WORK/npm.log" >&2; exit 1; }
+fi
+start_peer() {  # start_peer <name> <ready line> <env assignments...> -- <script> [args...]
+    local name="$1" ready="$2"; shift 2
+    local -a assignments=()
+    while [ "$1" != "--" ]; do assignments+=("$1"); shift; done
+    shift
+    (exec env "${assignments[@]}" node --require "$PEERS/Peers/force-loopback.cjs" "$@") >"$WORK/$name.log" 2>&1 &
+    PEER_PIDS+=($!)
+    local i
+    for ((i = 0; i < 240; i++)); do
+        grep -q "$ready" "$WORK/$name.log" && return 0
+        sleep 0.25
+    done
+    tail -n 20 "$WORK/$name.log" >&2
+    exit 1
+}
+EV_PORT="$(free_port 58200)"
+start_peer everything "listening on port" PORT="$EV_PORT" -- "$PEERS/node_modules/@modelcontextprotocol/server-everything/dist/index.js" streamableHttp
+AS_PORT="$(free_port 58300)"; OIDC_PORT="$(free_port 58400)"
+start_peer oidc "MCP resource server listening" AS_PORT="$AS_PORT" MCP_PORT="$OIDC_PORT" -- "$PEERS/Peers/oidc-mcp-stack.mjs"
+log "peers: server-everything on $EV_PORT, oidc-provider on $AS_PORT with its MCP resource server on $OIDC_PORT"
+
+psql_bench -c "TRUNCATE acl_entries, mcp_servers, oauth_client_registrations, oauth_tokens, credential_variables" >/dev/null   # peers start empty: so does what the platform knows of them
+BASE="http://127.0.0.1:$API_PORT"
+start_api Security__AllowedOutboundHosts__0=localhost Server__PublicBaseUrl="$BASE" \
+    RateLimits__CreatePerMinute=100000 RateLimits__ReinitializePerMinute=100000 RateLimits__OAuthInitiatePerMinute=100000 \
+    Mcp__Servers__bench-per-user__type=streamable-http Mcp__Servers__bench-per-user__url="http://localhost:$EV_PORT/mcp" \
+    "Mcp__Servers__bench-per-user__headers__X-Bench-Key={{BENCH_KEY}}" Mcp__Servers__bench-per-user__customUserVars__BENCH_KEY__title=Key \
+    Mcp__Servers__bench-per-user__startup=false
+call() {  # call <token> <method> <path> [json body]: the body; fails on an error status
+    curl -fsS -X "$2" -H "Authorization: Bearer $1" ${4:+-H "Content-Type: application/json" --data "$4"} "$BASE$3"
+}
+field() { grep -o "\"$1\":\"\?[^,\"}]*" | head -n 1 | sed 's/.*:"\?//'; }  # field <name> < json
+
+# tools: one user's 20 connected servers, answered from the tool cache, beside a floor of the same bytes
+U1="$(head -n 1 "$STATUS_TOKENS")"
+for i in $(seq 1 20); do
+    name="$(call "$U1" POST /api/mcp/servers "{\"config\":{\"type\":\"streamable-http\",\"url\":\"http://localhost:$EV_PORT/mcp\",\"title\":\"Everything $i\"}}" | field serverName)"
+    call "$U1" POST "/api/mcp/$name/reinitialize" | grep -q '"success":true' || { echo "reinitialize $name failed" >&2; exit 1; }
+done
+TOOLS_BYTES="$(call "$U1" GET /api/mcp/tools | tee "$WORK/tools-sample.json" | wc -c)"
+log "tools: 20 connected servers, $(grep -o '"pluginKey"' "$WORK/tools-sample.json" | wc -l) tools, $TOOLS_BYTES bytes"
 TOKENS_SAVED="$TOKENS"; TOKENS="$STATUS_TOKENS"
-curl -fsS -H "Authorization: Bearer $(head -n 1 "$TOKENS")" "http://127.0.0.1:$API_PORT/api/mcp/connection/status" -o "$WORK/status-sample.json"
-warm_api "$STATUS_WARMUP" status
-run_wrk status connection_status status
+warm_api "$STATUS_WARMUP" tools
+run_wrk peers tools tools
+run_wrk peers floor_tools_size floor BENCH_BYTES="$TOOLS_BYTES"
 TOKENS="$TOKENS_SAVED"
 
-PEAK_RSS_KB="$(awk '/VmHWM/ { print $2 }' "/proc/$API_PID/status")"
-API_CPU_TOTAL="$(awk -v hz="$CLK_TCK" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$API_PID/stat")"
+# OAuth flows: a public server behind the oidc-provider peer; each user initiates, authorizes and calls back
+ADMIN="$(mint bench-admin "" ADMIN)"
+created="$(call "$ADMIN" POST /api/mcp/servers "{\"config\":{\"type\":\"streamable-http\",\"url\":\"http://localhost:$OIDC_PORT/mcp\",\"title\":\"Bench OAuth\"}}")"
+OAUTH_NAME="$(printf '%s' "$created" | field serverName)"
+call "$ADMIN" PUT "/api/permissions/mcpServer/$(printf '%s' "$created" | field dbId)" '{"public":true,"publicAccessRoleId":"mcpServer_viewer"}' >/dev/null
+FLOW_TOKENS="$WORK/flow-tokens.txt"
+: >"$FLOW_TOKENS"
+for i in $(seq 1 "$OAUTH_FLOWS"); do mint "flow-user-$i" "" >>"$FLOW_TOKENS"; done
+node "$REPO/bench/oauth-flows.mjs" "$BASE" "$OAUTH_NAME" "$FLOW_TOKENS" "$CONNECTIONS" "http://localhost:$OIDC_PORT/__stats" >"$WORK/oauth-flows.json"
+flows_ok="$(field succeeded <"$WORK/oauth-flows.json")"; flows_failed="$(field failed <"$WORK/oauth-flows.json")"
+flows_s="$(field seconds <"$WORK/oauth-flows.json")"
+platform_p50="$(field platformP50Ms <"$WORK/oauth-flows.json")"; wall_p50="$(field wallP50Ms <"$WORK/oauth-flows.json")"
+wall_p99="$(field wallP99Ms <"$WORK/oauth-flows.json")"; peer_ms="$(field peerMsPerFlow <"$WORK/oauth-flows.json")"
+flows_rate="$(awk -v n="$flows_ok" -v s="$flows_s" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
+printf 'peers	oauth_flows	node	%s	%s	%s	%s		flows=%s succeeded=%s wall_p50=%s peer_ms_per_flow=%s (p50 = platform time: wall minus the peer'"'"'s own)\n' \
+    "$flows_rate" "$platform_p50" "$wall_p99" "$flows_failed" "$OAUTH_FLOWS" "$flows_ok" "$wall_p50" "$peer_ms" >>"$RESULTS"
+log "OAuth: $flows_ok of $OAUTH_FLOWS flows in ${flows_s}s, $CONNECTIONS at a time; wall p50 $wall_p50 ms (p99 $wall_p99), of which the peer $peer_ms ms: platform p50 $platform_p50 ms; $(cat "$WORK/oauth-flows.json")"
+
+# idle per-user connections: each user sets their variable and connects; memory after a full collection, before and after
+memory() { call "$U1" GET /bench/memory; }
+IDLE_TOKENS="$WORK/idle-tokens.txt"
+: >"$IDLE_TOKENS"
+for i in $(seq 1 "$IDLE_USERS"); do mint "idle-user-$i" "" >>"$IDLE_TOKENS"; done
+connect_user() {  # connect_user <token>: install the variable, connect; prints "failed" when it did not connect
+    curl -fsS -X POST -H "Authorization: Bearer $1" -H "Content-Type: application/json" \
+        --data "{\"pluginKey\":\"mcp_bench-per-user\",\"action\":\"install\",\"auth\":{\"BENCH_KEY\":\"key-${1: -12}\"}}" "$BASE/api/user/plugins" >/dev/null \
+        && curl -fsS -X POST -H "Authorization: Bearer $1" "$BASE/api/mcp/bench-per-user/reinitialize" | grep -q '"success":true' \
+        || echo failed
+}
+export -f connect_user
+export BASE
+before="$(memory)"
+t0=$(date +%s)
+xargs -P 8 -n 1 bash -c 'connect_user "$0"' <"$IDLE_TOKENS" >"$WORK/idle-failures.txt"
+idle_failed="$(grep -c failed "$WORK/idle-failures.txt" || true)"
+sleep 5   # idle: let the sessions' own start-up traffic settle
+after="$(memory)"
+idle_connected=$((IDLE_USERS - idle_failed))
+read -r managed_kib rss_kib threads_before threads_after < <(awk -v n="$idle_connected" \
+    -v m0="$(printf '%s' "$before" | field managedBytes)" -v m1="$(printf '%s' "$after" | field managedBytes)" \
+    -v r0="$(printf '%s' "$before" | field workingSetBytes)" -v r1="$(printf '%s' "$after" | field workingSetBytes)" \
+    -v t0="$(printf '%s' "$before" | field threads)" -v t1="$(printf '%s' "$after" | field threads)" \
+    'BEGIN { if (n < 1) n = 1; printf "%.1f %.1f %d %d\n", (m1 - m0) / n / 1024, (r1 - r0) / n / 1024, t0, t1 }')
+printf 'peers\tidle_connections\tcurl\t\t\t\t%s\t\tconnected=%s managed_kib_per_conn=%s rss_kib_per_conn=%s threads=%s->%s connect_seconds=%s\n' \
+    "$idle_failed" "$idle_connected" "$managed_kib" "$rss_kib" "$threads_before" "$threads_after" "$(( $(date +%s) - t0 ))" >>"$RESULTS"
+log "idle connections: $idle_connected of $IDLE_USERS users connected; per connection: managed heap $managed_kib KiB, RSS $rss_kib KiB; threads $threads_before -> $threads_after"
+[ -n "$PEAK_RSS_KB" ] || PEAK_RSS_KB="$(awk '/VmHWM/ { print $2 }' "/proc/$API_PID/status")"
+[ -n "$API_CPU_TOTAL" ] || API_CPU_TOTAL="$(awk -v hz="$CLK_TCK" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$API_PID/stat")"
 stop_api
 ELAPSED=$(( $(date +%s) - T_START ))
 
@@ -373,6 +490,7 @@ check() {  # check <name> <awk condition using a,b> <a> <b> <text>
 {
     echo
     echo "Targets (at $TOP_TIER servers):"
+    if [ "$REGISTRY" = 1 ]; then
     a=$(get "$TOP_TIER" list_first wrk 5); check "list first page p50 <= 3 ms" "a <= 3" "$a" 0 "p50 $a ms"
     a=$(get "$TOP_TIER" list_random wrk 5); check "list random page p50 <= 3 ms" "a <= 3" "$a" 0 "p50 $a ms"
     a=$(get "$TOP_TIER" list_first wrk 4); b=$(get "$TOP_TIER" list_first pgbench-extended 4)
@@ -388,6 +506,13 @@ check() {  # check <name> <awk condition using a,b> <a> <b> <text>
     a=$(get "$TOP_TIER" get_by_name wrk 4); b=$(get "$TOP_TIER" floor_get_size wrk 4)
     check "get by name >= 25% of Kestrel+JWT floor" "b > 0 && a / b >= 0.25" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
     a=$(get status connection_status wrk 5); check "connection status (100 servers) p50 <= 5 ms" "a <= 5" "$a" 0 "p50 $a ms"
+    fi
+    a=$(get peers tools wrk 4); b=$(get peers floor_tools_size wrk 4)
+    check "tools (20 servers) >= 40% of Kestrel+JWT floor" "b > 0 && a / b >= 0.4" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    a=$(get peers oauth_flows node 5); b=$(get peers oauth_flows node 7)
+    check "OAuth: all flows succeed, platform p50 <= 10 ms" "b == 0 && a != \"\" && a <= 10" "$a" "$b" "platform p50 $a ms, $b failed"
+    a=$(get peers idle_connections curl 9 | sed 's/.*rss_kib_per_conn=\([^ ]*\).*/\1/'); b=$(get peers idle_connections curl 9 | sed 's/.*threads=\([0-9]*\)->\([0-9]*\).*/\1 \2/' | awk '{ print $2 - $1 }')
+    check "idle per-user connections <= 200 KiB each, no thread each" "a <= 200 && b < 50" "$a" "$b" "RSS $a KiB per connection, $b threads added"
     if [ "$SPIN_EVAL" = 1 ]; then
         for sc in list_first list_random get_by_name; do
             a=$(get "$TOP_TIER" ${sc}_spin0 wrk 4); b=$(get "$TOP_TIER" ${sc}_again wrk 4)

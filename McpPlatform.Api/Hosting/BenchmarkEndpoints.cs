@@ -7,6 +7,7 @@ namespace McpPlatform.Api.Hosting;
 /// Benchmark-only endpoints, mapped only when <c>Benchmark:Enabled</c> is true (scripts/bench.sh sets it). The floor
 /// endpoint goes through the same authentication and authorization as the API but does no other work: it returns a
 /// cached JSON payload of about the requested size, so wrk against it measures Kestrel + JWT + writing the bytes.
+/// The memory endpoint collects garbage first, so what the connection scenario reads is what is held.
 /// </summary>
 public static class BenchmarkEndpoints
 {
@@ -24,6 +25,16 @@ public static class BenchmarkEndpoints
             {
                 var size = Math.Clamp(bytes ?? 2048, 16, MaxBytes);
                 return Results.Bytes(Payloads.GetOrAdd(size, Build), "application/json");
+            })
+            .RequireAuthorization()
+            .ExcludeFromDescription();
+        app.MapGet("/bench/memory", () =>
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                using var process = System.Diagnostics.Process.GetCurrentProcess();
+                return Results.Json(new { managedBytes = GC.GetTotalMemory(false), workingSetBytes = process.WorkingSet64, threads = process.Threads.Count });
             })
             .RequireAuthorization()
             .ExcludeFromDescription();

@@ -54,7 +54,19 @@ const stats = {
     registrations: 0,
     authorizations: 0,
     mcpRequests: { authorized: 0, rejected: 0 },
+    // Time spent answering the platform (not the browser's authorize pages, not long-lived SSE streams), so the
+    // benchmark can tell the platform's own time per OAuth flow from this peer's.
+    platformFacingMs: 0,
 };
+
+function timed(req, res, next) {
+    const browser = req.method === 'GET' && (req.path.startsWith('/auth') || req.path.startsWith('/interaction') || req.path === '/mcp');
+    if (!browser && req.path !== '/__stats') {
+        const start = process.hrtime.bigint();
+        res.on('finish', () => { stats.platformFacingMs += Number(process.hrtime.bigint() - start) / 1e6; });
+    }
+    next();
+}
 
 function bump(bucket, key) {
     bucket[key] = (bucket[key] ?? 0) + 1;
@@ -162,6 +174,7 @@ provider.use(async (ctx, next) => {
 
 const asApp = express();
 asApp.disable('x-powered-by');
+asApp.use(timed);
 
 // Auto-approving interaction handler: login as test-user, then grant whatever is asked for.
 asApp.get('/interaction/:uid', async (req, res, next) => {
@@ -269,6 +282,7 @@ const transports = new Map(); // Mcp-Session-Id -> StreamableHTTPServerTransport
 
 const mcpApp = express();
 mcpApp.disable('x-powered-by');
+mcpApp.use(timed);
 mcpApp.use((req, res, next) => {
     // Same DNS-rebinding guard as the SDK's createMcpExpressApp: loopback host names only.
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');

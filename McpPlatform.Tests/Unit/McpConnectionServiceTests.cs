@@ -55,6 +55,8 @@ public sealed class McpConnectionServiceTests
         _flows = new Mock<IOAuthFlowStore>();
         _oauthClient = new Mock<IOAuthClient>();
         _tokens = new Mock<ITokenStore>();
+        _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string _, string _, ClientRegistration registration, CancellationToken _) => registration);
         _locks = new Mock<IDistributedLock>();
         var oauthOptions = new OAuthOptions { PublicBaseUrl = "https://platform.example.com" };
         var oauth = new OAuthService(registry, _flows.Object, _oauthClient.Object, _tokens.Object, _pool, oauthOptions, clock);

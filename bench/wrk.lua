@@ -1,7 +1,7 @@
 -- wrk script for scripts/bench.sh. Environment:
 --   BENCH_TOKENS  file with one bearer token per line (a random one is used per request)
---   BENCH_MODE    first | random | rare | common | get | floor | status | tools
---   BENCH_NAMES   file with server names (mode get)
+--   BENCH_MODE    first | random | rare | common | get | flat | floor | status | tools
+--   BENCH_NAMES   file with server names (modes get, flat)
 --   BENCH_BYTES   payload size (mode floor)
 --   BENCH_TERM    common search term (mode common)
 local tokens, names = {}, {}
@@ -52,6 +52,8 @@ function request()
     path = "/api/mcp/servers?limit=20&search=" .. term
   elseif mode == "get" then
     path = "/api/mcp/servers/" .. names[math.random(1, #names)]
+  elseif mode == "flat" then
+    path = "/bench/flat/" .. names[math.random(1, #names)]
   elseif mode == "tools" then
     path = "/api/mcp/tools"
   elseif mode == "floor" then

@@ -293,7 +293,7 @@ for tier in $TIERS; do
     log "response sizes: list page $LIST_BYTES bytes, single server $GET_BYTES bytes"
     # Search and get by name run only from here on: warm their code paths as the list's were (a get measured after a
     # 5 s warm-up used 0.20 ms of API CPU, 0.15 ms once its JIT tiers had settled).
-    warm_api "$API_WARMUP" rare common get
+    warm_api "$API_WARMUP" rare common get flat
 
     # list: database floor bracketing the API run above and below
     run_pgbench "$tier" list_first list_first.sql extended
@@ -311,6 +311,7 @@ for tier in $TIERS; do
 
     # single server by name vs Kestrel + JWT floor of the same size
     run_wrk "$tier" get_by_name get BENCH_NAMES="$NAMES"
+    run_wrk "$tier" get_flat_reference flat BENCH_NAMES="$NAMES"
     run_pgbench "$tier" get_by_name get_by_name.sql extended -D ncap="$NCAP"
     run_pgbench "$tier" get_by_name get_by_name.sql prepared -D ncap="$NCAP"
     run_wrk "$tier" floor_get_size floor BENCH_BYTES="$GET_BYTES"
@@ -506,6 +507,8 @@ check() {  # check <name> <awk condition using a,b> <a> <b> <text>
     check "search: no Seq Scan in EXPLAIN" "a == \"seq_scans=0\" && b == \"seq_scans=0\"" "$a" "$b" "rare $a, common $b"
     a=$(get "$TOP_TIER" list_first wrk 5); b=$(get "$LOW" list_first wrk 5)
     check "growth: p50 at $TOP_TIER <= 1.5x p50 at $LOW" "b > 0 && a <= 1.5 * b" "$a" "$b" "$a ms vs $b ms"
+    a=$(get "$TOP_TIER" get_by_name wrk 4); b=$(get "$TOP_TIER" get_flat_reference wrk 4)
+    check "get by name >= 70% of the flat reference" "b > 0 && a / b >= 0.7" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
     a=$(get "$TOP_TIER" get_by_name wrk 4); b=$(get "$TOP_TIER" floor_get_size wrk 4)
     check "get by name >= 25% of Kestrel+JWT floor" "b > 0 && a / b >= 0.25" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
     a=$(get status connection_status wrk 5); check "connection status (100 servers) p50 <= 5 ms" "a <= 5" "$a" 0 "p50 $a ms"

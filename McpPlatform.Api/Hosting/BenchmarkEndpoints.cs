@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json;
+using McpPlatform.Api.Auth;
+using McpPlatform.Infrastructure.Persistence.Repositories;
+using Npgsql;
 
 namespace McpPlatform.Api.Hosting;
 
@@ -7,7 +11,7 @@ namespace McpPlatform.Api.Hosting;
 /// Benchmark-only endpoints, mapped only when <c>Benchmark:Enabled</c> is true (scripts/bench.sh sets it). The floor
 /// endpoint goes through the same authentication and authorization as the API but does no other work: it returns a
 /// cached JSON payload of about the requested size, so wrk against it measures Kestrel + JWT + writing the bytes.
-/// The memory endpoint collects garbage first, so what the connection scenario reads is what is held.
+/// The flat endpoint is the reference for get-by-name. The memory endpoint collects garbage first, so what the connection scenario reads is what is held.
 /// </summary>
 public static class BenchmarkEndpoints
 {
@@ -25,6 +29,26 @@ public static class BenchmarkEndpoints
             {
                 var size = Math.Clamp(bytes ?? 2048, 16, MaxBytes);
                 return Results.Bytes(Payloads.GetOrAdd(size, Build), "application/json");
+            })
+            .RequireAuthorization()
+            .ExcludeFromDescription();
+        // The flat reference for GET /api/mcp/servers/{name}: Kestrel + JWT + the repository's own statement on the
+        // shared data source, and the row written out as it comes — no MVC, no EF, no domain rules.
+        app.MapGet("/bench/flat/{name}", async (string name, HttpContext context, NpgsqlDataSource dataSource, CancellationToken ct) =>
+            {
+                var principals = context.GetCaller().Principals;
+                await using var command = dataSource.CreateCommand(ServerRepository.FindByNameSql);
+                command.Parameters.Add(new NpgsqlParameter { Value = name });
+                command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.WireType).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.Id).ToArray() });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct))
+                {
+                    return Results.NotFound();
+                }
+
+                var row = $"{{\"id\":\"{reader.GetGuid(0)}\",\"serverName\":{JsonSerializer.Serialize(reader.GetString(1))},\"config\":{reader.GetString(2)},\"permissions\":{reader.GetInt32(8)}}}";
+                return Results.Text(row, "application/json");
             })
             .RequireAuthorization()
             .ExcludeFromDescription();

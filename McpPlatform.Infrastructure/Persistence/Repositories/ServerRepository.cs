@@ -24,6 +24,10 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         FROM mcp_servers s
         """;
 
+    /// <summary>A server by name with the OR of the bits of principals $2 (types) / $3 (ids); public for the
+    /// benchmark's flat reference endpoint, which runs exactly this statement.</summary>
+    public const string FindByNameSql = FindSql + " WHERE s.server_name = $1";
+
     private const string ListSql = $"""
         SELECT {ServerColumns}
         FROM mcp_servers s
@@ -100,7 +104,7 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
     public async Task<ServerAccess?> FindAsync(string name, IReadOnlyList<PrincipalKey> principals, CancellationToken ct)
     {
         var (types, ids) = PrincipalArrays.Split(principals);
-        await using var command = dataSource.CreateCommand(FindSql + " WHERE s.server_name = $1");
+        await using var command = dataSource.CreateCommand(FindByNameSql);
         command.Parameters.Add(new NpgsqlParameter { Value = name });
         command.Parameters.Add(new NpgsqlParameter { Value = types });
         command.Parameters.Add(new NpgsqlParameter { Value = ids });

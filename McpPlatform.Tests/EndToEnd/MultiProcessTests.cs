@@ -13,34 +13,17 @@ namespace McpPlatform.Tests.EndToEnd;
 /// graceful shutdown under load.
 /// </summary>
 [NonParallelizable]
-public sealed class MultiProcessTests
+public sealed class MultiProcessTests : ProcessTest
 {
-    private static readonly Caller Alice = new("alice", SystemRoles.User, ["team-a"], "Alice", "alice@example.com");
     private static readonly TimeSpan EffectTimeout = TimeSpan.FromSeconds(15);
 
-    private readonly List<IAsyncDisposable> _started = [];
-
     [SetUp]
-    public async Task FreshDatabase()
+    public void NeedsRedis()
     {
         if (Environment.GetEnvironmentVariable("ConnectionStrings__Redis") is null)
         {
             Assert.Ignore("Needs Redis (./scripts/test.sh starts one).");
         }
-
-        await TestRun.StartApiAsync();
-        await TestDatabase.ResetAsync();
-    }
-
-    [TearDown]
-    public async Task StopWhatTheTestStarted()
-    {
-        foreach (var started in Enumerable.Reverse(_started))
-        {
-            await started.DisposeAsync();
-        }
-
-        _started.Clear();
     }
 
     [Test]
@@ -135,13 +118,6 @@ public sealed class MultiProcessTests
             Assert.That(exitCode, Is.Zero, api.Output);
             Assert.That(stdioServers.Where(IsAlive), Is.Empty, "every stdio server the process started has ended");
         }
-    }
-
-    private T Keep<T>(T started)
-        where T : IAsyncDisposable
-    {
-        _started.Add(started);
-        return started;
     }
 
     /// <summary>Two instances behind one public URL (the first's), as behind a load balancer.</summary>

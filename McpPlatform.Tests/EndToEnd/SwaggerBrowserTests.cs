@@ -19,30 +19,9 @@ namespace McpPlatform.Tests.EndToEnd;
 /// browser is a failure.
 /// </remarks>
 [NonParallelizable]
-public sealed class SwaggerBrowserTests
+public sealed class SwaggerBrowserTests : ProcessTest
 {
-    private static readonly Caller Alice = new("alice", SystemRoles.User, ["team-a"], "Alice", "alice@example.com");
     private static readonly TimeSpan WalkTimeout = TimeSpan.FromSeconds(150);
-
-    private readonly List<IAsyncDisposable> _started = [];
-
-    [SetUp]
-    public async Task FreshDatabase()
-    {
-        await TestRun.StartApiAsync();
-        await TestDatabase.ResetAsync();
-    }
-
-    [TearDown]
-    public async Task StopWhatTheTestStarted()
-    {
-        foreach (var started in Enumerable.Reverse(_started))
-        {
-            await started.DisposeAsync();
-        }
-
-        _started.Clear();
-    }
 
     [Test]
     public async Task APerson_AuthorizesCreatesConnectsThroughOAuth_AndSeesTheTools_InSwaggerUI()
@@ -159,13 +138,6 @@ public sealed class SwaggerBrowserTests
         Assert.That(listed.Select(t => t!["name"]!.GetValue<string>()), Does.Contain("greet"), tools["body"]!.GetValue<string>());
         Step("done");
         Assert.That(walk.ExitCode, Is.Zero, walk.Output);
-    }
-
-    private T Keep<T>(T started)
-        where T : IAsyncDisposable
-    {
-        _started.Add(started);
-        return started;
     }
 
     private static JsonNode? TryParse(string line)

@@ -15,7 +15,6 @@ public sealed class ApiProcess : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
-    private const int SigTerm = 15;
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -158,10 +157,10 @@ public sealed class ApiProcess : IAsyncDisposable
         return children;
     }
 
-    /// <summary>Sends SIGTERM (as a container runtime or systemd does) without waiting.</summary>
+    /// <summary>Sends SIGTERM without waiting.</summary>
     public void SignalTerminate()
     {
-        if (Kill(Pid, SigTerm) != 0)
+        if (!NodePeer.SendSigterm(Pid))
         {
             throw new InvalidOperationException($"kill({Pid}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -231,7 +230,4 @@ public sealed class ApiProcess : IAsyncDisposable
 
         RunArtifacts.Append(RunArtifacts.Logs, $"[{Name}] {line}");
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -323,11 +323,14 @@ public sealed class NodePeer : IAsyncDisposable
 
     private Task StopCoreAsync() => TerminateAsync(_process, StopGracePeriod, signal: true);
 
+    /// <summary>Sends SIGTERM, as a container runtime or systemd does; false when the process is already gone.</summary>
+    public static bool SendSigterm(int pid) => Kill(pid, SigTerm) == 0;
+
     /// <summary>Stops a process the tests started: SIGTERM when <paramref name="signal"/> (else the caller has asked
     /// it to stop another way), <paramref name="grace"/> to exit, then a kill of its whole tree.</summary>
     public static async Task TerminateAsync(Process process, TimeSpan grace, bool signal)
     {
-        if (signal && !process.HasExited && Kill(process.Id, SigTerm) != 0)
+        if (signal && !process.HasExited && !SendSigterm(process.Id))
         {
             // ESRCH: it is already gone; anything else is handled by the kill below.
             Debug.WriteLine($"kill({process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");

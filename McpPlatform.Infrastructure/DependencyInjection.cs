@@ -93,6 +93,7 @@ public static class DependencyInjection
         services.AddHostedService<ConnectionMaintenance>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
+            services.AddSingleton<ICatalogRevisions, RedisCatalogRevisions>();
             services.AddSingleton<IToolCache, RedisToolCache>();
             services.AddSingleton<ServerChangeBroadcast>();
             services.AddHostedService(sp => sp.GetRequiredService<ServerChangeBroadcast>());
@@ -101,6 +102,7 @@ public static class DependencyInjection
         }
         else
         {
+            services.AddSingleton<ICatalogRevisions, MemoryCatalogRevisions>();
             services.AddSingleton<IToolCache, MemoryToolCache>();
             services.AddSingleton<IOAuthFlowStore, MemoryFlowStore>();
             services.AddSingleton<IDistributedLock, MemoryDistributedLock>();

@@ -14,16 +14,14 @@ namespace McpPlatform.Api.Controllers;
 [ApiController]
 [Route("api/mcp")]
 [Authorize(Policy = McpPolicies.Use)]
-public sealed class McpConnectionsController(McpConnectionService connections, ToolCatalogService catalog, CredentialService credentials) : ControllerBase
+public sealed class McpConnectionsController(McpConnectionService connections, ToolCatalogService catalog, ToolCatalogResponses catalogResponses, CredentialService credentials) : ControllerBase
 {
     /// <summary>Every usable server with its tools, from the tool cache (never waits on a server).</summary>
     [HttpGet("tools")]
+    [Produces("application/json")]
     [ProducesResponseType<ToolsResponse>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Tools(CancellationToken ct)
-    {
-        var servers = await catalog.ListAsync(HttpContext.GetCaller(), ct);
-        return Ok(new ToolsResponse(servers.ToDictionary(s => s.Name, ServerToolsResponse.From)));
-    }
+    public async Task<IActionResult> Tools(CancellationToken ct) =>
+        File(await catalogResponses.GetAsync(HttpContext.GetCaller(), catalog, ct), "application/json; charset=utf-8");
 
     /// <summary>Disconnects, clears the caller's cached tools for the server and connects again.</summary>
     [HttpPost("{serverName}/reinitialize")]

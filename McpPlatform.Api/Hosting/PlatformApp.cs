@@ -80,6 +80,7 @@ public static class PlatformApp
         services.AddScoped<PrincipalSearchService>();
         services.AddScoped<McpConnectionService>();
         services.AddScoped<ToolCatalogService>();
+        services.AddSingleton<ToolCatalogResponses>();
         services.AddScoped<CredentialService>();
         services.AddScoped<OAuthService>();
         services.AddScoped<AccessTokenService>();

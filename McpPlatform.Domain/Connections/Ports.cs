@@ -85,6 +85,29 @@ public interface IToolCache
     Task RemoveServerAsync(string serverName, CancellationToken ct);
 }
 
+/// <summary>
+/// Revisions of what tool catalogues are built from, shared by every instance: one for the registry (servers and who
+/// may see them) and one per server for its cached tool lists, each a value that every change replaces. A catalogue
+/// built at some revision can be served again, without rebuilding it, for as long as those values have not moved.
+/// </summary>
+public interface ICatalogRevisions
+{
+    /// <summary>The registry's revision and each named server's tools revision, in one round trip.</summary>
+    Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct);
+
+    /// <summary>A server was created, changed or deleted, or its ACL changed.</summary>
+    Task RegistryChangedAsync(CancellationToken ct);
+
+    /// <summary>A tool list of the server was stored or forgotten (for any owner).</summary>
+    Task ToolsChangedAsync(string serverName, CancellationToken ct);
+}
+
+/// <summary>The values a catalogue was built at; equal revisions mean nothing it was built from has changed.</summary>
+public sealed record CatalogRevision(long Registry, string Tools)
+{
+    public static CatalogRevision Of(long registry, IEnumerable<long> tools) => new(registry, string.Join(',', tools));
+}
+
 /// <summary>A user's credential variables per server, stored encrypted.</summary>
 public interface ICredentialStore
 {

@@ -9,15 +9,23 @@ public sealed record CatalogTool(string Name, string PluginKey, string Descripti
 
 public sealed record ServerTools(string Name, string Icon, bool Authenticated, IReadOnlyList<AuthField> AuthConfig, IReadOnlyList<CatalogTool> Tools);
 
+/// <summary>A caller's catalogue and the revision of what it was built from.</summary>
+public sealed record ToolCatalog(IReadOnlyList<ServerTools> Servers, CatalogRevision Revision);
+
 /// <summary><c>GET /api/mcp/tools</c>: every usable server with its cached tools. Reads caches only, so a slow or
-/// dead server never delays it; tools appear once a connection has listed them.</summary>
-public sealed class ToolCatalogService(Servers.ServerRegistryService registry, IToolCache toolCache, ICredentialStore credentials)
+/// dead server never delays it; tools appear once a connection has listed them. Each catalogue carries the revision
+/// it was built at, so that a rendering of it can be served again while <see cref="IsCurrentAsync"/> holds for it.</summary>
+public sealed class ToolCatalogService(Servers.ServerRegistryService registry, IToolCache toolCache, ICredentialStore credentials, ICatalogRevisions revisions)
 {
     public const string Delimiter = "_mcp_";
 
-    public async Task<IReadOnlyList<ServerTools>> ListAsync(Caller caller, CancellationToken ct)
+    public async Task<ToolCatalog> ListAsync(Caller caller, CancellationToken ct)
     {
+        // Each revision is read before what it covers: a change made while the catalogue is being built moves it away
+        // from the value kept with the catalogue, which is then rebuilt on the next request rather than kept stale.
+        var registryRevision = (await revisions.ReadAsync([], ct)).Registry;
         var servers = await registry.ListAsync(caller, ct);
+        var toolsRevision = (await revisions.ReadAsync([.. servers.Select(s => s.Name)], ct)).Tools;
         var keys = servers.Select(s => ConnectionKey.For(s.Name, s.Config, caller.UserId)).ToList();
         var cached = await toolCache.GetManyAsync(keys, ct);
         Telemetry.PlatformTelemetry.ToolCacheLookups.Add(cached.Count, Telemetry.PlatformTelemetry.Tag("result", "hit"));
@@ -25,7 +33,7 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
         var setVariables = servers.Any(s => s.Config.CustomUserVars is { Count: > 0 })
             ? await credentials.ListNamesAsync(caller.UserId, ct)
             : new Dictionary<string, IReadOnlySet<string>>();
-        return [.. servers.Select((server, i) =>
+        ServerTools[] catalogue = [.. servers.Select((server, i) =>
         {
             var declared = server.Config.CustomUserVars ?? new Dictionary<string, Servers.CustomUserVar>();
             var set = setVariables.GetValueOrDefault(server.Name);
@@ -38,5 +46,12 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
                 [.. declared.Select(v => new AuthField(v.Key, v.Value.Title, v.Value.Description ?? string.Empty))],
                 [.. tools.Select(t => new CatalogTool(t.Name, t.Name + Delimiter + server.Name, t.Description ?? string.Empty, t.InputSchema))]);
         })];
+        return new ToolCatalog(catalogue, new CatalogRevision(registryRevision, toolsRevision));
     }
+
+    /// <summary>Whether nothing a catalogue of these servers built at <paramref name="revision"/> was built from has
+    /// changed since: one round trip. A credential change needs no revision of its own, since it closes the user's
+    /// connection and so forgets its tools.</summary>
+    public async Task<bool> IsCurrentAsync(IReadOnlyList<string> serverNames, CatalogRevision revision, CancellationToken ct) =>
+        await revisions.ReadAsync(serverNames, ct) == revision;
 }

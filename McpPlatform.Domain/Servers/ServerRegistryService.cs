@@ -16,6 +16,7 @@ public sealed class ServerRegistryService(
     IOutboundUrlPolicy urlPolicy,
     IAuditLog audit,
     IServerChangeListener changes,
+    ICatalogRevisions catalogRevisions,
     McpRegistryOptions options)
 {
     public const int MaxPageSize = 100;
@@ -116,6 +117,7 @@ public sealed class ServerRegistryService(
             return new Error(ErrorKind.Conflict, "Conflict", $"A user may own at most {options.MaxServersPerUser} MCP servers");
         }
 
+        await catalogRevisions.RegistryChangedAsync(ct);
         await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerCreated, AccessRole.ResourceType, server.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = server.Name }), ct);
         return ServerView.Of(server);
     }
@@ -161,6 +163,7 @@ public sealed class ServerRegistryService(
         }
 
         await changes.ServerChangedAsync(name, ct);
+        await catalogRevisions.RegistryChangedAsync(ct);
         await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerUpdated, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name, ["credentialsRevoked"] = bindingChanged ? "true" : "false" }), ct);
         return ServerView.Of(updated);
     }
@@ -190,6 +193,7 @@ public sealed class ServerRegistryService(
         }
 
         await changes.ServerChangedAsync(name, ct);
+        await catalogRevisions.RegistryChangedAsync(ct);
         await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerDeleted, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name }), ct);
         return Success.Instance;
     }
@@ -224,8 +228,14 @@ public sealed class ServerRegistryService(
 
     /// <summary>Records that a database server turned out to need authorization (it answered 401), so that from now
     /// on it gets per-user connections.</summary>
-    public Task MarkRequiresOAuthAsync(string name, CancellationToken ct) =>
-        appServers.Find(name) is null ? servers.MarkRequiresOAuthAsync(name, ct) : Task.CompletedTask;
+    public async Task MarkRequiresOAuthAsync(string name, CancellationToken ct)
+    {
+        if (appServers.Find(name) is null)
+        {
+            await servers.MarkRequiresOAuthAsync(name, ct);
+            await catalogRevisions.RegistryChangedAsync(ct);
+        }
+    }
 
     /// <summary>The server by name if the caller holds <paramref name="required"/> on it (admins always do).</summary>
     public async Task<Result<ServerAccess>> FindAuthorizedAsync(Caller caller, string name, PermissionBits required, CancellationToken ct)

@@ -1,6 +1,7 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 
@@ -22,7 +23,8 @@ public sealed class SharingService(
     IAclRepository acl,
     IPrincipalDirectory directory,
     RoleService roles,
-    IAuditLog audit)
+    IAuditLog audit,
+    ICatalogRevisions catalogRevisions)
 {
     public const int MaxChangesPerRequest = 200;
 
@@ -68,6 +70,7 @@ public sealed class SharingService(
                 return UpdateFailed("The last owner of a server cannot be removed; grant owner to someone else first");
         }
 
+        await catalogRevisions.RegistryChangedAsync(ct);
         await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.AclChanged, AccessRole.ResourceType, serverId.ToString(), new Dictionary<string, string?>
         {
             ["serverName"] = access.Value.Server.Name,

@@ -7,9 +7,10 @@ namespace McpPlatform.Infrastructure.Caching;
 
 /// <summary>
 /// Tool lists in Redis, shared by every instance. Keys carry a per-server epoch, so forgetting a server's tools for
-/// every owner is one INCR instead of a key scan; the old keys expire on their own.
+/// every owner is one INCR instead of a key scan; the old keys expire on their own. Every write moves the server's
+/// catalogue revision, so that catalogues rendered from the old lists are rebuilt.
 /// </summary>
-public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
+public sealed class RedisToolCache(IConnectionMultiplexer redis, ICatalogRevisions revisions) : IToolCache
 {
     /// <summary>A client span for one Redis operation (there is no Redis instrumentation package to do it).</summary>
     internal static System.Diagnostics.Activity? Trace(string operation) =>
@@ -55,6 +56,7 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
         var db = redis.GetDatabase();
         var epoch = await db.StringGetAsync(EpochKey(serverName));
         await db.StringSetAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()), JsonSerializer.Serialize(tools, Json), Lifetime);
+        await revisions.ToolsChangedAsync(serverName, ct);
     }
 
     public async Task RemoveAsync(string serverName, string owner, CancellationToken ct)
@@ -63,9 +65,14 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
         var db = redis.GetDatabase();
         var epoch = await db.StringGetAsync(EpochKey(serverName));
         await db.KeyDeleteAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()));
+        await revisions.ToolsChangedAsync(serverName, ct);
     }
 
-    public Task RemoveServerAsync(string serverName, CancellationToken ct) => redis.GetDatabase().StringIncrementAsync(EpochKey(serverName));
+    public async Task RemoveServerAsync(string serverName, CancellationToken ct)
+    {
+        await redis.GetDatabase().StringIncrementAsync(EpochKey(serverName));
+        await revisions.ToolsChangedAsync(serverName, ct);
+    }
 
     private static string EpochKey(string serverName) => $"mcp:tools-epoch:{serverName}";
 
@@ -73,7 +80,7 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis) : IToolCache
 }
 
 /// <summary>Tool lists in this process, for a single instance without Redis.</summary>
-public sealed class MemoryToolCache : IToolCache
+public sealed class MemoryToolCache(ICatalogRevisions revisions) : IToolCache
 {
     private readonly ConcurrentDictionary<ConnectionKey, IReadOnlyList<ToolInfo>> _tools = new();
 
@@ -87,13 +94,13 @@ public sealed class MemoryToolCache : IToolCache
     public Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct)
     {
         _tools[new ConnectionKey(serverName, owner)] = tools;
-        return Task.CompletedTask;
+        return revisions.ToolsChangedAsync(serverName, ct);
     }
 
     public Task RemoveAsync(string serverName, string owner, CancellationToken ct)
     {
         _tools.TryRemove(new ConnectionKey(serverName, owner), out _);
-        return Task.CompletedTask;
+        return revisions.ToolsChangedAsync(serverName, ct);
     }
 
     public Task RemoveServerAsync(string serverName, CancellationToken ct)
@@ -103,6 +110,6 @@ public sealed class MemoryToolCache : IToolCache
             _tools.TryRemove(key, out _);
         }
 
-        return Task.CompletedTask;
+        return revisions.ToolsChangedAsync(serverName, ct);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using McpPlatform.Api.Hosting;
 using McpPlatform.Domain.Identity;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public abstract class ApiTest
         await TestDatabase.ResetAsync();
         // Role permissions and "already recorded" users are cached per process; the database was just emptied.
         ((MemoryCache)Api.Services.GetRequiredService<IMemoryCache>()).Clear();
+        Api.Services.GetRequiredService<ToolCatalogResponses>().Clear();
     }
 
     protected HttpClient As(Caller? caller) => Api.ClientFor(caller);

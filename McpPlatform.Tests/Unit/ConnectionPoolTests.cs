@@ -30,7 +30,7 @@ public sealed class ConnectionPoolTests
         _clock = new Clock();
         _connector = new Mock<IMcpConnector>();
         _opened = OpenFreshSessions(_connector);
-        _cache = new MemoryToolCache();
+        _cache = new MemoryToolCache(new MemoryCatalogRevisions());
         _options = new ConnectionOptions { RetryBackoff = TimeSpan.FromMilliseconds(1) };
         _pool = new ConnectionPool(_connector.Object, _cache, _clock, _options);
     }

@@ -42,11 +42,11 @@ public sealed class McpConnectionServiceTests
         _catalog.Setup(c => c.All).Returns([]);
         var policy = new Mock<IOutboundUrlPolicy>();
         policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
-        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new McpRegistryOptions());
+        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new McpRegistryOptions());
 
         _connector = new Mock<IMcpConnector>();
         _opened = OpenFreshSessions(_connector);
-        _cache = new MemoryToolCache();
+        _cache = new MemoryToolCache(new MemoryCatalogRevisions());
         _options = new ConnectionOptions { ConnectAttempts = 1, RetryBackoff = TimeSpan.FromMilliseconds(1) };
         _pool = new ConnectionPool(_connector.Object, _cache, clock, _options);
 

@@ -1,6 +1,7 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Domain.Sharing;
@@ -21,6 +22,7 @@ public sealed class RoleAndSharingServiceTests
     private Mock<IServerRepository> _servers = null!;
     private Mock<IPrincipalDirectory> _directory = null!;
     private Mock<IAuditLog> _audit = null!;
+    private Mock<ICatalogRevisions> _revisions = null!;
     private RoleService _roleService = null!;
     private SharingService _sharing = null!;
     private PrincipalSearchService _search = null!;
@@ -42,8 +44,9 @@ public sealed class RoleAndSharingServiceTests
         _directory.Setup(d => d.SearchAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<PrincipalType>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
         _audit = new Mock<IAuditLog>();
+        _revisions = new Mock<ICatalogRevisions>();
         _roleService = new RoleService(_roles.Object, _audit.Object);
-        _sharing = new SharingService(_servers.Object, _acl.Object, _directory.Object, _roleService, _audit.Object);
+        _sharing = new SharingService(_servers.Object, _acl.Object, _directory.Object, _roleService, _audit.Object, _revisions.Object);
         _search = new PrincipalSearchService(_directory.Object, _roleService);
     }
 
@@ -367,6 +370,7 @@ public sealed class RoleAndSharingServiceTests
         }
 
         _audit.VerifyNoOtherCalls();
+        _revisions.VerifyNoOtherCalls();
     }
 
     [Test]
@@ -411,6 +415,7 @@ public sealed class RoleAndSharingServiceTests
         }
 
         _audit.Verify(a => a.WriteAsync(It.Is<AuditEvent>(e => e.Action == AuditActions.AclChanged && e.ResourceId == ServerId.ToString() && e.Details!["serverName"] == "shared-server"), It.IsAny<CancellationToken>()));
+        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "who sees the server changed: catalogues are rebuilt");
     }
 
     [Test]

@@ -20,6 +20,7 @@ public sealed class ServerRegistryServiceTests
     private Mock<IOutboundUrlPolicy> _policy = null!;
     private Mock<IAuditLog> _audit = null!;
     private Mock<IServerChangeListener> _changes = null!;
+    private Mock<ICatalogRevisions> _revisions = null!;
     private ServerRegistryService _service = null!;
 
     [SetUp]
@@ -32,7 +33,8 @@ public sealed class ServerRegistryServiceTests
         _policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
         _audit = new Mock<IAuditLog>();
         _changes = new Mock<IServerChangeListener>();
-        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, new McpRegistryOptions { MaxServersPerUser = 7 });
+        _revisions = new Mock<ICatalogRevisions>();
+        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object, new McpRegistryOptions { MaxServersPerUser = 7 });
     }
 
     private static McpServerConfig SseConfig(string url = "https://mcp.example.com/sse") => new() { Type = "sse", Url = url, Title = "My Server" };
@@ -678,6 +680,7 @@ public sealed class ServerRegistryServiceTests
         _audit.Verify(a => a.WriteAsync(
             It.Is<AuditEvent>(e => e.Action == AuditActions.ServerCreated && e.ActorId == "alice" && e.ResourceId == result.Value.DbId.ToString() && e.Details!["serverName"] == "my-server"),
             It.IsAny<CancellationToken>()));
+        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "a new server changes its owner's catalogue");
     }
 
     [Test]
@@ -695,6 +698,7 @@ public sealed class ServerRegistryServiceTests
         }
 
         _audit.VerifyNoOtherCalls();
+        _revisions.VerifyNoOtherCalls();
     }
 
     [Test]
@@ -745,6 +749,7 @@ public sealed class ServerRegistryServiceTests
         await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
+        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
@@ -756,6 +761,7 @@ public sealed class ServerRegistryServiceTests
         await _service.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
+        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
@@ -767,6 +773,20 @@ public sealed class ServerRegistryServiceTests
         await _service.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.VerifyNoOtherCalls();
+        _revisions.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task MarkRequiresOAuth_MovesTheCatalogueRevision_ForDatabaseServersOnly()
+    {
+        _catalog.Setup(c => c.Find("weather")).Returns(App("weather"));
+
+        await _service.MarkRequiresOAuthAsync("weather", CancellationToken.None);
+        _revisions.VerifyNoOtherCalls();
+
+        await _service.MarkRequiresOAuthAsync("mine", CancellationToken.None);
+        _repo.Verify(r => r.MarkRequiresOAuthAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
+        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "its connections become per user: other tool keys");
     }
 
     // ---- ResolveForUse ------------------------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using McpPlatform.Api.Contracts;
+using McpPlatform.Domain.Connections;
+using McpPlatform.Domain.Identity;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.Api.Hosting;
+
+/// <summary>
+/// <c>GET /api/mcp/tools</c> as JSON, rendered once per caller and served again while the catalogue's revision holds:
+/// one Redis round trip instead of the registry query, the tool lists and re-serialising them (about 100 KB for 20
+/// servers). The entries are bounded in bytes; each also expires after <see cref="MaxAge"/>, which bounds how long a
+/// change whose revision could not be recorded (Redis unavailable at that moment) can go unseen.
+/// </summary>
+public sealed class ToolCatalogResponses(IOptions<Microsoft.AspNetCore.Mvc.JsonOptions> json) : IDisposable
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
+    private const long MaxBytes = 64L * 1024 * 1024;
+
+    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = MaxBytes });
+
+    public async Task<byte[]> GetAsync(Caller caller, ToolCatalogService catalog, CancellationToken ct)
+    {
+        // The catalogue depends on the caller's principals (what they may see) and user id (their connections).
+        var key = string.Join('\u001f', caller.Principals);
+        if (_entries.TryGetValue(key, out Entry? entry) && await catalog.IsCurrentAsync(entry!.ServerNames, entry.Revision, ct))
+        {
+            return entry.Json;
+        }
+
+        var built = await catalog.ListAsync(caller, ct);
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ToolsResponse(built.Servers.ToDictionary(s => s.Name, ServerToolsResponse.From)), json.Value.JsonSerializerOptions);
+        _entries.Set(key, new Entry([.. built.Servers.Select(s => s.Name)], built.Revision, body),
+            new MemoryCacheEntryOptions { Size = body.Length, AbsoluteExpirationRelativeToNow = MaxAge });
+        return body;
+    }
+
+    /// <summary>Forgets every rendered catalogue (tests that empty the database under a running host).</summary>
+    public void Clear() => _entries.Clear();
+
+    public void Dispose() => _entries.Dispose();
+
+    private sealed record Entry(string[] ServerNames, CatalogRevision Revision, byte[] Json);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using McpPlatform.Domain.Connections;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace McpPlatform.Infrastructure.Caching;
+
+/// <summary>
+/// The catalogue revisions in Redis, so that a change on one instance is seen by every other. A change stores a new
+/// random value rather than incrementing: after Redis lost its data (a restart without persistence), counting again
+/// from zero could arrive at a revision some instance still holds for an older catalogue; a random value cannot.
+/// </summary>
+public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, ILogger<RedisCatalogRevisions> logger) : ICatalogRevisions
+{
+    private const string RegistryKey = "mcp:catalog-rev:registry";
+
+    public async Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct)
+    {
+        using var span = RedisToolCache.Trace("MGET catalog revisions");
+        var values = await redis.GetDatabase().StringGetAsync([RegistryKey, .. serverNames.Select(s => (RedisKey)ToolsKey(s))]);
+        return CatalogRevision.Of(Number(values[0]), values.Skip(1).Select(Number));
+    }
+
+    public async Task RegistryChangedAsync(CancellationToken ct)
+    {
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(RegistryKey, NewValue());
+        }
+        catch (RedisException e)
+        {
+            // The change itself is stored; catalogues cached on the instances expire on their own (ToolCatalogResponses.MaxAge).
+            logger.LogWarning("Could not record a registry change for the tool catalogues: {Reason}", e.Message);
+        }
+    }
+
+    public Task ToolsChangedAsync(string serverName, CancellationToken ct) => redis.GetDatabase().StringSetAsync(ToolsKey(serverName), NewValue());
+
+    private static long NewValue() => Random.Shared.NextInt64(1, long.MaxValue);
+
+    private static string ToolsKey(string serverName) => $"mcp:catalog-rev:tools:{serverName}";
+
+    private static long Number(RedisValue value) => value.IsNull ? 0 : (long)value;
+}
+
+/// <summary>The catalogue revisions in this process, for a single instance without Redis: counters.</summary>
+public sealed class MemoryCatalogRevisions : ICatalogRevisions
+{
+    private readonly ConcurrentDictionary<string, long> _tools = new(StringComparer.Ordinal);
+    private long _registry;
+
+    public Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct) =>
+        Task.FromResult(CatalogRevision.Of(Interlocked.Read(ref _registry), serverNames.Select(s => _tools.GetValueOrDefault(s))));
+
+    public Task RegistryChangedAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref _registry);
+        return Task.CompletedTask;
+    }
+
+    public Task ToolsChangedAsync(string serverName, CancellationToken ct)
+    {
+        _tools.AddOrUpdate(serverName, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+}

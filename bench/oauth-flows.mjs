@@ -1,7 +1,9 @@
 // OAuth flows for scripts/bench.sh: each token's user runs initiate → authorize (at the peer, as a browser would,
-// cookies included) → callback, CONCURRENCY at a time. Prints one JSON object: the flows' platform wall time (initiate
-// plus callback, which includes the peer answering the platform: discovery, token exchange, MCP connect) and the
-// peer's own share of it from its /__stats, so platform time = wall time − peer time.
+// cookies included) → callback, CONCURRENCY at a time. Prints one JSON object:
+// - platform time per flow: the API's own time in initiate plus callback, from their Server-Timing headers (request
+//   time at the API minus its waits for the peer: discovery, registration, token exchange, MCP connect, tools/list);
+// - the flows' wall time at the platform (initiate plus callback as this client sees them) and the peer's handler
+//   time from its /__stats, the earlier, coarser estimate (wall − peer still holds waits for the peer's event loop).
 //
 //   node bench/oauth-flows.mjs <apiBase> <serverName> <tokensFile> <concurrency> <peerStatsUrl>
 import { readFileSync } from 'node:fs';
@@ -12,6 +14,18 @@ const concurrency = Number(concurrencyText);
 
 async function peerMs() {
     return (await (await fetch(statsUrl)).json()).platformFacingMs;
+}
+
+// "platform;dur=1.234, upstream;dur=5.678" → { platform: 1.234, upstream: 5.678 }
+function serverTiming(response) {
+    const timing = {};
+    for (const part of (response.headers.get('server-timing') ?? '').split(',')) {
+        const [name, ...params] = part.trim().split(';');
+        const dur = params.find(p => p.startsWith('dur='));
+        if (name && dur) timing[name] = Number(dur.slice(4));
+    }
+    if (timing.platform === undefined) throw new Error('no Server-Timing header: is Benchmark:Enabled set?');
+    return timing;
 }
 
 async function flow(token) {
@@ -48,10 +62,13 @@ async function flow(token) {
         const status = await fetch(`${apiBase}/api/mcp/oauth/status/${encodeURIComponent(`${user}:${server}`)}`, { headers: { authorization: `Bearer ${token}` } });
         throw new Error(`callback answered ${delivered.status} ${landing}: ${await status.text()}`);
     }
-    return (t1 - t0) + (t3 - t2);
+    const [a, b] = [serverTiming(initiate), serverTiming(delivered)];
+    return { wall: (t1 - t0) + (t3 - t2), platform: a.platform + b.platform, upstream: a.upstream + b.upstream };
 }
 
 const walls = [];
+const platforms = [];
+const upstreams = [];
 const errors = [];
 const peerBefore = await peerMs();
 const started = performance.now();
@@ -60,7 +77,10 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < tokens.length) {
         const token = tokens[next++];
         try {
-            walls.push(await flow(token));
+            const timing = await flow(token);
+            walls.push(timing.wall);
+            platforms.push(timing.platform);
+            upstreams.push(timing.upstream);
         } catch (e) {
             errors.push(String(e.message ?? e));
         }
@@ -68,8 +88,9 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
 }));
 const elapsed = (performance.now() - started) / 1000;
 const peerPerFlow = walls.length ? (await peerMs() - peerBefore) / walls.length : 0;
-walls.sort((a, b) => a - b);
-const at = (q) => walls.length ? walls[Math.min(walls.length - 1, Math.floor(walls.length * q))] : 0;
+for (const list of [walls, platforms, upstreams]) list.sort((a, b) => a - b);
+const quantile = (list, q) => list.length ? list[Math.min(list.length - 1, Math.floor(list.length * q))] : 0;
+const at = (q) => quantile(walls, q);
 const round = (v) => Math.round(v * 100) / 100;
 console.log(JSON.stringify({
     flows: tokens.length,
@@ -79,6 +100,9 @@ console.log(JSON.stringify({
     wallP50Ms: round(at(0.5)),
     wallP99Ms: round(at(0.99)),
     peerMsPerFlow: round(peerPerFlow),
-    platformP50Ms: round(Math.max(0, at(0.5) - peerPerFlow)),
+    platformP50Ms: round(quantile(platforms, 0.5)),
+    platformP99Ms: round(quantile(platforms, 0.99)),
+    upstreamP50Ms: round(quantile(upstreams, 0.5)),
+    wallMinusPeerP50Ms: round(Math.max(0, at(0.5) - peerPerFlow)),
     firstErrors: errors.slice(0, 3),
 }));

@@ -18,9 +18,11 @@ public static class BenchmarkEndpoints
     private const int MaxBytes = 1024 * 1024;
     private static readonly ConcurrentDictionary<int, byte[]> Payloads = new();
 
+    public static bool Enabled(IConfiguration configuration) => configuration.GetValue<bool>("Benchmark:Enabled");
+
     public static WebApplication MapBenchmarkEndpoints(this WebApplication app)
     {
-        if (!app.Configuration.GetValue<bool>("Benchmark:Enabled"))
+        if (!Enabled(app.Configuration))
         {
             return app;
         }

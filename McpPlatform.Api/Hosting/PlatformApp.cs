@@ -74,6 +74,10 @@ public static class PlatformApp
         services.AddLogRedaction();
 
         services.AddInfrastructure(configuration, builder.Environment);
+        if (BenchmarkEndpoints.Enabled(configuration))
+        {
+            services.AddUpstreamTiming();
+        }
         services.AddScoped<ServerRegistryService>();
         services.AddScoped<RoleService>();
         services.AddScoped<SharingService>();
@@ -115,6 +119,11 @@ public static class PlatformApp
 
         var app = builder.Build();
         ValidateConfiguration(app.Services);
+        if (BenchmarkEndpoints.Enabled(configuration))
+        {
+            app.UseUpstreamTiming();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {

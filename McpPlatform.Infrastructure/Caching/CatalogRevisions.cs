@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using McpPlatform.Domain.Connections;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace McpPlatform.Infrastructure.Caching;
@@ -10,7 +9,7 @@ namespace McpPlatform.Infrastructure.Caching;
 /// random value rather than incrementing: after Redis lost its data (a restart without persistence), counting again
 /// from zero could arrive at a revision some instance still holds for an older catalogue; a random value cannot.
 /// </summary>
-public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, ILogger<RedisCatalogRevisions> logger) : ICatalogRevisions
+public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis) : ICatalogRevisions
 {
     private const string RegistryKey = "mcp:catalog-rev:registry";
 
@@ -21,22 +20,24 @@ public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, ILogger<
         return CatalogRevision.Of(Number(values[0]), values.Skip(1).Select(Number));
     }
 
-    public async Task RegistryChangedAsync(CancellationToken ct)
+    // Moving a revision never holds up the change that moved it, nor fails it when Redis is unavailable: the command
+    // is queued without waiting for the answer (on this instance it still precedes every later read, on the same
+    // connection). One lost with a dropped connection leaves catalogues stale at most ToolCatalogResponses.MaxAge.
+    public Task RegistryChangedAsync(CancellationToken ct) => MoveAsync(RegistryKey);
+
+    public Task ToolsChangedAsync(string serverName, CancellationToken ct) => MoveAsync(ToolsKey(serverName));
+
+    private Task MoveAsync(string key)
     {
         try
         {
-            await redis.GetDatabase().StringSetAsync(RegistryKey, NewValue());
+            return redis.GetDatabase().StringSetAsync(key, Random.Shared.NextInt64(1, long.MaxValue), flags: CommandFlags.FireAndForget);
         }
-        catch (RedisException e)
+        catch (RedisException)
         {
-            // The change itself is stored; catalogues cached on the instances expire on their own (ToolCatalogResponses.MaxAge).
-            logger.LogWarning("Could not record a registry change for the tool catalogues: {Reason}", e.Message);
+            return Task.CompletedTask;
         }
     }
-
-    public Task ToolsChangedAsync(string serverName, CancellationToken ct) => redis.GetDatabase().StringSetAsync(ToolsKey(serverName), NewValue());
-
-    private static long NewValue() => Random.Shared.NextInt64(1, long.MaxValue);
 
     private static string ToolsKey(string serverName) => $"mcp:catalog-rev:tools:{serverName}";
 

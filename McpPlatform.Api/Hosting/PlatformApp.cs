@@ -97,6 +97,7 @@ public static class PlatformApp
         services.AddPlatformHealthChecks();
         services.AddPlatformSwagger();
         services.AddValidatorsFromAssemblyContaining<ServerConfigRequestValidator>(ServiceLifetime.Singleton);
+        services.AddSingleton<ValidationFilter>();
         services.AddExceptionHandler<UnhandledExceptionHandler>();
         services.AddProblemDetails();
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -108,7 +109,7 @@ public static class PlatformApp
         }));
         services.AddControllers(mvc =>
             {
-                mvc.Filters.Add<ValidationFilter>();
+                mvc.Filters.AddService<ValidationFilter>();
                 // Every answer is JSON (or a page the OAuth controllers write themselves): Swagger UI then offers
                 // application/json rather than text/plain first.
                 mvc.OutputFormatters.RemoveType<Microsoft.AspNetCore.Mvc.Formatters.StringOutputFormatter>();

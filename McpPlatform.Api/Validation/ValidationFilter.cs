@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FluentValidation;
 using McpPlatform.Api.Errors;
 using McpPlatform.Domain.Common;
@@ -13,15 +14,18 @@ public sealed class InvalidBodyMessageAttribute(string message) : Attribute
     public string Message { get; } = message;
 }
 
-/// <summary>Runs the FluentValidation validator of every bound argument; any failure is a 400 with <c>errors</c>.</summary>
+/// <summary>Runs the FluentValidation validator of every bound argument; any failure is a 400 with <c>errors</c>.
+/// Validators are singletons, so each argument type's validator (or its absence) is looked up once.</summary>
 public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFilter
 {
+    private readonly ConcurrentDictionary<Type, IValidator?> _validators = new();
+
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         var failures = new List<FieldError>();
         foreach (var argument in context.ActionArguments.Values)
         {
-            if (argument is null || services.GetService(typeof(IValidator<>).MakeGenericType(argument.GetType())) is not IValidator validator)
+            if (argument is null || _validators.GetOrAdd(argument.GetType(), type => services.GetService(typeof(IValidator<>).MakeGenericType(type)) as IValidator) is not { } validator)
             {
                 continue;
             }

@@ -92,7 +92,7 @@ public interface IToolCache
 /// </summary>
 public interface ICatalogRevisions
 {
-    /// <summary>The registry's revision and each named server's tools revision, in one round trip.</summary>
+    /// <summary>The registry's revision and each named server's tools revision, in at most one round trip.</summary>
     Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct);
 
     /// <summary>A server was created, changed or deleted, or its ACL changed.</summary>

@@ -50,7 +50,7 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
     }
 
     /// <summary>Whether nothing a catalogue of these servers built at <paramref name="revision"/> was built from has
-    /// changed since: one round trip. A credential change needs no revision of its own, since it closes the user's
+    /// changed since (at most one round trip). A credential change needs no revision of its own, since it closes the user's
     /// connection and so forgets its tools.</summary>
     public async Task<bool> IsCurrentAsync(IReadOnlyList<string> serverNames, CatalogRevision revision, CancellationToken ct) =>
         await revisions.ReadAsync(serverNames, ct) == revision;

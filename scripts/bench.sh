@@ -3,6 +3,7 @@
 #
 #   ./scripts/bench.sh            full run: 1k → 10k → 100k → 1M servers, then the peer scenarios (about 15 minutes)
 #   ./scripts/bench.sh --quick    1k and 100k servers, short wrk/pgbench runs (about 4 minutes on a slow 2-core VM)
+#                                 (fewer than 200 idle connections would let fixed memory noise swamp the per-connection figure)
 #   options: --tiers "1000 100000"  --duration SEC  --warmup SEC
 #            --spin-eval          also measure DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 beside the default (+2.5 min)
 #            --connections-only   only the scenarios with real MCP / OAuth peers (tools, OAuth flows, idle connections)
@@ -34,7 +35,7 @@ OAUTH_FLOWS=200
 OAUTH_WARMUP=120
 while [ "$#" -gt 0 ]; do
     case "$1" in
-        --quick) MODE=quick; TIERS="1000 100000"; DURATION=3; WARMUP=1; API_WARMUP=12; STATUS_WARMUP=3; IDLE_USERS=100; OAUTH_FLOWS=32; OAUTH_WARMUP=32 ;;
+        --quick) MODE=quick; TIERS="1000 100000"; DURATION=3; WARMUP=1; API_WARMUP=12; STATUS_WARMUP=3; IDLE_USERS=200; OAUTH_FLOWS=32; OAUTH_WARMUP=32 ;;
         --tiers) TIERS="$2"; shift ;;
         --duration) DURATION="$2"; shift ;;
         --warmup) WARMUP="$2"; shift ;;

@@ -62,7 +62,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 PGBENCH="$(pg_bin)/pgbench"
 [ -x "$PGBENCH" ] || PGBENCH="$(command -v pgbench)"
-for tool in wrk curl openssl awk; do
+for tool in wrk curl node awk; do
     command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
 done
 
@@ -179,19 +179,12 @@ warm_api() {  # warm_api <total seconds> <mode...>
 }
 
 # ------------------------------------------------------------------ tokens
-# One token from the `token` command (proves it works and gives issuer/audience), the rest signed here the same way
-# (HS256 over the same claims) so that 64 users cost no extra process start.
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-mint() {  # mint <sub> <groups-json-array-or-empty> [role]
-    local now exp payload header sig
-    now=$(date +%s); exp=$((now + 7200))
-    header='{"alg":"HS256","typ":"JWT"}'
-    payload="{\"sub\":\"$1\",\"role\":\"${3:-USER}\",${2:+\"groups\":$2,}\"iss\":\"$JWT_ISS\",\"aud\":\"$JWT_AUD\",\"iat\":$now,\"nbf\":$now,\"exp\":$exp}"
-    local unsigned
-    unsigned="$(printf '%s' "$header" | b64url).$(printf '%s' "$payload" | b64url)"
-    sig="$(printf '%s' "$unsigned" | openssl dgst -sha256 -mac HMAC -macopt "key:$Auth__Jwt__SigningKey" -binary | b64url)"
-    printf '%s.%s\n' "$unsigned" "$sig"
+# One token from the `token` command (proves it works and gives issuer/audience), the rest signed the same way (HS256
+# over the same claims) by bench/mint-tokens.mjs, all in one process: one line per subject in, one token per line out.
+mint_tokens() {  # mint_tokens < lines of "sub[<TAB>groups-json-array[<TAB>role]]"
+    node "$REPO/bench/mint-tokens.mjs" "$Auth__Jwt__SigningKey" "$JWT_ISS" "$JWT_AUD"
 }
+subjects() { local i; for i in $(seq 1 "$2"); do printf '%s-%s\n' "$1" "$i"; done; }  # subjects <prefix> <count>
 REF_TOKEN="$(api token --sub u1 --groups g2,g68,g134 --minutes 120 | grep -Eo 'ey[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+' | head -n 1)"
 [ -n "$REF_TOKEN" ] || { echo "token command printed no token" >&2; exit 1; }
 ref_payload="$(printf '%s' "$REF_TOKEN" | cut -d. -f2 | tr -- '-_' '+/')"
@@ -200,13 +193,12 @@ ref_payload="$(printf '%s' "$ref_payload" | base64 -d)"
 JWT_ISS="$(printf '%s' "$ref_payload" | grep -o '"iss":"[^"]*"' | cut -d'"' -f4)"
 JWT_AUD="$(printf '%s' "$ref_payload" | grep -o '"aud":"[^"]*"' | cut -d'"' -f4)"
 TOKENS="$WORK/tokens.txt"
-: >"$TOKENS"
 for k in $(seq 0 63); do   # the users pgbench scripts use too: uid = 1 + 157k, groups as bench/seed.sql assigns
     uid=$((1 + 157 * k))
-    mint "u$uid" "[\"g$((uid % 200 + 1))\",\"g$(((uid + 67) % 200 + 1))\",\"g$(((uid + 133) % 200 + 1))\"]" >>"$TOKENS"
-done
+    printf 'u%s\t["g%s","g%s","g%s"]\n' "$uid" "$((uid % 200 + 1))" "$(((uid + 67) % 200 + 1))" "$(((uid + 133) % 200 + 1))"
+done | mint_tokens >"$TOKENS"
 STATUS_TOKENS="$WORK/status-tokens.txt"
-mint "u1" "" >"$STATUS_TOKENS"
+printf 'u1\n' | mint_tokens >"$STATUS_TOKENS"
 
 # ------------------------------------------------------------------ measurement helpers
 to_ms() {  # wrk latency "1.23ms" / "850.00us" / "1.02s" → ms
@@ -426,16 +418,15 @@ run_wrk peers floor_tools_size floor BENCH_BYTES="$TOOLS_BYTES"
 TOKENS="$TOKENS_SAVED"
 
 # OAuth flows: a public server behind the oidc-provider peer; each user initiates, authorizes and calls back
-ADMIN="$(mint bench-admin "" ADMIN)"
+ADMIN="$(printf 'bench-admin\t\tADMIN\n' | mint_tokens)"
 created="$(call "$ADMIN" POST /api/mcp/servers "{\"config\":{\"type\":\"streamable-http\",\"url\":\"http://localhost:$OIDC_PORT/mcp\",\"title\":\"Bench OAuth\"}}")"
 OAUTH_NAME="$(printf '%s' "$created" | field serverName)"
 call "$ADMIN" PUT "/api/permissions/mcpServer/$(printf '%s' "$created" | field dbId)" '{"public":true,"publicAccessRoleId":"mcpServer_viewer"}' >/dev/null
 FLOW_TOKENS="$WORK/flow-tokens.txt"; WARM_TOKENS="$WORK/flow-warm-tokens.txt"
-: >"$FLOW_TOKENS"; : >"$WARM_TOKENS"
-for i in $(seq 1 "$OAUTH_FLOWS"); do mint "flow-user-$i" "" >>"$FLOW_TOKENS"; done
+subjects flow-user "$OAUTH_FLOWS" | mint_tokens >"$FLOW_TOKENS"
 # Warm-up flows of other users first: the flow's code paths (OAuth client, MCP SDK session, token store) are still
 # being compiled during the first flows, which more than doubled the API's CPU per flow when they were measured.
-for i in $(seq 1 "$OAUTH_WARMUP"); do mint "warm-flow-user-$i" "" >>"$WARM_TOKENS"; done
+subjects warm-flow-user "$OAUTH_WARMUP" | mint_tokens >"$WARM_TOKENS"
 node "$REPO/bench/oauth-flows.mjs" "$BASE" "$OAUTH_NAME" "$WARM_TOKENS" "$CONNECTIONS" "http://localhost:$OIDC_PORT/__stats" >"$WORK/oauth-warmup.json"
 flow_cpu0=$(cpu_ticks)
 node "$REPO/bench/oauth-flows.mjs" "$BASE" "$OAUTH_NAME" "$FLOW_TOKENS" "$CONNECTIONS" "http://localhost:$OIDC_PORT/__stats" >"$WORK/oauth-flows.json"
@@ -454,8 +445,7 @@ log "OAuth: $flows_ok of $OAUTH_FLOWS flows in ${flows_s}s, $CONNECTIONS at a ti
 # idle per-user connections: each user sets their variable and connects; memory after a full collection, before and after
 memory() { call "$U1" GET /bench/memory; }
 IDLE_TOKENS="$WORK/idle-tokens.txt"
-: >"$IDLE_TOKENS"
-for i in $(seq 1 "$IDLE_USERS"); do mint "idle-user-$i" "" >>"$IDLE_TOKENS"; done
+subjects idle-user "$IDLE_USERS" | mint_tokens >"$IDLE_TOKENS"
 connect_user() {  # connect_user <token>: install the variable, connect; prints "failed" when it did not connect
     curl -fsS -X POST -H "Authorization: Bearer $1" -H "Content-Type: application/json" \
         --data "{\"pluginKey\":\"mcp_bench-per-user\",\"action\":\"install\",\"auth\":{\"BENCH_KEY\":\"key-${1: -12}\"}}" "$BASE/api/user/plugins" >/dev/null \

@@ -71,10 +71,10 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
         try
         {
             outcome = await oauth.HandleCallbackAsync(state, code, error, iss, ct);
-            if (outcome.Success && outcome.ServerName is not null && await FlowUserAsync(state, ct) is { } userId)
+            if (outcome is { Success: true, ServerName: { } name, UserId: { } userId })
             {
                 // Tokens are stored; reconnect with them. A failure here still ends on success.
-                await connections.ReconnectAfterAuthorizationAsync(userId, outcome.ServerName, ct);
+                await connections.ReconnectAfterAuthorizationAsync(userId, name, ct);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -155,9 +155,6 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
     }
 
     private string ClientBase() => (options.ClientBaseUrl ?? string.Empty).TrimEnd('/');
-
-    private async Task<string?> FlowUserAsync(string? state, CancellationToken ct) =>
-        state is null ? null : (await oauth.FlowByStateAsync(state, ct))?.UserId;
 }
 
 /// <summary>The built-in result pages, for deployments without an SPA (<c>Client:BaseUrl</c> unset): they say what

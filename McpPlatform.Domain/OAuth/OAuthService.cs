@@ -6,8 +6,8 @@ using McpPlatform.Domain.Telemetry;
 
 namespace McpPlatform.Domain.OAuth;
 
-/// <summary>Where the callback sends the browser.</summary>
-public sealed record CallbackOutcome(bool Success, string? ServerName, string? Error);
+/// <summary>Where the callback sends the browser; on success, whose tokens were stored (the callback carries no caller).</summary>
+public sealed record CallbackOutcome(bool Success, string? ServerName, string? Error, string? UserId = null);
 
 public sealed record FlowStatusView(string Status, bool Completed, bool Failed, string? Error);
 
@@ -94,7 +94,7 @@ public sealed class OAuthService(
 
         if (flow.Status == FlowStatus.Completed)
         {
-            return new CallbackOutcome(true, flow.ServerName, null);
+            return new CallbackOutcome(true, flow.ServerName, null, flow.UserId);
         }
 
         if (IsStale(flow))
@@ -141,10 +141,8 @@ public sealed class OAuthService(
 
         await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Exchanging, FlowStatus.Completed, null, ct);
         FlowOutcome("completed");
-        return new CallbackOutcome(true, flow.ServerName, null);
+        return new CallbackOutcome(true, flow.ServerName, null, flow.UserId);
     }
-
-    public Task<OAuthFlow?> FlowByStateAsync(string state, CancellationToken ct) => flows.FindByStateAsync(state, ct);
 
     /// <summary><c>GET /oauth/status/{flowId}</c>: the caller's own flows only.</summary>
     public async Task<Result<FlowStatusView>> StatusAsync(Caller caller, string flowId, CancellationToken ct)
@@ -267,7 +265,7 @@ public sealed class OAuthService(
             switch (current?.Status)
             {
                 case FlowStatus.Completed:
-                    return new CallbackOutcome(true, current.ServerName, null);
+                    return new CallbackOutcome(true, current.ServerName, null, current.UserId);
                 case FlowStatus.Failed or null:
                     return new CallbackOutcome(false, current?.ServerName, "callback_failed");
             }

@@ -32,17 +32,26 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         return 1
         """;
 
+    /// <summary>A flow replaces the user's earlier one for the server, whose state stops leading to it: one round trip,
+    /// and no moment where both states lead to a flow.</summary>
+    private const string SaveScript = """
+        local previous = redis.call('GET', KEYS[1])
+        if previous then
+            local state = cjson.decode(previous)['state']
+            if state and ARGV[4] .. state ~= KEYS[2] then redis.call('DEL', ARGV[4] .. state) end
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+        redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+        return 1
+        """;
+
+    private const string StateKeyPrefix = "mcp:oauth:state:";
+
     public async Task SaveAsync(OAuthFlow flow, CancellationToken ct)
     {
-        using var span = Caching.RedisToolCache.Trace("SET flow");
-        var db = redis.GetDatabase();
-        if (await GetAsync(flow.FlowId, ct) is { } previous && previous.State != flow.State)
-        {
-            await db.KeyDeleteAsync(StateKey(previous.State));
-        }
-
-        await db.StringSetAsync(FlowKey(flow.FlowId), JsonSerializer.Serialize(flow, FlowJson.Options), FlowJson.Retention(options));
-        await db.StringSetAsync(StateKey(flow.State), flow.FlowId, FlowJson.Retention(options));
+        using var span = Caching.RedisToolCache.Trace("EVAL flow save");
+        await redis.GetDatabase().ScriptEvaluateAsync(SaveScript, [FlowKey(flow.FlowId), StateKey(flow.State)],
+            [JsonSerializer.Serialize(flow, FlowJson.Options), flow.FlowId, (long)FlowJson.Retention(options).TotalMilliseconds, StateKeyPrefix]);
     }
 
     public async Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct)
@@ -107,7 +116,7 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
 
     private static string FlowKey(string flowId) => $"mcp:oauth:flow:{flowId}";
 
-    private static string StateKey(string state) => $"mcp:oauth:state:{state}";
+    private static string StateKey(string state) => StateKeyPrefix + state;
 }
 
 /// <summary>Flows in this process, for a single instance without Redis.</summary>

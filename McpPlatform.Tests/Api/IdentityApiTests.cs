@@ -111,6 +111,21 @@ public sealed class IdentityApiTests : ApiTest
     }
 
     [Test]
+    public async Task ChangedClaims_UpdateTheUserAndTheirMemberships()
+    {
+        await SeeAsync(new Caller("erin", SystemRoles.User, ["g1", "g2"], "Erin", "erin@example.com"));
+        await SeeAsync(new Caller("erin", SystemRoles.User, ["g2", "g-new"], "Erin B", "erin@example.com"));
+
+        var groups = await TestDatabase.ScalarAsync<string>("SELECT string_agg(group_id, ',' ORDER BY group_id) FROM group_members WHERE user_id = 'erin'");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(groups, Is.EqualTo("g-new,g2"), "left g1, joined g-new (a group first seen here)");
+            Assert.That(await TestDatabase.ScalarAsync<string>("SELECT name FROM users WHERE id = 'erin'"), Is.EqualTo("Erin B"));
+            Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM groups WHERE id = 'g-new'"), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task Audit_RecordsServerAndAclChanges_ForAdminsOnly()
     {
         var server = await CreateServerAsync(Alice, new { type = "sse", url = "https://a.example.com/sse", title = "Audited" });

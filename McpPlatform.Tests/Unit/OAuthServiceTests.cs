@@ -584,7 +584,7 @@ public sealed class OAuthServiceTests
 
         var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, null, None);
 
-        Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null)));
+        Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null, "alice")));
         VerifyNoExchange();
         VerifyTokensSaved(0);
     }
@@ -622,7 +622,7 @@ public sealed class OAuthServiceTests
 
         var outcome = await _service.HandleCallbackAsync(flow.State, "the-code", null, Issuer, None);
 
-        Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null)));
+        Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null, "alice")));
         _client.Verify(c => c.ExchangeCodeAsync(It.Is<OAuthFlow>(f => f.State == flow.State && f.CodeVerifier == "the-verifier"), It.IsAny<ClientRegistration>(), "the-code", It.IsAny<CancellationToken>()), Times.Once);
         VerifyTokensSaved(1);
         using (Assert.EnterMultipleScope())

@@ -18,24 +18,24 @@ public sealed class PrincipalDirectory(PlatformDbContext db, IMemoryCache cache,
             return;
         }
 
+        // One statement, so one round trip and atomic without a transaction: the user, groups first seen, and the
+        // memberships made to match the token (the foreign keys are checked at the end of the statement).
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO users (id, name, email, role, first_seen_at, last_seen_at)
-            VALUES ({caller.UserId}, {caller.Name}, {caller.Email}, {caller.Role}, {now}, {now})
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, role = excluded.role, last_seen_at = excluded.last_seen_at
-            """, ct);
         var groups = caller.Groups.Distinct(StringComparer.Ordinal).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO groups (id, name, first_seen_at) SELECT g, g, {now} FROM unnest({groups}::text[]) AS g
-            ON CONFLICT (id) DO NOTHING
-            """, ct);
-        await db.Database.ExecuteSqlAsync($"DELETE FROM group_members WHERE user_id = {caller.UserId} AND NOT (group_id = ANY({groups}))", ct);
-        await db.Database.ExecuteSqlAsync($"""
+            WITH recorded_user AS (
+                INSERT INTO users (id, name, email, role, first_seen_at, last_seen_at)
+                VALUES ({caller.UserId}, {caller.Name}, {caller.Email}, {caller.Role}, {now}, {now})
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, role = excluded.role, last_seen_at = excluded.last_seen_at
+            ), recorded_groups AS (
+                INSERT INTO groups (id, name, first_seen_at) SELECT g, g, {now} FROM unnest({groups}::text[]) AS g
+                ON CONFLICT (id) DO NOTHING
+            ), left_groups AS (
+                DELETE FROM group_members WHERE user_id = {caller.UserId} AND NOT (group_id = ANY({groups}))
+            )
             INSERT INTO group_members (group_id, user_id) SELECT g, {caller.UserId} FROM unnest({groups}::text[]) AS g
             ON CONFLICT DO NOTHING
             """, ct);
-        await transaction.CommitAsync(ct);
         cache.Set(cacheKey, fingerprint, TimeSpan.FromMinutes(10));
     }
 

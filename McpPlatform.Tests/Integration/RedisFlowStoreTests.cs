@@ -1,0 +1,105 @@
+using McpPlatform.Domain.OAuth;
+using McpPlatform.Infrastructure.FlowState;
+using StackExchange.Redis;
+
+namespace McpPlatform.Tests.Integration;
+
+/// <summary>The Redis flow store against a real Redis: a new flow for the same user and server replaces the earlier
+/// one, whose state stops leading anywhere; both keys carry the retention TTL; the transition runs once.</summary>
+public sealed class RedisFlowStoreTests
+{
+    private static readonly OAuthOptions Options = new() { FlowTtl = TimeSpan.FromMinutes(10) };
+    private ConnectionMultiplexer _redis = null!;
+    private RedisFlowStore _store = null!;
+    private string _user = null!;
+
+    [OneTimeSetUp]
+    public async Task ConnectAsync()
+    {
+        var configuration = Environment.GetEnvironmentVariable("ConnectionStrings__Redis");
+        if (configuration is null)
+        {
+            Assert.Ignore("Needs Redis (./scripts/test.sh starts one).");
+        }
+
+        _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _store = new RedisFlowStore(_redis, Options);
+    }
+
+    [OneTimeTearDown]
+    public async Task DisconnectAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    [SetUp]
+    public void NewUser() => _user = "flow-store-" + Guid.NewGuid().ToString("N");
+
+    [Test]
+    public async Task Save_ReplacingAFlow_OnlyTheNewStateFindsIt()
+    {
+        await _store.SaveAsync(Flow("first-" + _user), CancellationToken.None);
+        await _store.SaveAsync(Flow("second-" + _user), CancellationToken.None);
+
+        var db = _redis.GetDatabase();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await _store.FindByStateAsync("first-" + _user, CancellationToken.None), Is.Null);
+            Assert.That(await db.KeyExistsAsync("mcp:oauth:state:first-" + _user), Is.False, "the replaced state's key is removed");
+            Assert.That((await _store.FindByStateAsync("second-" + _user, CancellationToken.None))?.State, Is.EqualTo("second-" + _user));
+            Assert.That((await _store.GetAsync(OAuthFlow.IdFor(_user, "remote"), CancellationToken.None))?.State, Is.EqualTo("second-" + _user));
+        }
+    }
+
+    [Test]
+    public async Task Save_BothKeysExpireAfterTwiceTheFlowTtl()
+    {
+        await _store.SaveAsync(Flow("ttl-" + _user), CancellationToken.None);
+
+        var db = _redis.GetDatabase();
+        var flowTtl = await db.KeyTimeToLiveAsync("mcp:oauth:flow:" + OAuthFlow.IdFor(_user, "remote"));
+        var stateTtl = await db.KeyTimeToLiveAsync("mcp:oauth:state:ttl-" + _user);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(flowTtl, Is.GreaterThan(TimeSpan.FromMinutes(19)).And.LessThanOrEqualTo(TimeSpan.FromMinutes(20)));
+            Assert.That(stateTtl, Is.GreaterThan(TimeSpan.FromMinutes(19)).And.LessThanOrEqualTo(TimeSpan.FromMinutes(20)));
+        }
+    }
+
+    [Test]
+    public async Task Save_SameStateAgain_KeepsItsKey()
+    {
+        var flow = Flow("same-" + _user);
+        await _store.SaveAsync(flow, CancellationToken.None);
+        await _store.SaveAsync(flow with { Cancelled = true, Status = FlowStatus.Failed }, CancellationToken.None);
+
+        var found = await _store.FindByStateAsync("same-" + _user, CancellationToken.None);
+        Assert.That(found, Is.Not.Null);
+        Assert.That(found!.Cancelled, Is.True);
+    }
+
+    [Test]
+    public async Task Transition_RunsOnceFromTheExpectedStatus()
+    {
+        await _store.SaveAsync(Flow("transition-" + _user), CancellationToken.None);
+        var id = OAuthFlow.IdFor(_user, "remote");
+
+        var first = await _store.TryTransitionAsync(id, FlowStatus.Pending, FlowStatus.Exchanging, null, CancellationToken.None);
+        var second = await _store.TryTransitionAsync(id, FlowStatus.Pending, FlowStatus.Exchanging, null, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first, Is.True);
+            Assert.That(second, Is.False);
+            Assert.That((await _store.GetAsync(id, CancellationToken.None))?.Status, Is.EqualTo(FlowStatus.Exchanging));
+        }
+    }
+
+    private OAuthFlow Flow(string state) => new(
+        OAuthFlow.IdFor(_user, "remote"), state, _user, "remote", FlowStatus.Pending, "verifier", "https://as.example.com/authorize",
+        "http://localhost:5080/api/mcp/remote/oauth/callback", "https://mcp.example.com/mcp", "https://as.example.com",
+        "https://as.example.com/token", "client", "none", null, null, DateTimeOffset.UtcNow);
+}

@@ -14,6 +14,7 @@ using McpPlatform.Infrastructure.Persistence.Repositories;
 using McpPlatform.Infrastructure.Security;
 using McpPlatform.Infrastructure.Servers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -85,7 +86,8 @@ public static class DependencyInjection
             options.ClientBaseUrl = config["Client:BaseUrl"] ?? options.ClientBaseUrl;
             return options;
         });
-        services.AddSingleton<IOAuthClient>(sp => new HttpOAuthClient(sp.GetRequiredService<HttpClient>()));
+        services.AddSingleton<IOAuthClient>(sp => new DiscoveryCachingOAuthClient(
+            new HttpOAuthClient(sp.GetRequiredService<HttpClient>()), sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<OAuthOptions>()));
         services.AddScoped<ITokenStore, TokenStore>();
         services.AddSingleton<ConnectionPool>();
         services.AddSingleton<IServerChangeListener>(sp => sp.GetService<ServerChangeBroadcast>() ?? (IServerChangeListener)sp.GetRequiredService<ConnectionPool>());

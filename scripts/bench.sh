@@ -32,10 +32,11 @@ CONNECTIONS=16
 REGISTRY=1
 IDLE_USERS=1000
 OAUTH_FLOWS=200
-OAUTH_WARMUP=120
+OAUTH_WARMUP=500
+OAUTH_SEQUENTIAL=50
 while [ "$#" -gt 0 ]; do
     case "$1" in
-        --quick) MODE=quick; TIERS="1000 100000"; DURATION=3; WARMUP=1; API_WARMUP=12; STATUS_WARMUP=3; IDLE_USERS=200; OAUTH_FLOWS=32; OAUTH_WARMUP=32 ;;
+        --quick) MODE=quick; TIERS="1000 10000"; DURATION=2; WARMUP=1; API_WARMUP=8; STATUS_WARMUP=3; IDLE_USERS=200; OAUTH_FLOWS=32; OAUTH_WARMUP=32; OAUTH_SEQUENTIAL=16 ;;
         --tiers) TIERS="$2"; shift ;;
         --duration) DURATION="$2"; shift ;;
         --warmup) WARMUP="$2"; shift ;;
@@ -422,53 +423,46 @@ ADMIN="$(printf 'bench-admin\t\tADMIN\n' | mint_tokens)"
 created="$(call "$ADMIN" POST /api/mcp/servers "{\"config\":{\"type\":\"streamable-http\",\"url\":\"http://localhost:$OIDC_PORT/mcp\",\"title\":\"Bench OAuth\"}}")"
 OAUTH_NAME="$(printf '%s' "$created" | field serverName)"
 call "$ADMIN" PUT "/api/permissions/mcpServer/$(printf '%s' "$created" | field dbId)" '{"public":true,"publicAccessRoleId":"mcpServer_viewer"}' >/dev/null
-FLOW_TOKENS="$WORK/flow-tokens.txt"; WARM_TOKENS="$WORK/flow-warm-tokens.txt"
-subjects flow-user "$OAUTH_FLOWS" | mint_tokens >"$FLOW_TOKENS"
-# Warm-up flows of other users first: the flow's code paths (OAuth client, MCP SDK session, token store) are still
-# being compiled during the first flows, which more than doubled the API's CPU per flow when they were measured.
-subjects warm-flow-user "$OAUTH_WARMUP" | mint_tokens >"$WARM_TOKENS"
-node "$REPO/bench/oauth-flows.mjs" "$BASE" "$OAUTH_NAME" "$WARM_TOKENS" "$CONNECTIONS" "http://localhost:$OIDC_PORT/__stats" >"$WORK/oauth-warmup.json"
-flow_cpu0=$(cpu_ticks)
-node "$REPO/bench/oauth-flows.mjs" "$BASE" "$OAUTH_NAME" "$FLOW_TOKENS" "$CONNECTIONS" "http://localhost:$OIDC_PORT/__stats" >"$WORK/oauth-flows.json"
-flow_cpu_ms="$(awk -v d=$(( $(cpu_ticks) - flow_cpu0 )) -v hz="$CLK_TCK" -v n="$OAUTH_FLOWS" 'BEGIN { printf "%.2f", d * 1000 / hz / n }')"
-flows_ok="$(field succeeded <"$WORK/oauth-flows.json")"; flows_failed="$(field failed <"$WORK/oauth-flows.json")"
-flows_s="$(field seconds <"$WORK/oauth-flows.json")"
-platform_p50="$(field platformP50Ms <"$WORK/oauth-flows.json")"; platform_p99="$(field platformP99Ms <"$WORK/oauth-flows.json")"
-upstream_p50="$(field upstreamP50Ms <"$WORK/oauth-flows.json")"; wall_p50="$(field wallP50Ms <"$WORK/oauth-flows.json")"
-wall_p99="$(field wallP99Ms <"$WORK/oauth-flows.json")"; peer_ms="$(field peerMsPerFlow <"$WORK/oauth-flows.json")"
-wall_minus_peer="$(field wallMinusPeerP50Ms <"$WORK/oauth-flows.json")"
-flows_rate="$(awk -v n="$flows_ok" -v s="$flows_s" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
-printf 'peers\toauth_flows\tnode\t%s\t%s\t%s\t%s\t%s\tflows=%s succeeded=%s upstream_p50=%s wall_p50=%s wall_p99=%s peer_ms_per_flow=%s wall_minus_peer_p50=%s (p50/p99: the API'"'"'s own time per flow, initiate + callback, from Server-Timing)\n' \
-    "$flows_rate" "$platform_p50" "$platform_p99" "$flows_failed" "$flow_cpu_ms" "$OAUTH_FLOWS" "$flows_ok" "$upstream_p50" "$wall_p50" "$wall_p99" "$peer_ms" "$wall_minus_peer" >>"$RESULTS"
-log "OAuth: $flows_ok of $OAUTH_FLOWS flows in ${flows_s}s, $CONNECTIONS at a time (after $OAUTH_WARMUP warm-up flows); platform p50 $platform_p50 ms (p99 $platform_p99), waiting for the peer p50 $upstream_p50 ms; wall p50 $wall_p50 ms, peer handler $peer_ms ms per flow; API CPU $flow_cpu_ms ms per flow; $(cat "$WORK/oauth-flows.json")"
+run_flows() {  # run_flows <scenario> <user prefix> <flows> <at a time>: one row of flows by new users
+    local scenario="$1" tokens="$WORK/$1-tokens.txt" out="$WORK/$1.json" n="$3" c="$4"
+    subjects "$2" "$n" | mint_tokens >"$tokens"
+    local cpu0; cpu0=$(cpu_ticks)
+    node "$REPO/bench/oauth-flows.mjs" "$BASE" "$OAUTH_NAME" "$tokens" "$c" "http://localhost:$OIDC_PORT/__stats" >"$out"
+    local cpu_ms ok failed secs rate
+    cpu_ms="$(awk -v d=$(( $(cpu_ticks) - cpu0 )) -v hz="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.2f", d * 1000 / hz / n }')"
+    ok="$(field succeeded <"$out")"; failed="$(field failed <"$out")"; secs="$(field seconds <"$out")"
+    rate="$(awk -v n="$ok" -v s="$secs" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
+    log "OAuth $scenario: $ok of $n flows in ${secs}s, $c at a time; platform p50 $(field platformP50Ms <"$out") ms (p99 $(field platformP99Ms <"$out")); API CPU $cpu_ms ms per flow; $(cat "$out")"
+    [ "$scenario" != oauth_warmup ] || return 0   # the warm-up is not a result
+    printf 'peers\t%s\tnode\t%s\t%s\t%s\t%s\t%s\tflows=%s at_a_time=%s succeeded=%s upstream_p50=%s wall_p50=%s wall_p99=%s peer_ms_per_flow=%s (p50/p99: the API'"'"'s own time per flow, initiate + callback, from Server-Timing)\n' \
+        "$scenario" "$rate" "$(field platformP50Ms <"$out")" "$(field platformP99Ms <"$out")" "$failed" "$cpu_ms" "$n" "$c" "$ok" \
+        "$(field upstreamP50Ms <"$out")" "$(field wallP50Ms <"$out")" "$(field wallP99Ms <"$out")" "$(field peerMsPerFlow <"$out")" >>"$RESULTS"
+}
+# Warm-up flows of other users first: the flow's code paths (OAuth client, MCP SDK session, token store) go through
+# the JIT's tiers during the first few hundred flows, which more than doubled the API's CPU per flow when measured.
+run_flows oauth_warmup warm-flow-user "$OAUTH_WARMUP" "$CONNECTIONS"
+run_flows oauth_flows flow-user "$OAUTH_FLOWS" "$CONNECTIONS"
+# The same flows one at a time: the platform's time per flow when it does not wait for a CPU the peer holds.
+run_flows oauth_flows_sequential one-flow-user "$OAUTH_SEQUENTIAL" 1
 
 # idle per-user connections: each user sets their variable and connects; memory after a full collection, before and after
 memory() { call "$U1" GET /bench/memory; }
 IDLE_TOKENS="$WORK/idle-tokens.txt"
 subjects idle-user "$IDLE_USERS" | mint_tokens >"$IDLE_TOKENS"
-connect_user() {  # connect_user <token>: install the variable, connect; prints "failed" when it did not connect
-    curl -fsS -X POST -H "Authorization: Bearer $1" -H "Content-Type: application/json" \
-        --data "{\"pluginKey\":\"mcp_bench-per-user\",\"action\":\"install\",\"auth\":{\"BENCH_KEY\":\"key-${1: -12}\"}}" "$BASE/api/user/plugins" >/dev/null \
-        && curl -fsS -X POST -H "Authorization: Bearer $1" "$BASE/api/mcp/bench-per-user/reinitialize" | grep -q '"success":true' \
-        || echo failed
-}
-export -f connect_user
-export BASE
 before="$(memory)"
-t0=$(date +%s)
-xargs -P 16 -n 1 bash -c 'connect_user "$0"' <"$IDLE_TOKENS" >"$WORK/idle-failures.txt"
-idle_failed="$(grep -c failed "$WORK/idle-failures.txt" || true)"
+node "$REPO/bench/connect-users.mjs" "$BASE" bench-per-user BENCH_KEY "$IDLE_TOKENS" "$CONNECTIONS" >"$WORK/idle-connect.json"
+idle_failed="$(field failed <"$WORK/idle-connect.json")"
 sleep 5   # idle: let the sessions' own start-up traffic settle
 after="$(memory)"
-idle_connected=$((IDLE_USERS - idle_failed))
+idle_connected="$(field connected <"$WORK/idle-connect.json")"
 read -r managed_kib rss_kib threads_before threads_after < <(awk -v n="$idle_connected" \
     -v m0="$(printf '%s' "$before" | field managedBytes)" -v m1="$(printf '%s' "$after" | field managedBytes)" \
     -v r0="$(printf '%s' "$before" | field workingSetBytes)" -v r1="$(printf '%s' "$after" | field workingSetBytes)" \
     -v t0="$(printf '%s' "$before" | field threads)" -v t1="$(printf '%s' "$after" | field threads)" \
     'BEGIN { if (n < 1) n = 1; printf "%.1f %.1f %d %d\n", (m1 - m0) / n / 1024, (r1 - r0) / n / 1024, t0, t1 }')
-printf 'peers\tidle_connections\tcurl\t\t\t\t%s\t\tconnected=%s managed_kib_per_conn=%s rss_kib_per_conn=%s threads=%s->%s connect_seconds=%s\n' \
-    "$idle_failed" "$idle_connected" "$managed_kib" "$rss_kib" "$threads_before" "$threads_after" "$(( $(date +%s) - t0 ))" >>"$RESULTS"
-log "idle connections: $idle_connected of $IDLE_USERS users connected; per connection: managed heap $managed_kib KiB, RSS $rss_kib KiB; threads $threads_before -> $threads_after"
+printf 'peers\tidle_connections\tnode\t\t\t\t%s\t\tconnected=%s managed_kib_per_conn=%s rss_kib_per_conn=%s threads=%s->%s connect_seconds=%s\n' \
+    "$idle_failed" "$idle_connected" "$managed_kib" "$rss_kib" "$threads_before" "$threads_after" "$(field seconds <"$WORK/idle-connect.json")" >>"$RESULTS"
+log "idle connections: $idle_connected of $IDLE_USERS users connected ($(cat "$WORK/idle-connect.json")); per connection: managed heap $managed_kib KiB, RSS $rss_kib KiB; threads $threads_before -> $threads_after"
 [ -n "$PEAK_RSS_KB" ] || PEAK_RSS_KB="$(awk '/VmHWM/ { print $2 }' "/proc/$API_PID/status")"
 [ -n "$API_CPU_TOTAL" ] || API_CPU_TOTAL="$(awk -v hz="$CLK_TCK" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$API_PID/stat")"
 stop_api
@@ -521,9 +515,11 @@ check() {  # check <name> <awk condition using a,b> <a> <b> <text>
     a=$(get peers tools wrk 4); b=$(get peers floor_tools_size wrk 4)
     check "tools (20 servers) >= 40% of Kestrel+JWT floor" "b > 0 && a / b >= 0.4" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
     a=$(get peers oauth_flows node 5); b=$(get peers oauth_flows node 7)
-    check "OAuth: all flows succeed, platform p50 <= 10 ms" "b == 0 && a != \"\" && a <= 10" "$a" "$b" "platform p50 $a ms (API CPU $(get peers oauth_flows node 8) ms per flow), $b failed"
-    a=$(get peers idle_connections curl 9 | sed 's/.*rss_kib_per_conn=\([^ ]*\).*/\1/'); b=$(get peers idle_connections curl 9 | sed 's/.*threads=\([0-9]*\)->\([0-9]*\).*/\1 \2/' | awk '{ print $2 - $1 }')
+    check "OAuth: all flows succeed, platform p50 <= 10 ms" "b == 0 && a != \"\" && a <= 10" "$a" "$b" "platform p50 $a ms (API CPU $(get peers oauth_flows node 8) ms per flow; one flow at a time: p50 $(get peers oauth_flows_sequential node 5) ms), $b failed"
+    a=$(get peers idle_connections node 9 | sed 's/.*rss_kib_per_conn=\([^ ]*\).*/\1/'); b=$(get peers idle_connections node 9 | sed 's/.*threads=\([0-9]*\)->\([0-9]*\).*/\1 \2/' | awk '{ print $2 - $1 }')
     check "idle per-user connections <= 200 KiB each, no thread each" "a <= 200 && b < 50" "$a" "$b" "RSS $a KiB per connection, $b threads added"
+    a=$(get peers idle_connections node 7)
+    check "idle per-user connections: every user connected" "a == 0" "$a" "" "$a of $IDLE_USERS failed"
     if [ "$SPIN_EVAL" = 1 ]; then
         for sc in list_first list_random get_by_name; do
             a=$(get "$TOP_TIER" ${sc}_spin0 wrk 4); b=$(get "$TOP_TIER" ${sc}_again wrk 4)

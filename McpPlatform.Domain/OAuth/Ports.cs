@@ -77,5 +77,8 @@ public sealed class OAuthOptions
 
     public int MaxStepUpAttempts { get; set; } = 3;
 
+    /// <summary>How long a server's discovery (probe and metadata) is reused to start flows; zero discovers every time.</summary>
+    public TimeSpan DiscoveryCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+
     public string RedirectUriFor(string serverName) => $"{PublicBaseUrl.TrimEnd('/')}/api/mcp/{serverName}/oauth/callback";
 }

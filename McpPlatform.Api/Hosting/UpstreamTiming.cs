@@ -80,16 +80,16 @@ public static class UpstreamTiming
     /// <summary>The response body, counted as upstream time until it has been read to the end or disposed.</summary>
     private sealed class TimedContent : HttpContent
     {
-        private readonly HttpContent inner;
-        private readonly Accumulator accumulator;
-        private readonly long started;
+        private readonly HttpContent _inner;
+        private readonly Accumulator _accumulator;
+        private readonly long _started;
         private int _counted;
 
         public TimedContent(HttpContent inner, Accumulator accumulator, long started)
         {
-            this.inner = inner;
-            this.accumulator = accumulator;
-            this.started = started;
+            _inner = inner;
+            _accumulator = accumulator;
+            _started = started;
             foreach (var header in inner.Headers)
             {
                 Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -101,19 +101,19 @@ public static class UpstreamTiming
 
         protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
         {
-            await inner.CopyToAsync(stream, cancellationToken);
+            await _inner.CopyToAsync(stream, cancellationToken);
             Count();
         }
 
-        protected override async Task<Stream> CreateContentReadStreamAsync() => new TimedStream(await inner.ReadAsStreamAsync(), Count);
+        protected override async Task<Stream> CreateContentReadStreamAsync() => new TimedStream(await _inner.ReadAsStreamAsync(), Count);
 
         protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-            new TimedStream(await inner.ReadAsStreamAsync(cancellationToken), Count);
+            new TimedStream(await _inner.ReadAsStreamAsync(cancellationToken), Count);
 
         protected override bool TryComputeLength(out long length)
         {
-            length = inner.Headers.ContentLength ?? 0;
-            return inner.Headers.ContentLength is not null;
+            length = _inner.Headers.ContentLength ?? 0;
+            return _inner.Headers.ContentLength is not null;
         }
 
         protected override void Dispose(bool disposing)
@@ -121,7 +121,7 @@ public static class UpstreamTiming
             if (disposing)
             {
                 Count();
-                inner.Dispose();
+                _inner.Dispose();
             }
 
             base.Dispose(disposing);
@@ -131,7 +131,7 @@ public static class UpstreamTiming
         {
             if (Interlocked.Exchange(ref _counted, 1) == 0)
             {
-                accumulator.Add(started);
+                _accumulator.Add(_started);
             }
         }
     }

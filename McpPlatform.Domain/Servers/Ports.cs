@@ -60,6 +60,19 @@ public interface IOutboundUrlPolicy
     Task<string?> CheckAsync(Uri url, CancellationToken ct);
 }
 
+/// <summary>
+/// The database servers each set of principals may see, kept with the registry revision they were read at (see
+/// <see cref="Connections.ICatalogRevisions"/>): a list is served again for as long as that revision holds, so that
+/// the connection status and the tool catalogue, asked for many times a minute, do not read the registry each time.
+/// </summary>
+public interface IVisibleServersCache
+{
+    /// <summary>The list kept for these principals at <paramref name="registryRevision"/>, or null.</summary>
+    IReadOnlyList<ServerView>? Get(IReadOnlyList<PrincipalKey> principals, long registryRevision);
+
+    void Set(IReadOnlyList<PrincipalKey> principals, long registryRevision, IReadOnlyList<ServerView> servers);
+}
+
 public sealed class McpRegistryOptions
 {
     public int MaxServersPerUser { get; set; } = 100;

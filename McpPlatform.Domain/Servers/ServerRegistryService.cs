@@ -17,6 +17,7 @@ public sealed class ServerRegistryService(
     IAuditLog audit,
     IServerChangeListener changes,
     ICatalogRevisions catalogRevisions,
+    IVisibleServersCache visibleServers,
     McpRegistryOptions options)
 {
     public const int MaxPageSize = 100;
@@ -36,8 +37,17 @@ public sealed class ServerRegistryService(
     /// server never shadows an app-level name, since those names are reserved).</summary>
     public async Task<IReadOnlyList<ServerView>> ListAsync(Caller caller, CancellationToken ct)
     {
-        var visible = await servers.ListVisibleAsync(caller.Principals, ct);
-        return [.. appServers.All.Select(ServerView.Of), .. visible.Select(ServerView.Of)];
+        // The revision is read before the servers: a change made while they are read moves it away from the value
+        // kept with the list, which is then read again on the next request rather than kept stale.
+        var revision = (await catalogRevisions.ReadAsync([], ct)).Registry;
+        var visible = visibleServers.Get(caller.Principals, revision);
+        if (visible is null)
+        {
+            visible = [.. (await servers.ListVisibleAsync(caller.Principals, ct)).Select(ServerView.Of)];
+            visibleServers.Set(caller.Principals, revision, visible);
+        }
+
+        return [.. appServers.All.Select(ServerView.Of), .. visible];
     }
 
     /// <summary>A page of app-level and database servers together, ordered by name, after an opaque cursor.</summary>

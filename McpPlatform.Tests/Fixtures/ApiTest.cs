@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpPlatform.Api.Hosting;
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,8 @@ public abstract class ApiTest
         // Role permissions and "already recorded" users are cached per process; the database was just emptied.
         ((MemoryCache)Api.Services.GetRequiredService<IMemoryCache>()).Clear();
         Api.Services.GetRequiredService<ToolCatalogResponses>().Clear();
+        // Emptying the database went around the registry, so nothing moved its revision: lists read before it are stale.
+        await Api.Services.GetRequiredService<ICatalogRevisions>().RegistryChangedAsync(CancellationToken.None);
     }
 
     protected HttpClient As(Caller? caller) => Api.ClientFor(caller);

@@ -42,7 +42,7 @@ public sealed class McpConnectionServiceTests
         _catalog.Setup(c => c.All).Returns([]);
         var policy = new Mock<IOutboundUrlPolicy>();
         policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
-        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new McpRegistryOptions());
+        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new Mock<IVisibleServersCache>().Object, new McpRegistryOptions());
 
         _connector = new Mock<IMcpConnector>();
         _opened = OpenFreshSessions(_connector);

@@ -53,7 +53,7 @@ public sealed class OAuthServiceTests
         var catalog = new Mock<IAppServerCatalog>();
         catalog.Setup(c => c.All).Returns([]);
         var policy = new Mock<IOutboundUrlPolicy>();
-        var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new McpRegistryOptions());
+        var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new Mock<IVisibleServersCache>().Object, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();
         _pool = new ConnectionPool(_connector.Object, new MemoryToolCache(new MemoryCatalogRevisions()), _clock, new ConnectionOptions());
         _service = new OAuthService(registry, _flows, _client.Object, _tokens.Object, _pool, _options, _clock);

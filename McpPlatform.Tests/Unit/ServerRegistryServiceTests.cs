@@ -14,6 +14,7 @@ public sealed class ServerRegistryServiceTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private static readonly Caller Alice = new("alice", SystemRoles.User, ["g1"]);
     private static readonly Caller Admin = new("root", SystemRoles.Admin, []);
+    private const long RegistryRevision = 41;
 
     private Mock<IServerRepository> _repo = null!;
     private Mock<IAppServerCatalog> _catalog = null!;
@@ -21,6 +22,7 @@ public sealed class ServerRegistryServiceTests
     private Mock<IAuditLog> _audit = null!;
     private Mock<IServerChangeListener> _changes = null!;
     private Mock<ICatalogRevisions> _revisions = null!;
+    private Mock<IVisibleServersCache> _visible = null!;
     private ServerRegistryService _service = null!;
 
     [SetUp]
@@ -34,7 +36,9 @@ public sealed class ServerRegistryServiceTests
         _audit = new Mock<IAuditLog>();
         _changes = new Mock<IServerChangeListener>();
         _revisions = new Mock<ICatalogRevisions>();
-        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object, new McpRegistryOptions { MaxServersPerUser = 7 });
+        _revisions.Setup(r => r.ReadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CatalogRevision(RegistryRevision, ""));
+        _visible = new Mock<IVisibleServersCache>();
+        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object, _visible.Object, new McpRegistryOptions { MaxServersPerUser = 7 });
     }
 
     private static McpServerConfig SseConfig(string url = "https://mcp.example.com/sse") => new() { Type = "sse", Url = url, Title = "My Server" };
@@ -849,6 +853,33 @@ public sealed class ServerRegistryServiceTests
         var list = await _service.ListAsync(Alice, CancellationToken.None);
 
         Assert.That(list.Select(v => (v.Name, v.Source)), Is.EqualTo(new[] { ("zeta", ServerSource.App), ("alpha", ServerSource.Db) }));
+    }
+
+    [Test]
+    public async Task List_NotKept_IsReadAndKeptAtTheRevisionReadBeforeIt()
+    {
+        var order = new List<string>();
+        _revisions.Setup(r => r.ReadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Callback(() => order.Add("revision")).ReturnsAsync(new CatalogRevision(RegistryRevision, ""));
+        _repo.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>()))
+            .Callback(() => order.Add("servers")).ReturnsAsync([Server("alpha")]);
+
+        await _service.ListAsync(Alice, CancellationToken.None);
+
+        Assert.That(order, Is.EqualTo(new[] { "revision", "servers" }), "a change made during the read must move the revision away from the one kept");
+        _visible.Verify(v => v.Set(Alice.Principals, RegistryRevision, It.Is<IReadOnlyList<ServerView>>(l => l.Single().Name == "alpha")), Times.Once);
+    }
+
+    [Test]
+    public async Task List_KeptAtTheCurrentRevision_IsServedWithoutReadingTheRegistry()
+    {
+        _catalog.Setup(c => c.All).Returns([App("zeta")]);
+        _visible.Setup(v => v.Get(Alice.Principals, RegistryRevision)).Returns([ServerView.Of(Server("alpha"))]);
+
+        var list = await _service.ListAsync(Alice, CancellationToken.None);
+
+        Assert.That(list.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }), "app servers are not kept: they are added afresh");
+        _repo.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [TestCase(0)]

@@ -92,7 +92,7 @@ public static class DependencyInjection
         services.AddSingleton<ConnectionPool>();
         services.AddSingleton<IServerChangeListener>(sp => sp.GetService<ServerChangeBroadcast>() ?? (IServerChangeListener)sp.GetRequiredService<ConnectionPool>());
         services.AddHostedService<ConnectionMaintenance>();
-        services.AddSingleton<IVisibleServersCache, MemoryVisibleServersCache>();
+        services.AddSingleton<IRevisionedCache, MemoryRevisionedCache>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
             services.AddSingleton<ICatalogRevisions, RedisCatalogRevisions>();

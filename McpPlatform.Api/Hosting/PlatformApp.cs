@@ -78,6 +78,7 @@ public static class PlatformApp
         {
             services.AddUpstreamTiming();
         }
+        services.AddSingleton<RegistrySnapshots>();
         services.AddScoped<ServerRegistryService>();
         services.AddScoped<RoleService>();
         services.AddScoped<SharingService>();

@@ -22,6 +22,7 @@ public sealed class OAuthService(
     IOAuthFlowStore flows,
     IOAuthClient client,
     ITokenStore tokens,
+    RegistrySnapshots snapshots,
     ConnectionPool pool,
     OAuthOptions options,
     TimeProvider clock)
@@ -228,7 +229,7 @@ public sealed class OAuthService(
         {
             try
             {
-                var secret = (await tokens.GetRegistrationAsync(server.Name, stored.Issuer, ct))?.ClientSecret ?? server.Config.OAuth?.ClientSecret;
+                var secret = (await StoredRegistrationAsync(server.Name, stored.Issuer, ct))?.ClientSecret ?? server.Config.OAuth?.ClientSecret;
                 await client.RevokeAsync(stored, new ClientRegistration(stored.ClientId, secret, stored.TokenAuthMethod), ct);
             }
             catch (OAuthException)
@@ -285,7 +286,7 @@ public sealed class OAuthService(
             return new ClientRegistration(preRegistered, settings.ClientSecret, method);
         }
 
-        if (await tokens.GetRegistrationAsync(server.Name, discovery.Issuer, ct) is { } stored)
+        if (await StoredRegistrationAsync(server.Name, discovery.Issuer, ct) is { } stored)
         {
             return stored;
         }
@@ -308,9 +309,14 @@ public sealed class OAuthService(
         return await tokens.SaveRegistrationAsync(server.Name, discovery.Issuer, registered, ct);
     }
 
+    /// <summary>The registration stored for the server and issuer. Kept while the registry revision holds: one is only
+    /// ever added (the first stored wins) or removed with a change to its server, which moves that revision.</summary>
+    private Task<ClientRegistration?> StoredRegistrationAsync(string serverName, string issuer, CancellationToken ct) =>
+        snapshots.ReadAsync($"registration:{serverName}\n{issuer}", c => tokens.GetRegistrationAsync(serverName, issuer, c), _ => 1, 1, ct);
+
     private async Task<string?> ClientSecretAsync(OAuthFlow flow, CancellationToken ct)
     {
-        var stored = await tokens.GetRegistrationAsync(flow.ServerName, flow.Issuer, ct);
+        var stored = await StoredRegistrationAsync(flow.ServerName, flow.Issuer, ct);
         if (stored is not null && stored.ClientId == flow.ClientId)
         {
             return stored.ClientSecret;

@@ -61,16 +61,17 @@ public interface IOutboundUrlPolicy
 }
 
 /// <summary>
-/// The database servers each set of principals may see, kept with the registry revision they were read at (see
-/// <see cref="Connections.ICatalogRevisions"/>): a list is served again for as long as that revision holds, so that
-/// the connection status and the tool catalogue, asked for many times a minute, do not read the registry each time.
+/// Values read from the registry's tables, kept in memory each with the registry revision it was read at (see
+/// <see cref="RegistrySnapshots"/>); bounded by the total <c>size</c> of what it holds.
 /// </summary>
-public interface IVisibleServersCache
+public interface IRevisionedCache
 {
-    /// <summary>The list kept for these principals at <paramref name="registryRevision"/>, or null.</summary>
-    IReadOnlyList<ServerView>? Get(IReadOnlyList<PrincipalKey> principals, long registryRevision);
+    /// <summary>The value kept under <paramref name="key"/> if it was kept at <paramref name="revision"/>.</summary>
+    bool TryGet<T>(string key, long revision, out T value)
+        where T : class;
 
-    void Set(IReadOnlyList<PrincipalKey> principals, long registryRevision, IReadOnlyList<ServerView> servers);
+    void Set<T>(string key, long revision, T value, int size)
+        where T : class;
 }
 
 public sealed class McpRegistryOptions

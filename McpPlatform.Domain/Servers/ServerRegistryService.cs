@@ -17,11 +17,12 @@ public sealed class ServerRegistryService(
     IAuditLog audit,
     IServerChangeListener changes,
     ICatalogRevisions catalogRevisions,
-    IVisibleServersCache visibleServers,
+    RegistrySnapshots snapshots,
     McpRegistryOptions options)
 {
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 20;
+    public const int MaxKeptList = 5_000;
 
     public static readonly Error ServerNotFound = new(ErrorKind.NotFound, "Not Found", "mcpServer not found");
     public static readonly Error InsufficientPermissions = new(ErrorKind.Forbidden, "Forbidden", "Insufficient permissions to access this mcpServer");
@@ -37,17 +38,15 @@ public sealed class ServerRegistryService(
     /// server never shadows an app-level name, since those names are reserved).</summary>
     public async Task<IReadOnlyList<ServerView>> ListAsync(Caller caller, CancellationToken ct)
     {
-        // The revision is read before the servers: a change made while they are read moves it away from the value
-        // kept with the list, which is then read again on the next request rather than kept stale.
-        var revision = (await catalogRevisions.ReadAsync([], ct)).Registry;
-        var visible = visibleServers.Get(caller.Principals, revision);
-        if (visible is null)
-        {
-            visible = [.. (await servers.ListVisibleAsync(caller.Principals, ct)).Select(ServerView.Of)];
-            visibleServers.Set(caller.Principals, revision, visible);
-        }
-
-        return [.. appServers.All.Select(ServerView.Of), .. visible];
+        // Kept per set of principals; a list longer than MaxKeptList is read each time, so that a few callers who see
+        // most of the registry cannot push everyone else's lists out (the paged list is what serves them).
+        var visible = await snapshots.ReadAsync(
+            "visible:" + RegistrySnapshots.KeyOf(caller.Principals),
+            async c => (IReadOnlyList<ServerView>)[.. (await servers.ListVisibleAsync(caller.Principals, c)).Select(ServerView.Of)],
+            list => list.Count + 1,
+            MaxKeptList,
+            ct);
+        return [.. appServers.All.Select(ServerView.Of), .. visible!];
     }
 
     /// <summary>A page of app-level and database servers together, ordered by name, after an opaque cursor.</summary>
@@ -232,7 +231,7 @@ public sealed class ServerRegistryService(
             return new UsableServer(app.Name, app.Config, app.LoadedAt, ServerSource.App);
         }
 
-        var found = ServerNaming.IsAddressable(name) ? await servers.FindAsync(name, [], ct) : null;
+        var found = ServerNaming.IsAddressable(name) ? await snapshots.ReadAsync("server:" + name, c => servers.FindAsync(name, [], c), _ => 1, 1, ct) : null;
         return found is null ? null : new UsableServer(found.Server.Name, found.Server.Config, found.Server.UpdatedAt, ServerSource.Db);
     }
 

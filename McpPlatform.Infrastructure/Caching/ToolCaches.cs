@@ -17,6 +17,18 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis, ICatalogRevisio
         Domain.Telemetry.PlatformTelemetry.Activities.StartActivity($"redis {operation}", System.Diagnostics.ActivityKind.Client)?.SetTag("db.system", "redis");
 
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    // A write reads the server's epoch and addresses the key under it in one round trip (the key is named inside the
+    // script from ARGV[1] .. epoch .. ARGV[2], as only a single Redis, not a cluster, allows).
+    private const string SetScript = """
+        local epoch = redis.call('GET', KEYS[1]) or '0'
+        redis.call('SET', ARGV[1] .. epoch .. ARGV[2], ARGV[3], 'PX', ARGV[4])
+        """;
+
+    private const string RemoveScript = """
+        local epoch = redis.call('GET', KEYS[1]) or '0'
+        return redis.call('DEL', ARGV[1] .. epoch .. ARGV[2])
+        """;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<IReadOnlyList<ToolInfo>?> GetAsync(string serverName, string owner, CancellationToken ct)
@@ -53,18 +65,15 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis, ICatalogRevisio
     public async Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct)
     {
         using var span = Trace("SET tools");
-        var db = redis.GetDatabase();
-        var epoch = await db.StringGetAsync(EpochKey(serverName));
-        await db.StringSetAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()), JsonSerializer.Serialize(tools, Json), Lifetime);
+        await redis.GetDatabase().ScriptEvaluateAsync(SetScript, [EpochKey(serverName)],
+            [ToolsKeyPrefix(serverName), ToolsKeySuffix(owner), JsonSerializer.Serialize(tools, Json), (long)Lifetime.TotalMilliseconds]);
         await revisions.ToolsChangedAsync(serverName, ct);
     }
 
     public async Task RemoveAsync(string serverName, string owner, CancellationToken ct)
     {
         using var span = Trace("DEL tools");
-        var db = redis.GetDatabase();
-        var epoch = await db.StringGetAsync(EpochKey(serverName));
-        await db.KeyDeleteAsync(ToolsKey(new ConnectionKey(serverName, owner), epoch.IsNull ? "0" : epoch.ToString()));
+        await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, [EpochKey(serverName)], [ToolsKeyPrefix(serverName), ToolsKeySuffix(owner)]);
         await revisions.ToolsChangedAsync(serverName, ct);
     }
 
@@ -76,7 +85,11 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis, ICatalogRevisio
 
     private static string EpochKey(string serverName) => $"mcp:tools-epoch:{serverName}";
 
-    private static string ToolsKey(ConnectionKey key, string epoch) => $"mcp:tools:{key.ServerName}:{epoch}:{key.Owner}";
+    private static string ToolsKey(ConnectionKey key, string epoch) => ToolsKeyPrefix(key.ServerName) + epoch + ToolsKeySuffix(key.Owner);
+
+    private static string ToolsKeyPrefix(string serverName) => $"mcp:tools:{serverName}:";
+
+    private static string ToolsKeySuffix(string owner) => ":" + owner;
 }
 
 /// <summary>Tool lists in this process, for a single instance without Redis.</summary>

@@ -31,7 +31,7 @@ public abstract class ApiTest
         // Role permissions and "already recorded" users are cached per process; the database was just emptied.
         ((MemoryCache)Api.Services.GetRequiredService<IMemoryCache>()).Clear();
         Api.Services.GetRequiredService<ToolCatalogResponses>().Clear();
-        // Emptying the database went around the registry, so nothing moved its revision: lists read before it are stale.
+        // Emptying the database went around the registry, so nothing moved its revision: what was kept from it is stale.
         await Api.Services.GetRequiredService<ICatalogRevisions>().RegistryChangedAsync(CancellationToken.None);
     }
 

@@ -42,7 +42,7 @@ public sealed class McpConnectionServiceTests
         _catalog.Setup(c => c.All).Returns([]);
         var policy = new Mock<IOutboundUrlPolicy>();
         policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
-        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new Mock<IVisibleServersCache>().Object, new McpRegistryOptions());
+        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
 
         _connector = new Mock<IMcpConnector>();
         _opened = OpenFreshSessions(_connector);
@@ -59,7 +59,7 @@ public sealed class McpConnectionServiceTests
             .ReturnsAsync((string _, string _, ClientRegistration registration, CancellationToken _) => registration);
         _locks = new Mock<IDistributedLock>();
         var oauthOptions = new OAuthOptions { PublicBaseUrl = "https://platform.example.com" };
-        var oauth = new OAuthService(registry, _flows.Object, _oauthClient.Object, _tokens.Object, _pool, oauthOptions, clock);
+        var oauth = new OAuthService(registry, _flows.Object, _oauthClient.Object, _tokens.Object, new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), _pool, oauthOptions, clock);
         var accessTokens = new AccessTokenService(_tokens.Object, _oauthClient.Object, _locks.Object, oauthOptions, clock);
         _service = new McpConnectionService(registry, _pool, _credentials.Object, _cache, oauth, accessTokens, _options);
     }

@@ -31,6 +31,7 @@ public sealed class OAuthServiceTests
     private Mock<ITokenStore> _tokens = null!;
     private Mock<IMcpConnector> _connector = null!;
     private ConnectionPool _pool = null!;
+    private MemoryRevisionedCache _snapshots = null!;
     private OAuthService _service = null!;
 
     [SetUp]
@@ -53,14 +54,21 @@ public sealed class OAuthServiceTests
         var catalog = new Mock<IAppServerCatalog>();
         catalog.Setup(c => c.All).Returns([]);
         var policy = new Mock<IOutboundUrlPolicy>();
-        var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new Mock<IVisibleServersCache>().Object, new McpRegistryOptions());
+        var revisions = new MemoryCatalogRevisions();
+        _snapshots = new MemoryRevisionedCache();
+        var snapshots = new RegistrySnapshots(revisions, _snapshots);
+        var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, revisions, snapshots, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();
         _pool = new ConnectionPool(_connector.Object, new MemoryToolCache(new MemoryCatalogRevisions()), _clock, new ConnectionOptions());
-        _service = new OAuthService(registry, _flows, _client.Object, _tokens.Object, _pool, _options, _clock);
+        _service = new OAuthService(registry, _flows, _client.Object, _tokens.Object, snapshots, _pool, _options, _clock);
     }
 
     [TearDown]
-    public async Task TearDown() => await _pool.DisposeAsync();
+    public async Task TearDown()
+    {
+        await _pool.DisposeAsync();
+        _snapshots.Dispose();
+    }
 
     private static OAuthDiscovery Discovery(string? registrationEndpoint = "https://auth.example.com/register", IReadOnlyList<string>? challengeMethods = null, bool cimd = false, string? scope = "discovered") =>
         new(Resource, Issuer, "https://auth.example.com/authorize", "https://auth.example.com/token", registrationEndpoint, "https://auth.example.com/revoke",

@@ -4,6 +4,7 @@ using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
+using McpPlatform.Infrastructure.Caching;
 using Moq;
 
 namespace McpPlatform.Tests.Unit;
@@ -22,7 +23,7 @@ public sealed class ServerRegistryServiceTests
     private Mock<IAuditLog> _audit = null!;
     private Mock<IServerChangeListener> _changes = null!;
     private Mock<ICatalogRevisions> _revisions = null!;
-    private Mock<IVisibleServersCache> _visible = null!;
+    private MemoryRevisionedCache _snapshots = null!;
     private ServerRegistryService _service = null!;
 
     [SetUp]
@@ -37,9 +38,13 @@ public sealed class ServerRegistryServiceTests
         _changes = new Mock<IServerChangeListener>();
         _revisions = new Mock<ICatalogRevisions>();
         _revisions.Setup(r => r.ReadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CatalogRevision(RegistryRevision, ""));
-        _visible = new Mock<IVisibleServersCache>();
-        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object, _visible.Object, new McpRegistryOptions { MaxServersPerUser = 7 });
+        _snapshots = new MemoryRevisionedCache();
+        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object,
+            new RegistrySnapshots(_revisions.Object, _snapshots), new McpRegistryOptions { MaxServersPerUser = 7 });
     }
+
+    [TearDown]
+    public void TearDown() => _snapshots.Dispose();
 
     private static McpServerConfig SseConfig(string url = "https://mcp.example.com/sse") => new() { Type = "sse", Url = url, Title = "My Server" };
 
@@ -856,30 +861,30 @@ public sealed class ServerRegistryServiceTests
     }
 
     [Test]
-    public async Task List_NotKept_IsReadAndKeptAtTheRevisionReadBeforeIt()
+    public async Task List_IsReadOncePerRegistryRevision_AppServersAddedAfresh()
     {
-        var order = new List<string>();
-        _revisions.Setup(r => r.ReadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
-            .Callback(() => order.Add("revision")).ReturnsAsync(new CatalogRevision(RegistryRevision, ""));
-        _repo.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>()))
-            .Callback(() => order.Add("servers")).ReturnsAsync([Server("alpha")]);
+        _repo.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha")]);
+        await _service.ListAsync(Alice, CancellationToken.None);
+        _catalog.Setup(c => c.All).Returns([App("zeta")]);
 
+        var again = await _service.ListAsync(Alice, CancellationToken.None);
+        _revisions.Setup(r => r.ReadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CatalogRevision(RegistryRevision + 1, ""));
         await _service.ListAsync(Alice, CancellationToken.None);
 
-        Assert.That(order, Is.EqualTo(new[] { "revision", "servers" }), "a change made during the read must move the revision away from the one kept");
-        _visible.Verify(v => v.Set(Alice.Principals, RegistryRevision, It.Is<IReadOnlyList<ServerView>>(l => l.Single().Name == "alpha")), Times.Once);
+        Assert.That(again.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }));
+        _repo.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "read again only once the registry changed");
     }
 
     [Test]
-    public async Task List_KeptAtTheCurrentRevision_IsServedWithoutReadingTheRegistry()
+    public async Task ResolveForPlatform_IsReadOncePerRegistryRevision()
     {
-        _catalog.Setup(c => c.All).Returns([App("zeta")]);
-        _visible.Setup(v => v.Get(Alice.Principals, RegistryRevision)).Returns([ServerView.Of(Server("alpha"))]);
+        _repo.Setup(r => r.FindAsync("alpha", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new ServerAccess(Server("alpha"), PermissionBits.None));
 
-        var list = await _service.ListAsync(Alice, CancellationToken.None);
+        var first = await _service.ResolveForPlatformAsync("alpha", CancellationToken.None);
+        var second = await _service.ResolveForPlatformAsync("alpha", CancellationToken.None);
 
-        Assert.That(list.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }), "app servers are not kept: they are added afresh");
-        _repo.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.That(second, Is.EqualTo(first));
+        _repo.Verify(r => r.FindAsync("alpha", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [TestCase(0)]

@@ -28,7 +28,7 @@ public sealed class ToolCatalogServiceTests
         _revisions = new MemoryCatalogRevisions();
         _tools = new MemoryToolCache(_revisions);
         var registry = new ServerRegistryService(_repo.Object, appServers.Object, new Mock<IOutboundUrlPolicy>().Object, new Mock<IAuditLog>().Object,
-            new Mock<IServerChangeListener>().Object, _revisions, new Mock<IVisibleServersCache>().Object, new McpRegistryOptions());
+            new Mock<IServerChangeListener>().Object, _revisions, new RegistrySnapshots(_revisions, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
         _service = new ToolCatalogService(registry, _tools, new Mock<ICredentialStore>().Object, _revisions);
         Visible("alpha", "beta");
     }

@@ -45,7 +45,15 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         return 1
         """;
 
+    /// <summary>The flow a state leads to, in one round trip (the flow's key is named from ARGV[1] and the id).</summary>
+    private const string FindByStateScript = """
+        local flowId = redis.call('GET', KEYS[1])
+        if not flowId then return false end
+        return redis.call('GET', ARGV[1] .. flowId)
+        """;
+
     private const string StateKeyPrefix = "mcp:oauth:state:";
+    private const string FlowKeyPrefix = "mcp:oauth:flow:";
 
     public async Task SaveAsync(OAuthFlow flow, CancellationToken ct)
     {
@@ -85,13 +93,9 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
 
     public async Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct)
     {
-        var flowId = await redis.GetDatabase().StringGetAsync(StateKey(state));
-        if (flowId.IsNull)
-        {
-            return null;
-        }
-
-        var flow = await GetAsync(flowId.ToString(), ct);
+        using var span = Caching.RedisToolCache.Trace("EVAL flow by state");
+        var value = (RedisValue)await redis.GetDatabase().ScriptEvaluateAsync(FindByStateScript, [StateKey(state)], [FlowKeyPrefix]);
+        var flow = value.IsNull ? null : JsonSerializer.Deserialize<OAuthFlow>(value.ToString(), FlowJson.Options);
         return flow?.State == state ? flow : null;
     }
 
@@ -114,7 +118,7 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         await db.KeyDeleteAsync(FlowKey(flowId));
     }
 
-    private static string FlowKey(string flowId) => $"mcp:oauth:flow:{flowId}";
+    private static string FlowKey(string flowId) => FlowKeyPrefix + flowId;
 
     private static string StateKey(string state) => StateKeyPrefix + state;
 }

@@ -82,6 +82,19 @@ public sealed class RedisFlowStoreTests
     }
 
     [Test]
+    public async Task FindByState_UnknownState_OrAStateWhoseFlowIsGone_IsNull()
+    {
+        await _store.SaveAsync(Flow("gone-" + _user), CancellationToken.None);
+        await _redis.GetDatabase().KeyDeleteAsync("mcp:oauth:flow:" + OAuthFlow.IdFor(_user, "remote"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await _store.FindByStateAsync("never-" + _user, CancellationToken.None), Is.Null);
+            Assert.That(await _store.FindByStateAsync("gone-" + _user, CancellationToken.None), Is.Null);
+        }
+    }
+
+    [Test]
     public async Task Transition_RunsOnceFromTheExpectedStatus()
     {
         await _store.SaveAsync(Flow("transition-" + _user), CancellationToken.None);

@@ -95,6 +95,10 @@ public interface ICatalogRevisions
     /// <summary>The registry's revision and each named server's tools revision, in at most one round trip.</summary>
     Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct);
 
+    /// <summary>The registry's revision, or null when it cannot be read promptly (the shared store is down or slow):
+    /// then nothing kept from the registry may be served, and the registry itself is read.</summary>
+    Task<long?> TryReadRegistryAsync(CancellationToken ct);
+
     /// <summary>A server was created, changed or deleted, or its ACL changed.</summary>
     Task RegistryChangedAsync(CancellationToken ct);
 

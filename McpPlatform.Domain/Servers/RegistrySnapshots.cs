@@ -7,7 +7,8 @@ namespace McpPlatform.Domain.Servers;
 /// Reads of the registry (servers, who may see them, their client registrations) served from memory for as long as
 /// the registry revision holds: every server create, change, delete, ACL change and <c>requiresOAuth</c> mark moves
 /// it (<see cref="ICatalogRevisions.RegistryChangedAsync"/>), and every such change is the only way those rows
-/// change. This instance sees its own changes at once and other instances' within the revisions' freshness.
+/// change. This instance sees its own changes at once and other instances' within the revisions' freshness. While the
+/// revision cannot be read (Redis down), the registry is read each time.
 /// </summary>
 public sealed class RegistrySnapshots(ICatalogRevisions revisions, IRevisionedCache cache)
 {
@@ -18,8 +19,13 @@ public sealed class RegistrySnapshots(ICatalogRevisions revisions, IRevisionedCa
     {
         // The revision is read before the value: a change made while the value is read moves it away from the
         // revision kept with the value, which is then read again next time rather than kept stale.
-        var revision = (await revisions.ReadAsync([], ct)).Registry;
-        if (cache.TryGet(key, revision, out T kept))
+        var revision = await revisions.TryReadRegistryAsync(ct);
+        if (revision is null)
+        {
+            return await read(ct);
+        }
+
+        if (cache.TryGet(key, revision.Value, out T kept))
         {
             return kept;
         }
@@ -27,7 +33,7 @@ public sealed class RegistrySnapshots(ICatalogRevisions revisions, IRevisionedCa
         var value = await read(ct);
         if (value is not null && size(value) <= maxSize)
         {
-            cache.Set(key, revision, value, size(value));
+            cache.Set(key, revision.Value, value, size(value));
         }
 
         return value;

@@ -15,6 +15,7 @@ namespace McpPlatform.Infrastructure.Caching;
 public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, TimeProvider clock) : ICatalogRevisions
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan RegistryReadBound = TimeSpan.FromMilliseconds(250);
     private const string RegistryKey = "mcp:catalog-rev:registry";
     private const int MaxKnown = 100_000;
 
@@ -58,6 +59,20 @@ public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, TimeProv
         return CatalogRevision.Of(values[0], values.Skip(1));
     }
 
+    /// <summary>Bounded to <see cref="RegistryReadBound"/>, so that reads of the registry, which need only PostgreSQL,
+    /// stay prompt while Redis is paused or down (they read the registry instead of what was kept from it).</summary>
+    public async Task<long?> TryReadRegistryAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await ReadAsync([], ct).WaitAsync(RegistryReadBound, clock, ct)).Registry;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
     // Moving a revision never holds up the change that moved it, nor fails it when Redis is unavailable: the command
     // is queued without waiting for the answer. One lost with a dropped connection leaves other instances' catalogues
     // stale at most ToolCatalogResponses.MaxAge.
@@ -90,6 +105,8 @@ public sealed class MemoryCatalogRevisions : ICatalogRevisions
 
     public Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct) =>
         Task.FromResult(CatalogRevision.Of(Interlocked.Read(ref _registry), serverNames.Select(s => _tools.GetValueOrDefault(s))));
+
+    public Task<long?> TryReadRegistryAsync(CancellationToken ct) => Task.FromResult<long?>(Interlocked.Read(ref _registry));
 
     public Task RegistryChangedAsync(CancellationToken ct)
     {

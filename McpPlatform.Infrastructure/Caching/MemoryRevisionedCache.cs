@@ -11,8 +11,9 @@ public sealed class MemoryRevisionedCache : IRevisionedCache, IDisposable
 {
     public const int Capacity = 100_000;
 
-    // A value unused this long goes even while there is room: whoever asked for it has most likely left.
-    private static readonly TimeSpan Idle = TimeSpan.FromMinutes(10);
+    /// <summary>How long a value is served at most, however often it is asked for: the bound on staleness should a
+    /// change's revision move be lost (it is sent without waiting, and Redis may lose its data).</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
     private readonly MemoryCache _values = new(new MemoryCacheOptions { SizeLimit = Capacity });
 
@@ -31,7 +32,7 @@ public sealed class MemoryRevisionedCache : IRevisionedCache, IDisposable
 
     public void Set<T>(string key, long revision, T value, int size)
         where T : class =>
-        _values.Set(key, new Entry(revision, value), new MemoryCacheEntryOptions { Size = size, SlidingExpiration = Idle });
+        _values.Set(key, new Entry(revision, value), new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = MaxAge });
 
     public void Dispose() => _values.Dispose();
 

@@ -1,6 +1,8 @@
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
+using Moq;
 
 namespace McpPlatform.Tests.Unit;
 
@@ -70,6 +72,19 @@ public sealed class RegistrySnapshotsTests
         Assert.That(await ReadAsync("a", value: "A"), Is.EqualTo("A"));
         Assert.That(await ReadAsync("b", value: "B"), Is.EqualTo("B"));
         Assert.That(await ReadAsync("a", value: "other"), Is.EqualTo("A"));
+    }
+
+    [Test]
+    public async Task WhileTheRevisionCannotBeRead_TheRegistryIsReadEachTime()
+    {
+        var revisions = new Mock<ICatalogRevisions>();
+        revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync((long?)null);
+        _snapshots = new RegistrySnapshots(revisions.Object, _cache);
+
+        await ReadAsync();
+        await ReadAsync();
+
+        Assert.That(_reads, Is.EqualTo(2));
     }
 
     [Test]

@@ -37,7 +37,7 @@ public sealed class ServerRegistryServiceTests
         _audit = new Mock<IAuditLog>();
         _changes = new Mock<IServerChangeListener>();
         _revisions = new Mock<ICatalogRevisions>();
-        _revisions.Setup(r => r.ReadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CatalogRevision(RegistryRevision, ""));
+        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision);
         _snapshots = new MemoryRevisionedCache();
         _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object,
             new RegistrySnapshots(_revisions.Object, _snapshots), new McpRegistryOptions { MaxServersPerUser = 7 });
@@ -868,7 +868,7 @@ public sealed class ServerRegistryServiceTests
         _catalog.Setup(c => c.All).Returns([App("zeta")]);
 
         var again = await _service.ListAsync(Alice, CancellationToken.None);
-        _revisions.Setup(r => r.ReadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CatalogRevision(RegistryRevision + 1, ""));
+        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision + 1);
         await _service.ListAsync(Alice, CancellationToken.None);
 
         Assert.That(again.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }));

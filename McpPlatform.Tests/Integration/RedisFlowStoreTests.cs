@@ -1,39 +1,19 @@
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Infrastructure.FlowState;
-using StackExchange.Redis;
+using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.Integration;
 
 /// <summary>The Redis flow store against a real Redis: a new flow for the same user and server replaces the earlier
 /// one, whose state stops leading anywhere; both keys carry the retention TTL; the transition runs once.</summary>
-public sealed class RedisFlowStoreTests
+public sealed class RedisFlowStoreTests : RedisTest
 {
     private static readonly OAuthOptions Options = new() { FlowTtl = TimeSpan.FromMinutes(10) };
-    private ConnectionMultiplexer _redis = null!;
     private RedisFlowStore _store = null!;
     private string _user = null!;
 
     [OneTimeSetUp]
-    public async Task ConnectAsync()
-    {
-        var configuration = Environment.GetEnvironmentVariable("ConnectionStrings__Redis");
-        if (configuration is null)
-        {
-            Assert.Ignore("Needs Redis (./scripts/test.sh starts one).");
-        }
-
-        _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-        _store = new RedisFlowStore(_redis, Options);
-    }
-
-    [OneTimeTearDown]
-    public async Task DisconnectAsync()
-    {
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    public void CreateStore() => _store = new RedisFlowStore(Redis, Options);
 
     [SetUp]
     public void NewUser() => _user = "flow-store-" + Guid.NewGuid().ToString("N");
@@ -44,7 +24,7 @@ public sealed class RedisFlowStoreTests
         await _store.SaveAsync(Flow("first-" + _user), CancellationToken.None);
         await _store.SaveAsync(Flow("second-" + _user), CancellationToken.None);
 
-        var db = _redis.GetDatabase();
+        var db = Redis.GetDatabase();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await _store.FindByStateAsync("first-" + _user, CancellationToken.None), Is.Null);
@@ -59,7 +39,7 @@ public sealed class RedisFlowStoreTests
     {
         await _store.SaveAsync(Flow("ttl-" + _user), CancellationToken.None);
 
-        var db = _redis.GetDatabase();
+        var db = Redis.GetDatabase();
         var flowTtl = await db.KeyTimeToLiveAsync("mcp:oauth:flow:" + OAuthFlow.IdFor(_user, "remote"));
         var stateTtl = await db.KeyTimeToLiveAsync("mcp:oauth:state:ttl-" + _user);
         using (Assert.EnterMultipleScope())
@@ -85,7 +65,7 @@ public sealed class RedisFlowStoreTests
     public async Task FindByState_UnknownState_OrAStateWhoseFlowIsGone_IsNull()
     {
         await _store.SaveAsync(Flow("gone-" + _user), CancellationToken.None);
-        await _redis.GetDatabase().KeyDeleteAsync("mcp:oauth:flow:" + OAuthFlow.IdFor(_user, "remote"));
+        await Redis.GetDatabase().KeyDeleteAsync("mcp:oauth:flow:" + OAuthFlow.IdFor(_user, "remote"));
 
         using (Assert.EnterMultipleScope())
         {

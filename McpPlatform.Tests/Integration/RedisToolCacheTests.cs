@@ -1,45 +1,23 @@
 using McpPlatform.Domain.Connections;
 using McpPlatform.Infrastructure.Caching;
-using StackExchange.Redis;
+using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.Integration;
 
 /// <summary>The Redis tool cache against a real Redis: lists are stored and forgotten per owner under the server's
 /// epoch, forgetting a server hides every owner's list at once, and every write moves the server's revision.</summary>
-public sealed class RedisToolCacheTests
+public sealed class RedisToolCacheTests : RedisTest
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private ConnectionMultiplexer _redis = null!;
     private MemoryCatalogRevisions _revisions = null!;
     private RedisToolCache _cache = null!;
     private string _server = null!;
-
-    [OneTimeSetUp]
-    public async Task ConnectAsync()
-    {
-        var configuration = Environment.GetEnvironmentVariable("ConnectionStrings__Redis");
-        if (configuration is null)
-        {
-            Assert.Ignore("Needs Redis (./scripts/test.sh starts one).");
-        }
-
-        _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-    }
-
-    [OneTimeTearDown]
-    public async Task DisconnectAsync()
-    {
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
 
     [SetUp]
     public void NewServer()
     {
         _revisions = new MemoryCatalogRevisions();
-        _cache = new RedisToolCache(_redis, _revisions);
+        _cache = new RedisToolCache(Redis, _revisions);
         _server = "tool-cache-" + Guid.NewGuid().ToString("N");
     }
 
@@ -54,7 +32,7 @@ public sealed class RedisToolCacheTests
         {
             Assert.That((await _cache.GetAsync(_server, "alice", None))?.Select(t => t.Name), Is.EqualTo(new[] { "echo", "add" }));
             Assert.That(await _cache.GetAsync(_server, "bob", None), Is.Null);
-            Assert.That(await _redis.GetDatabase().KeyTimeToLiveAsync($"mcp:tools:{_server}:0:alice"), Is.GreaterThan(TimeSpan.FromHours(23)));
+            Assert.That(await Redis.GetDatabase().KeyTimeToLiveAsync($"mcp:tools:{_server}:0:alice"), Is.GreaterThan(TimeSpan.FromHours(23)));
         }
     }
 

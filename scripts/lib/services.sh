@@ -154,8 +154,10 @@ _svc_port_in_use() {
     if timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null; then
         return 0
     fi
+    # Any TCP socket on the port, not only a listener: the preferred ports lie in the ephemeral range
+    # (ip_local_port_range), so an outgoing connection may hold one, and a listen() there then fails.
     if command -v ss >/dev/null 2>&1; then
-        if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
+        if ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then
             return 0
         fi
     fi

@@ -43,7 +43,7 @@ public sealed class ServerRegistryService(
         var visible = await snapshots.ReadAsync(
             "visible:" + RegistrySnapshots.KeyOf(caller.Principals),
             async c => (IReadOnlyList<ServerView>)[.. (await servers.ListVisibleAsync(caller.Principals, c)).Select(ServerView.Of)],
-            list => list.Count + 1,
+            list => Math.Max(1, list.Count),
             MaxKeptList,
             ct);
         return [.. appServers.All.Select(ServerView.Of), .. visible!];

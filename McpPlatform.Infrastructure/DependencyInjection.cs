@@ -92,7 +92,8 @@ public static class DependencyInjection
         services.AddSingleton<ConnectionPool>();
         services.AddSingleton<IServerChangeListener>(sp => sp.GetService<ServerChangeBroadcast>() ?? (IServerChangeListener)sp.GetRequiredService<ConnectionPool>());
         services.AddHostedService<ConnectionMaintenance>();
-        services.AddSingleton<IRevisionedCache, MemoryRevisionedCache>();
+        services.AddSingleton<MemoryRevisionedCache>();
+        services.AddSingleton<IRevisionedCache>(sp => sp.GetRequiredService<MemoryRevisionedCache>());
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
             services.AddSingleton<ICatalogRevisions, RedisCatalogRevisions>();

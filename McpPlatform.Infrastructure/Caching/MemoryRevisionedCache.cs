@@ -34,6 +34,9 @@ public sealed class MemoryRevisionedCache : IRevisionedCache, IDisposable
         where T : class =>
         _values.Set(key, new Entry(revision, value), new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = MaxAge });
 
+    /// <summary>Forgets everything (after a Redis outage, during which a revision move may have been lost).</summary>
+    public void Clear() => _values.Clear();
+
     public void Dispose() => _values.Dispose();
 
     private sealed record Entry(long Revision, object Value);

@@ -9,9 +9,10 @@ namespace McpPlatform.Infrastructure.Mcp;
 /// <summary>
 /// Server changes reach every instance: this one drops its connections at once, and the change is published on a
 /// Redis channel so the others drop theirs too (their tool caches are shared in Redis already). After a Redis
-/// outage each instance clears its in-process caches once, since it may have missed messages.
+/// outage each instance clears its in-process caches once, since it may have missed messages or revision moves.
 /// </summary>
-public sealed class ServerChangeBroadcast(ConnectionPool pool, IConnectionMultiplexer redis, IMemoryCache memory, ILogger<ServerChangeBroadcast> logger)
+public sealed class ServerChangeBroadcast(
+    ConnectionPool pool, IConnectionMultiplexer redis, IMemoryCache memory, Caching.MemoryRevisionedCache registryReads, ILogger<ServerChangeBroadcast> logger)
     : IServerChangeListener, IHostedService
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("mcp:server-changed");
@@ -57,6 +58,7 @@ public sealed class ServerChangeBroadcast(ConnectionPool pool, IConnectionMultip
         if (e.ConnectionType == ConnectionType.Subscription && memory is MemoryCache cache)
         {
             cache.Clear();
+            registryReads.Clear();
             logger.LogInformation("Redis is back: cleared this instance's in-process caches");
         }
     }

@@ -46,6 +46,16 @@ public sealed class RegistrySnapshotsTests
     }
 
     [Test]
+    public async Task AfterTheCacheIsCleared_TheValueIsReadAgain()
+    {
+        await ReadAsync();
+        _cache.Clear();
+        await ReadAsync();
+
+        Assert.That(_reads, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task AChangeDuringTheRead_MakesTheNextRequestReadAgain()
     {
         // The change commits while the value is being read: what was read may predate it.

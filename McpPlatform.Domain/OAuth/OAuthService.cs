@@ -86,7 +86,7 @@ public sealed class OAuthService(
     /// before anything else, and exactly one delivery exchanges the code; later ones see the outcome.</summary>
     public async Task<CallbackOutcome> HandleCallbackAsync(string? state, string? code, string? error, string? iss, CancellationToken ct)
     {
-        var flow = string.IsNullOrEmpty(state) ? null : await flows.FindByStateAsync(state, ct);
+        var flow = string.IsNullOrEmpty(state) ? null : await flows.ClaimByStateAsync(state, ct);
         if (flow is null)
         {
             return new CallbackOutcome(false, null,
@@ -98,9 +98,12 @@ public sealed class OAuthService(
             return new CallbackOutcome(true, flow.ServerName, null, flow.UserId);
         }
 
+        // Seeing it pending means this delivery now holds the flow (the store moved it to Exchanging); a refused
+        // delivery that holds it fails it, one that does not leaves it to the delivery that does.
+        var held = flow.Status == FlowStatus.Pending;
         if (IsStale(flow))
         {
-            await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Pending, FlowStatus.Failed, "Flow expired", ct);
+            await FailHeldAsync(flow, held, "Flow expired", ct);
             FlowOutcome("failed");
             return new CallbackOutcome(false, flow.ServerName, "invalid_state");
         }
@@ -108,7 +111,7 @@ public sealed class OAuthService(
         // RFC 9207: an authorization response must come from the issuer the flow was started with.
         if (iss is not null && !Issuers.Same(iss, flow.Issuer))
         {
-            await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Pending, FlowStatus.Failed, "iss_mismatch", ct);
+            await FailHeldAsync(flow, held, "iss_mismatch", ct);
             FlowOutcome("iss_mismatch");
             return new CallbackOutcome(false, flow.ServerName, "iss_mismatch");
         }
@@ -116,12 +119,12 @@ public sealed class OAuthService(
         if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
         {
             var reason = string.IsNullOrEmpty(error) ? "missing_code" : SafeErrorCode(error);
-            await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Pending, FlowStatus.Failed, reason, ct);
+            await FailHeldAsync(flow, held, reason, ct);
             FlowOutcome("failed");
             return new CallbackOutcome(false, flow.ServerName, reason);
         }
 
-        if (!await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Pending, FlowStatus.Exchanging, null, ct))
+        if (!held)
         {
             return await AwaitOtherDeliveryAsync(flow.FlowId, ct);
         }
@@ -257,6 +260,14 @@ public sealed class OAuthService(
             authMethod,
             resource,
             revocationEndpoint);
+
+    private async Task FailHeldAsync(OAuthFlow flow, bool held, string reason, CancellationToken ct)
+    {
+        if (held)
+        {
+            await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Exchanging, FlowStatus.Failed, reason, ct);
+        }
+    }
 
     private async Task<CallbackOutcome> AwaitOtherDeliveryAsync(string flowId, CancellationToken ct)
     {

@@ -11,10 +11,13 @@ public interface IOAuthFlowStore
     /// <summary>Several flows in one round trip; ids without a flow are absent.</summary>
     Task<IReadOnlyDictionary<string, OAuthFlow>> GetManyAsync(IReadOnlyCollection<string> flowIds, CancellationToken ct);
 
-    Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct);
+    /// <summary>The flow a callback's state leads to, as it was found. If it was <c>Pending</c>, it has been moved
+    /// to <c>Exchanging</c> in the same atomic step: the one caller that sees <c>Pending</c> holds the flow and is the
+    /// delivery that may exchange the code (one round trip where finding and claiming took two).</summary>
+    Task<OAuthFlow?> ClaimByStateAsync(string state, CancellationToken ct);
 
-    /// <summary>Atomically moves the flow from <c>Pending</c> to <paramref name="to"/>; false if it was not pending
-    /// (so exactly one callback delivery exchanges the code).</summary>
+    /// <summary>Atomically moves the flow from <paramref name="from"/> to <paramref name="to"/>; false if it was not
+    /// in <paramref name="from"/>.</summary>
     Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct);
 
     Task DeleteAsync(string flowId, CancellationToken ct);

@@ -45,11 +45,20 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         return 1
         """;
 
-    /// <summary>The flow a state leads to, in one round trip (the flow's key is named from ARGV[1] and the id).</summary>
-    private const string FindByStateScript = """
+    /// <summary>The flow a state leads to, as found, claimed (Pending → Exchanging) if it was pending and the state
+    /// is still its own: one round trip. The flow's key is named from ARGV[1] and the id.</summary>
+    private const string ClaimByStateScript = """
         local flowId = redis.call('GET', KEYS[1])
         if not flowId then return false end
-        return redis.call('GET', ARGV[1] .. flowId)
+        local key = ARGV[1] .. flowId
+        local value = redis.call('GET', key)
+        if not value then return false end
+        local flow = cjson.decode(value)
+        if flow['state'] == ARGV[2] and flow['status'] == 'Pending' then
+            flow['status'] = 'Exchanging'
+            redis.call('SET', key, cjson.encode(flow), 'PX', ARGV[3])
+        end
+        return value
         """;
 
     private const string StateKeyPrefix = "mcp:oauth:state:";
@@ -91,10 +100,11 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         return result;
     }
 
-    public async Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct)
+    public async Task<OAuthFlow?> ClaimByStateAsync(string state, CancellationToken ct)
     {
-        using var span = Caching.RedisToolCache.Trace("EVAL flow by state");
-        var value = (RedisValue)await redis.GetDatabase().ScriptEvaluateAsync(FindByStateScript, [StateKey(state)], [FlowKeyPrefix]);
+        using var span = Caching.RedisToolCache.Trace("EVAL flow claim");
+        var value = (RedisValue)await redis.GetDatabase().ScriptEvaluateAsync(ClaimByStateScript, [StateKey(state)],
+            [FlowKeyPrefix, state, (long)FlowJson.Retention(options).TotalMilliseconds]);
         var flow = value.IsNull ? null : JsonSerializer.Deserialize<OAuthFlow>(value.ToString(), FlowJson.Options);
         return flow?.State == state ? flow : null;
     }
@@ -162,8 +172,24 @@ public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : 
         return result;
     }
 
-    public async Task<OAuthFlow?> FindByStateAsync(string state, CancellationToken ct) =>
-        _states.TryGetValue(state, out var flowId) && await GetAsync(flowId, ct) is { } flow && flow.State == state ? flow : null;
+    public Task<OAuthFlow?> ClaimByStateAsync(string state, CancellationToken ct)
+    {
+        lock (_flows)
+        {
+            if (!_states.TryGetValue(state, out var flowId) || !_flows.TryGetValue(flowId, out var entry) ||
+                entry.Expires <= clock.GetUtcNow() || entry.Flow.State != state)
+            {
+                return Task.FromResult<OAuthFlow?>(null);
+            }
+
+            if (entry.Flow.Status == FlowStatus.Pending)
+            {
+                _flows[flowId] = (entry.Flow with { Status = FlowStatus.Exchanging }, clock.GetUtcNow() + FlowJson.Retention(options));
+            }
+
+            return Task.FromResult<OAuthFlow?>(entry.Flow);
+        }
+    }
 
     public Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct)
     {

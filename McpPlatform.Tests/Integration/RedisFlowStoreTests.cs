@@ -5,7 +5,7 @@ using McpPlatform.Tests.Fixtures;
 namespace McpPlatform.Tests.Integration;
 
 /// <summary>The Redis flow store against a real Redis: a new flow for the same user and server replaces the earlier
-/// one, whose state stops leading anywhere; both keys carry the retention TTL; the transition runs once.</summary>
+/// one, whose state stops leading anywhere; both keys carry the retention TTL; a claim and a transition run once.</summary>
 public sealed class RedisFlowStoreTests : RedisTest
 {
     private static readonly OAuthOptions Options = new() { FlowTtl = TimeSpan.FromMinutes(10) };
@@ -27,9 +27,9 @@ public sealed class RedisFlowStoreTests : RedisTest
         var db = Redis.GetDatabase();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await _store.FindByStateAsync("first-" + _user, CancellationToken.None), Is.Null);
+            Assert.That(await _store.ClaimByStateAsync("first-" + _user, CancellationToken.None), Is.Null);
             Assert.That(await db.KeyExistsAsync("mcp:oauth:state:first-" + _user), Is.False, "the replaced state's key is removed");
-            Assert.That((await _store.FindByStateAsync("second-" + _user, CancellationToken.None))?.State, Is.EqualTo("second-" + _user));
+            Assert.That((await _store.ClaimByStateAsync("second-" + _user, CancellationToken.None))?.State, Is.EqualTo("second-" + _user));
             Assert.That((await _store.GetAsync(OAuthFlow.IdFor(_user, "remote"), CancellationToken.None))?.State, Is.EqualTo("second-" + _user));
         }
     }
@@ -56,21 +56,54 @@ public sealed class RedisFlowStoreTests : RedisTest
         await _store.SaveAsync(flow, CancellationToken.None);
         await _store.SaveAsync(flow with { Cancelled = true, Status = FlowStatus.Failed }, CancellationToken.None);
 
-        var found = await _store.FindByStateAsync("same-" + _user, CancellationToken.None);
+        var found = await _store.ClaimByStateAsync("same-" + _user, CancellationToken.None);
         Assert.That(found, Is.Not.Null);
         Assert.That(found!.Cancelled, Is.True);
     }
 
     [Test]
-    public async Task FindByState_UnknownState_OrAStateWhoseFlowIsGone_IsNull()
+    public async Task ClaimByState_UnknownState_OrAStateWhoseFlowIsGone_IsNull()
     {
         await _store.SaveAsync(Flow("gone-" + _user), CancellationToken.None);
         await Redis.GetDatabase().KeyDeleteAsync("mcp:oauth:flow:" + OAuthFlow.IdFor(_user, "remote"));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await _store.FindByStateAsync("never-" + _user, CancellationToken.None), Is.Null);
-            Assert.That(await _store.FindByStateAsync("gone-" + _user, CancellationToken.None), Is.Null);
+            Assert.That(await _store.ClaimByStateAsync("never-" + _user, CancellationToken.None), Is.Null);
+            Assert.That(await _store.ClaimByStateAsync("gone-" + _user, CancellationToken.None), Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task ClaimByState_ClaimsAPendingFlowOnce_AndReturnsItAsFound()
+    {
+        await _store.SaveAsync(Flow("claim-" + _user), CancellationToken.None);
+        var id = OAuthFlow.IdFor(_user, "remote");
+
+        var first = await _store.ClaimByStateAsync("claim-" + _user, CancellationToken.None);
+        var second = await _store.ClaimByStateAsync("claim-" + _user, CancellationToken.None);
+
+        var ttl = await Redis.GetDatabase().KeyTimeToLiveAsync("mcp:oauth:flow:" + id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first?.Status, Is.EqualTo(FlowStatus.Pending), "the first caller sees it pending: it holds the flow");
+            Assert.That(second?.Status, Is.EqualTo(FlowStatus.Exchanging), "a second delivery sees it held");
+            Assert.That((await _store.GetAsync(id, CancellationToken.None))?.CodeVerifier, Is.EqualTo("verifier"), "the rest of the flow is kept");
+            Assert.That(ttl, Is.GreaterThan(TimeSpan.FromMinutes(19)), "the claimed flow keeps the retention TTL");
+        }
+    }
+
+    [Test]
+    public async Task ClaimByState_AReplacedState_LeavesTheNewFlowPending()
+    {
+        await _store.SaveAsync(Flow("old-" + _user), CancellationToken.None);
+        await Redis.GetDatabase().StringSetAsync("mcp:oauth:state:stale-" + _user, OAuthFlow.IdFor(_user, "remote"));
+        await _store.SaveAsync(Flow("new-" + _user), CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await _store.ClaimByStateAsync("stale-" + _user, CancellationToken.None), Is.Null, "a state key left behind leads to a flow with another state");
+            Assert.That((await _store.GetAsync(OAuthFlow.IdFor(_user, "remote"), CancellationToken.None))?.Status, Is.EqualTo(FlowStatus.Pending));
         }
     }
 

@@ -223,7 +223,7 @@ public sealed class OAuthServiceTests
         var second = (await _service.AuthorizationUrlAsync(Alice, Server(), null, null, None)).Value;
 
         Assert.That(Query(second)["state"], Is.Not.EqualTo(Query(first)["state"]));
-        Assert.That(await _flows.FindByStateAsync(Query(first)["state"]!, None), Is.Null);
+        Assert.That(await _flows.ClaimByStateAsync(Query(first)["state"]!, None), Is.Null);
     }
 
     [Test]
@@ -544,6 +544,19 @@ public sealed class OAuthServiceTests
         var stored = await StoredFlowAsync();
         Assert.That(stored!.Status, Is.EqualTo(FlowStatus.Failed));
         Assert.That(stored.Error, Is.EqualTo("access_denied"));
+        VerifyNoExchange();
+    }
+
+    [Test]
+    public async Task Callback_ProviderErrorWhileAnotherDeliveryHoldsTheFlow_LeavesTheFlowToIt()
+    {
+        var flow = await SaveFlowAsync();
+        await _flows.ClaimByStateAsync(flow.State, None);   // another delivery is exchanging the code
+
+        var outcome = await _service.HandleCallbackAsync(flow.State, null, "access_denied", Issuer, None);
+
+        Assert.That(outcome.Error, Is.EqualTo("access_denied"));
+        Assert.That((await StoredFlowAsync())!.Status, Is.EqualTo(FlowStatus.Exchanging));
         VerifyNoExchange();
     }
 

@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using McpPlatform.Api.Auth;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.Api;
@@ -108,6 +111,25 @@ public sealed class IdentityApiTests : ApiTest
         await SeeAsync(dana);
         Assert.That(await TestDatabase.ScalarAsync<string>("SELECT email FROM users WHERE id = 'dana'"), Is.EqualTo("dana@example.com"));
         Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM group_members WHERE user_id = 'dana'"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task RecordingAUser_RelaxesOnlyItsOwnCommit_NotTheConnections()
+    {
+        // The record commits without waiting for the WAL flush; a pooled connection must not keep that setting, or
+        // later writes on it (tokens) would lose their durability.
+        await using var scope = Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("SET synchronous_commit = on");   // the test cluster runs with it off
+        await scope.ServiceProvider.GetRequiredService<IPrincipalDirectory>().RecordAsync(new Caller("fay", SystemRoles.User, ["g1"]), CancellationToken.None);
+
+        var setting = await db.Database.SqlQueryRaw<string>("SELECT current_setting('synchronous_commit') AS \"Value\"").SingleAsync();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(setting, Is.EqualTo("on"));
+            Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM users WHERE id = 'fay'"), Is.EqualTo(1));
+        }
     }
 
     [Test]

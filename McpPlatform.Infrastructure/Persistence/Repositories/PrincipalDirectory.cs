@@ -20,12 +20,18 @@ public sealed class PrincipalDirectory(PlatformDbContext db, IMemoryCache cache,
 
         // One statement, so one round trip and atomic without a transaction: the user, groups first seen, and the
         // memberships made to match the token (the foreign keys are checked at the end of the statement).
+        // Its commit does not wait for the WAL to reach the disk (synchronous_commit off, for this transaction only):
+        // the record is a copy of the token's claims, which a database crash could lose only for the last fraction of
+        // a second before it, and the caller's next session writes it again; the wait was most of the statement's
+        // time on the first request of every session (~2.5 ms of ~3.5 measured).
         var now = clock.GetUtcNow();
         var groups = caller.Groups.Distinct(StringComparer.Ordinal).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            WITH recorded_user AS (
+            WITH relaxed_commit AS (
+                SELECT set_config('synchronous_commit', 'off', true)
+            ), recorded_user AS (
                 INSERT INTO users (id, name, email, role, first_seen_at, last_seen_at)
-                VALUES ({caller.UserId}, {caller.Name}, {caller.Email}, {caller.Role}, {now}, {now})
+                SELECT {caller.UserId}, {caller.Name}, {caller.Email}, {caller.Role}, {now}, {now} FROM relaxed_commit
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, role = excluded.role, last_seen_at = excluded.last_seen_at
             ), recorded_groups AS (
                 INSERT INTO groups (id, name, first_seen_at) SELECT g, g, {now} FROM unnest({groups}::text[]) AS g

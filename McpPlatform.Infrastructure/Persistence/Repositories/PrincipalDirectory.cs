@@ -22,8 +22,8 @@ public sealed class PrincipalDirectory(PlatformDbContext db, IMemoryCache cache,
         // memberships made to match the token (the foreign keys are checked at the end of the statement).
         // Its commit does not wait for the WAL to reach the disk (synchronous_commit off, for this transaction only):
         // the record is a copy of the token's claims, which a database crash could lose only for the last fraction of
-        // a second before it, and a later request writes it again (once the ten minutes below have passed); the wait was most of the statement's
-        // time on the first request of every session (~2.5 ms of ~3.5 measured).
+        // a second before it, and a later request writes it again (once the ten minutes below have passed). The wait
+        // was most of the statement's time on the first request of every session (~2.5 ms of ~3.5 measured).
         var now = clock.GetUtcNow();
         var groups = caller.Groups.Distinct(StringComparer.Ordinal).ToArray();
         await db.Database.ExecuteSqlAsync($"""

@@ -82,8 +82,8 @@ public sealed class OAuthService(
         }
     }
 
-    /// <summary>The callback: the flow is found by its single-use state, the response's <c>iss</c> is checked
-    /// before anything else, and exactly one delivery exchanges the code; later ones see the outcome.</summary>
+    /// <summary>The callback: the flow is found and claimed by its single-use state, the response's <c>iss</c> is
+    /// checked before any exchange, and exactly one delivery exchanges the code; later ones see the outcome.</summary>
     public async Task<CallbackOutcome> HandleCallbackAsync(string? state, string? code, string? error, string? iss, CancellationToken ct)
     {
         var flow = string.IsNullOrEmpty(state) ? null : await flows.ClaimByStateAsync(state, ct);

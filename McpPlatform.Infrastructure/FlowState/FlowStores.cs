@@ -17,7 +17,8 @@ internal static class FlowJson
 
 /// <summary>
 /// Flows in Redis, visible to every instance: the flow under its id, its state under the state value, both with the
-/// flow TTL (reset on each write). The status transition is one Lua script, so exactly one delivery exchanges a code.
+/// flow TTL (reset on each write). The claim by state and each status transition are one Lua script each, so exactly
+/// one delivery exchanges a code.
 /// </summary>
 public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions options) : IOAuthFlowStore
 {

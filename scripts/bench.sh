@@ -454,8 +454,8 @@ run_flows() {  # run_flows <scenario> <user prefix> <flows> <at a time>: one row
 # Warm-up flows of other users first: the flow's code paths (OAuth client, MCP SDK session, token store) go through
 # the JIT's tiers during the first few hundred flows, which more than doubled the API's CPU per flow when measured;
 # after 500 warm-up flows, a profile of the next 200 still found the JIT's background tier-up in 57% of the API's CPU.
+FLOWS_CLIENT=(env)   # what runs the flow client: taskset for the row with the peer on a core of its own
 run_flows oauth_warmup warm-flow-user "$OAUTH_WARMUP" "$CONNECTIONS"
-FLOWS_CLIENT=(env)
 run_flows oauth_flows flow-user "$OAUTH_FLOWS" "$CONNECTIONS"
 # The same with the peer and the flow client on a core of their own, the API, PostgreSQL and Redis on the others:
 # on shared cores the peer's CPU (most of the machine's per flow) delays the platform's own steps, which the

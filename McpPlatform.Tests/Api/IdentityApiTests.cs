@@ -5,9 +5,9 @@ using System.Text;
 using McpPlatform.Api.Auth;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Infrastructure.Persistence;
+using McpPlatform.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.Api;
 

@@ -74,7 +74,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
             if (outcome is { Success: true, ServerName: { } name, UserId: { } userId })
             {
                 // Tokens are stored; reconnect with them. A failure here still ends on success.
-                await connections.ReconnectAfterAuthorizationAsync(userId, name, ct);
+                await connections.ReconnectAfterAuthorizationAsync(userId, name, outcome.StoredTokens, ct);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

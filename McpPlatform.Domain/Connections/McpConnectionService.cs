@@ -52,9 +52,10 @@ public sealed class McpConnectionService(
         }
     }
 
-    /// <summary>After a completed authorization: replace the user's connection with one that uses the new tokens.
+    /// <summary>After a completed authorization: replace the user's connection with one that uses the new tokens
+    /// (<paramref name="storedTokens"/> when the callback has them at hand, else read from the store).
     /// Best effort — the callback still ends on success when this fails.</summary>
-    public async Task<bool> ReconnectAfterAuthorizationAsync(string userId, string serverName, CancellationToken ct)
+    public async Task<bool> ReconnectAfterAuthorizationAsync(string userId, string serverName, TokenSet? storedTokens, CancellationToken ct)
     {
         var server = await registry.ResolveForPlatformAsync(serverName, ct);
         if (server is null)
@@ -66,7 +67,7 @@ public sealed class McpConnectionService(
         await pool.DisconnectAsync(server.KeyFor(userId), ct);
         try
         {
-            var (session, _) = await ConnectAsync(caller, server, ct);
+            var (session, _) = await ConnectAsync(caller, server, ct, justStored: storedTokens);
             return session is not null;
         }
         catch (Exception e) when (e is McpUpstreamException or CircuitOpenException or OAuthException)
@@ -216,7 +217,7 @@ public sealed class McpConnectionService(
     /// a server that was not known to need OAuth marks it as needing it; when authorization is needed the result
     /// carries the authorization URL instead of a session.
     /// </summary>
-    private async Task<(IMcpSession? Session, Blocked? Blocked)> ConnectAsync(Caller caller, UsableServer server, CancellationToken ct, long? refusedVersion = null, WwwAuthenticateChallenge? challenge = null)
+    private async Task<(IMcpSession? Session, Blocked? Blocked)> ConnectAsync(Caller caller, UsableServer server, CancellationToken ct, long? refusedVersion = null, WwwAuthenticateChallenge? challenge = null, TokenSet? justStored = null)
     {
         var variables = await VariablesAsync(caller, server, ct);
         if (ConnectionTargets.MissingVariables(server.Config, variables) is { Count: > 0 } missing)
@@ -233,7 +234,7 @@ public sealed class McpConnectionService(
         long credentialStamp = 0;
         if (server.RequiresOAuth)
         {
-            var token = await accessTokens.GetValidAsync(caller.UserId, server.Name, server.Config.OAuth?.ClientSecret, refusedVersion, ct);
+            var token = await accessTokens.GetValidAsync(caller.UserId, server.Name, server.Config.OAuth?.ClientSecret, refusedVersion, justStored, ct);
             if (token is null)
             {
                 return (null, await AuthorizationNeededAsync(caller, server, challenge, ct));

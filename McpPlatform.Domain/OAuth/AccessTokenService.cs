@@ -12,9 +12,11 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
 {
     /// <param name="refusedVersion">The version of a token the server just refused: refresh it unless someone
     /// already has (then the newer token is returned).</param>
-    public async Task<TokenSet?> GetValidAsync(string userId, string serverName, string? configuredClientSecret, long? refusedVersion, CancellationToken ct)
+    /// <param name="justStored">Tokens the caller has just stored, with their version (the OAuth callback's): used
+    /// instead of reading them back.</param>
+    public async Task<TokenSet?> GetValidAsync(string userId, string serverName, string? configuredClientSecret, long? refusedVersion, TokenSet? justStored, CancellationToken ct)
     {
-        var stored = await tokens.GetAsync(userId, serverName, ct);
+        var stored = justStored ?? await tokens.GetAsync(userId, serverName, ct);
         var forceRefresh = refusedVersion is not null && stored?.Version == refusedVersion;
         if (stored is null || (!forceRefresh && !ExpiresSoon(stored)))
         {
@@ -51,8 +53,9 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
             var response = await client.RefreshAsync(current, new ClientRegistration(current.ClientId, secret, current.TokenAuthMethod), ct);
             Refreshed("success");
             var refreshed = OAuthService.ToTokenSet(response, current.Issuer, current.TokenEndpoint, current.ClientId, current.TokenAuthMethod, current.Resource, current.RevocationEndpoint, current.RefreshToken, clock.GetUtcNow());
-            return await tokens.SaveAsync(userId, serverName, refreshed, current.Version, ct)
-                ? await tokens.GetAsync(userId, serverName, ct)
+            // Saved: these are the tokens now stored. Not saved: another refresh won, whose tokens are.
+            return await tokens.SaveAsync(userId, serverName, refreshed, current.Version, ct) is { } version
+                ? refreshed with { Version = version }
                 : await tokens.GetAsync(userId, serverName, ct);
         }
         catch (OAuthException e) when (e.Failure == OAuthFailure.InvalidGrant)

@@ -6,8 +6,9 @@ using McpPlatform.Domain.Telemetry;
 
 namespace McpPlatform.Domain.OAuth;
 
-/// <summary>Where the callback sends the browser; on success, whose tokens were stored (the callback carries no caller).</summary>
-public sealed record CallbackOutcome(bool Success, string? ServerName, string? Error, string? UserId = null);
+/// <summary>Where the callback sends the browser; on success, whose tokens were stored (the callback carries no caller)
+/// and, when this delivery stored them, the tokens themselves, so that reconnecting need not read them back.</summary>
+public sealed record CallbackOutcome(bool Success, string? ServerName, string? Error, string? UserId = null, TokenSet? StoredTokens = null);
 
 public sealed record FlowStatusView(string Status, bool Completed, bool Failed, string? Error);
 
@@ -129,12 +130,15 @@ public sealed class OAuthService(
             return await AwaitOtherDeliveryAsync(flow.FlowId, ct);
         }
 
+        TokenSet stored;
         try
         {
             var registration = new ClientRegistration(flow.ClientId, await ClientSecretAsync(flow, ct), flow.TokenAuthMethod);
             var response = await client.ExchangeCodeAsync(flow, registration, code, ct);
             var tokenSet = ToTokenSet(response, flow.Issuer, flow.TokenEndpoint, flow.ClientId, flow.TokenAuthMethod, flow.Resource, flow.RevocationEndpoint, null, clock.GetUtcNow());
-            await tokens.SaveAsync(flow.UserId, flow.ServerName, tokenSet, null, ct);
+            var version = await tokens.SaveAsync(flow.UserId, flow.ServerName, tokenSet, null, ct)
+                ?? throw new InvalidOperationException("Saving tokens without an expected version returned no version");
+            stored = tokenSet with { Version = version };
         }
         catch (OAuthException e)
         {
@@ -145,7 +149,7 @@ public sealed class OAuthService(
 
         await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Exchanging, FlowStatus.Completed, null, ct);
         FlowOutcome("completed");
-        return new CallbackOutcome(true, flow.ServerName, null, flow.UserId);
+        return new CallbackOutcome(true, flow.ServerName, null, flow.UserId, stored);
     }
 
     /// <summary><c>GET /oauth/status/{flowId}</c>: the caller's own flows only.</summary>

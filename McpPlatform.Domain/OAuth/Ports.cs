@@ -28,9 +28,9 @@ public interface ITokenStore
 {
     Task<TokenSet?> GetAsync(string userId, string serverName, CancellationToken ct);
 
-    /// <summary>Saves the tokens. With <paramref name="expectedVersion"/> only if the stored row still has it
-    /// (a refresh elsewhere won); returns false then.</summary>
-    Task<bool> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct);
+    /// <summary>Saves the tokens and returns the stored row's new version. With <paramref name="expectedVersion"/> only
+    /// if the stored row still has it; null when it did not (a refresh elsewhere won).</summary>
+    Task<long?> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct);
 
     Task<bool> DeleteAsync(string userId, string serverName, CancellationToken ct);
 

@@ -39,7 +39,7 @@ public sealed class AccessTokenServiceTests
         _client.Verify(c => c.RefreshAsync(It.IsAny<TokenSet>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()), Times.Exactly(times));
 
     private Task<TokenSet?> GetAsync(long? refusedVersion = null, string? configuredSecret = null) =>
-        _service.GetValidAsync("alice", "remote", configuredSecret, refusedVersion, None);
+        _service.GetValidAsync("alice", "remote", configuredSecret, refusedVersion, null, None);
 
     [Test]
     public async Task NoTokens_IsNull()
@@ -244,7 +244,7 @@ public sealed class AccessTokenServiceTests
         var service = new AccessTokenService(_store, _client.Object, locks.Object, _options, _clock);
         _store.Seed(Tokens(T0.AddSeconds(30)), version: 1);
 
-        var e = Assert.ThrowsAsync<OAuthException>(() => service.GetValidAsync("alice", "remote", null, null, None));
+        var e = Assert.ThrowsAsync<OAuthException>(() => service.GetValidAsync("alice", "remote", null, null, null, None));
 
         Assert.That(e.Failure, Is.EqualTo(OAuthFailure.TokenEndpoint));
         VerifyRefreshes(0);
@@ -295,18 +295,18 @@ public sealed class AccessTokenServiceTests
 
         public Task<TokenSet?> GetAsync(string userId, string serverName, CancellationToken ct) => Task.FromResult(Current);
 
-        public Task<bool> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct)
+        public Task<long?> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct)
         {
             lock (_gate)
             {
                 _saves.Add((tokens, expectedVersion));
                 if (expectedVersion is { } expected && _tokens?.Version != expected)
                 {
-                    return Task.FromResult(false);
+                    return Task.FromResult<long?>(null);
                 }
 
                 _tokens = tokens with { Version = (_tokens?.Version ?? 0) + 1 };
-                return Task.FromResult(true);
+                return Task.FromResult<long?>(_tokens.Version);
             }
         }
 

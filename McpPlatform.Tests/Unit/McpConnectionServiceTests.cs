@@ -423,6 +423,32 @@ public sealed class McpConnectionServiceTests
     }
 
     [Test]
+    public async Task ReconnectAfterAuthorization_WithTheCallbacksTokens_ConnectsWithThem_WithoutReadingThemBack()
+    {
+        AppServer("remote", Remote() with { RequiresOAuth = true });
+        var stored = new TokenSet("at-from-callback", "rt", "Bearer", DateTimeOffset.UtcNow.AddHours(1), null, "https://auth", "https://auth/token", "client", "none", "https://mcp.example.com/mcp", null, 3);
+
+        var connected = await _service.ReconnectAfterAuthorizationAsync("alice", "remote", stored, None);
+
+        Assert.That(connected, Is.True);
+        Assert.That(_opened.Single().Target.Headers["Authorization"], Is.EqualTo("Bearer at-from-callback"));
+        _tokens.Verify(t => t.GetAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task ReconnectAfterAuthorization_WithoutTokens_ReadsThemFromTheStore()
+    {
+        AppServer("remote", Remote() with { RequiresOAuth = true });
+        _tokens.Setup(t => t.GetAsync("alice", "remote", It.IsAny<CancellationToken>())).ReturnsAsync(
+            new TokenSet("at-from-store", "rt", "Bearer", DateTimeOffset.UtcNow.AddHours(1), null, "https://auth", "https://auth/token", "client", "none", "https://mcp.example.com/mcp", null, 4));
+
+        var connected = await _service.ReconnectAfterAuthorizationAsync("alice", "remote", null, None);
+
+        Assert.That(connected, Is.True);
+        Assert.That(_opened.Single().Target.Headers["Authorization"], Is.EqualTo("Bearer at-from-store"));
+    }
+
+    [Test]
     public async Task Status_OAuthServerWithAPendingFlow_IsConnecting()
     {
         AppServer("remote", Remote() with { RequiresOAuth = true });

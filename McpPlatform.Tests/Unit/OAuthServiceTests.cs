@@ -46,7 +46,7 @@ public sealed class OAuthServiceTests
         _client.Setup(c => c.RegisterAsync(It.IsAny<OAuthDiscovery>(), It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ClientRegistration("dcr-client", "dcr-secret", "client_secret_basic"));
         _tokens = new Mock<ITokenStore>();
-        _tokens.Setup(t => t.SaveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TokenSet>(), It.IsAny<long?>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _tokens.Setup(t => t.SaveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TokenSet>(), It.IsAny<long?>(), It.IsAny<CancellationToken>())).ReturnsAsync(1L);
         _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string _, string _, ClientRegistration registration, CancellationToken _) => registration);
 
@@ -627,7 +627,7 @@ public sealed class OAuthServiceTests
     }
 
     [Test]
-    public async Task Callback_Success_ExchangesOnce_SavesTheTokens_ThenCompletesTheFlow()
+    public async Task Callback_Success_ExchangesOnce_SavesTheTokens_ThenCompletesTheFlow_AndHandsThemOnWithTheirVersion()
     {
         var flow = await SaveFlowAsync();
         ExchangeReturns(new TokenResponse("at-1", "rt-1", "", 3600, "read"));
@@ -638,12 +638,12 @@ public sealed class OAuthServiceTests
             {
                 saved = tokens;
                 statusWhenSaved = (await StoredFlowAsync())?.Status;
-                return true;
+                return 7L;
             });
 
         var outcome = await _service.HandleCallbackAsync(flow.State, "the-code", null, Issuer, None);
 
-        Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null, "alice")));
+        Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null, "alice", saved! with { Version = 7 })), "the reconnect uses these instead of reading them back");
         _client.Verify(c => c.ExchangeCodeAsync(It.Is<OAuthFlow>(f => f.State == flow.State && f.CodeVerifier == "the-verifier"), It.IsAny<ClientRegistration>(), "the-code", It.IsAny<CancellationToken>()), Times.Once);
         VerifyTokensSaved(1);
         using (Assert.EnterMultipleScope())

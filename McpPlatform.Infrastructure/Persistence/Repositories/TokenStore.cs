@@ -30,29 +30,31 @@ public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector,
             meta.TokenEndpoint, meta.ClientId, meta.TokenAuthMethod, meta.Resource, meta.RevocationEndpoint, row.Version);
     }
 
-    public async Task<bool> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct)
+    public async Task<long?> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct)
     {
         var access = protector.Protect(tokens.AccessToken, SecretContexts.AccessToken(userId, serverName));
         var refresh = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken, SecretContexts.RefreshToken(userId, serverName));
         var metadata = JsonSerializer.Serialize(new TokenMetadata(tokens.TokenEndpoint, tokens.ClientId, tokens.TokenAuthMethod, tokens.Resource, tokens.RevocationEndpoint));
         var now = clock.GetUtcNow();
-        if (expectedVersion is { } version)
-        {
-            return await db.Database.ExecuteSqlAsync($"""
+        // RETURNING gives the caller the row's new version, so tokens just stored need not be read back.
+        var saved = expectedVersion is { } version
+            ? db.Database.SqlQuery<long>($"""
                 UPDATE oauth_tokens SET access_token = {access}, refresh_token = {refresh}, token_type = {tokens.TokenType}, expires_at = {tokens.ExpiresAt},
                        issuer = {tokens.Issuer}, scope = {tokens.Scope}, metadata = {metadata}::jsonb, version = version + 1, updated_at = {now}
                 WHERE user_id = {userId} AND server_name = {serverName} AND version = {version}
-                """, ct) == 1;
-        }
-
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO oauth_tokens (user_id, server_name, access_token, refresh_token, token_type, expires_at, issuer, scope, metadata, version, updated_at)
-            VALUES ({userId}, {serverName}, {access}, {refresh}, {tokens.TokenType}, {tokens.ExpiresAt}, {tokens.Issuer}, {tokens.Scope}, {metadata}::jsonb, 1, {now})
-            ON CONFLICT (user_id, server_name) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
-                token_type = excluded.token_type, expires_at = excluded.expires_at, issuer = excluded.issuer, scope = excluded.scope,
-                metadata = excluded.metadata, version = oauth_tokens.version + 1, updated_at = excluded.updated_at
-            """, ct);
-        return true;
+                RETURNING version AS "Value"
+                """)
+            : db.Database.SqlQuery<long>($"""
+                INSERT INTO oauth_tokens (user_id, server_name, access_token, refresh_token, token_type, expires_at, issuer, scope, metadata, version, updated_at)
+                VALUES ({userId}, {serverName}, {access}, {refresh}, {tokens.TokenType}, {tokens.ExpiresAt}, {tokens.Issuer}, {tokens.Scope}, {metadata}::jsonb, 1, {now})
+                ON CONFLICT (user_id, server_name) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+                    token_type = excluded.token_type, expires_at = excluded.expires_at, issuer = excluded.issuer, scope = excluded.scope,
+                    metadata = excluded.metadata, version = oauth_tokens.version + 1, updated_at = excluded.updated_at
+                RETURNING version AS "Value"
+                """);
+        // Not composed (no First/Single): PostgreSQL cannot run an INSERT or UPDATE as a subquery.
+        var versions = await saved.ToListAsync(ct);
+        return versions.Count == 0 ? null : versions[0];
     }
 
     public async Task<bool> DeleteAsync(string userId, string serverName, CancellationToken ct) =>

@@ -36,17 +36,16 @@ public sealed class OAuthService(
     public async Task<Result<string>> AuthorizationUrlAsync(Caller caller, UsableServer server, WwwAuthenticateChallenge? challenge, string? extraScope, CancellationToken ct)
     {
         var flowId = OAuthFlow.IdFor(caller.UserId, server.Name);
-        var existing = await flows.GetAsync(flowId, ct);
-        if (existing is { Status: FlowStatus.Pending, Cancelled: false } && extraScope is null && challenge?.Scope is null && !IsStale(existing))
-        {
-            return existing.AuthorizationUrl;
-        }
-
         // Step-up (403 insufficient_scope) re-authorizes with more scope; a server that keeps asking is not followed forever.
-        var stepUps = extraScope is null ? 0 : (existing is null || IsStale(existing) ? 0 : existing.StepUps) + 1;
-        if (stepUps > options.MaxStepUpAttempts)
+        var stepUps = 0;
+        if (extraScope is not null)
         {
-            return new Error(ErrorKind.Forbidden, "oauth_step_up_limit", $"MCP server '{server.Name}' asked for more scope {options.MaxStepUpAttempts} times; not authorizing again");
+            var existing = await flows.GetAsync(flowId, ct);
+            stepUps = (existing is null || IsStale(existing) ? 0 : existing.StepUps) + 1;
+            if (stepUps > options.MaxStepUpAttempts)
+            {
+                return new Error(ErrorKind.Forbidden, "oauth_step_up_limit", $"MCP server '{server.Name}' asked for more scope {options.MaxStepUpAttempts} times; not authorizing again");
+            }
         }
 
         if (server.Config.Url is null || !Uri.TryCreate(server.Config.Url, UriKind.Absolute, out var serverUrl))
@@ -70,12 +69,26 @@ public sealed class OAuthService(
             var verifier = Pkce.NewVerifier();
             var state = Pkce.NewState();
             var url = AuthorizeUrl(discovery, registration.ClientId, redirectUri, verifier, state, scope);
-            await flows.SaveAsync(new OAuthFlow(
+            var flow = new OAuthFlow(
                 flowId, state, caller.UserId, server.Name, FlowStatus.Pending, verifier, url, redirectUri, discovery.Resource,
                 discovery.Issuer, discovery.TokenEndpoint, registration.ClientId, registration.TokenAuthMethod, scope,
-                discovery.RevocationEndpoint, clock.GetUtcNow(), StepUps: stepUps), ct);
-            FlowOutcome("started");
-            return url;
+                discovery.RevocationEndpoint, clock.GetUtcNow(), StepUps: stepUps);
+            // A flow that asks for more scope replaces a pending one. Otherwise a pending one is kept and this one
+            // stored only if there is none, in one round trip (discovery and registration came from their caches);
+            // a pending flow older than the flow TTL is replaced after all.
+            var kept = extraScope is null && challenge?.Scope is null ? await flows.SaveUnlessPendingAsync(flow, ct) : null;
+            if (kept is null || (kept.State != state && IsStale(kept)))
+            {
+                await flows.SaveAsync(flow, ct);
+                kept = flow;
+            }
+
+            if (kept.State == state)
+            {
+                FlowOutcome("started");
+            }
+
+            return kept.AuthorizationUrl;
         }
         catch (OAuthException e)
         {

@@ -6,6 +6,11 @@ public interface IOAuthFlowStore
     /// <summary>Stores the flow (replacing any earlier one of the same flow id, whose state then stops working).</summary>
     Task SaveAsync(OAuthFlow flow, CancellationToken ct);
 
+    /// <summary>Stores the flow unless its flow id has a pending, not cancelled flow, which is kept and returned
+    /// instead; else returns the flow stored (which replaces any earlier one as <see cref="SaveAsync"/> does). One
+    /// round trip where reading, then saving, took two.</summary>
+    Task<OAuthFlow> SaveUnlessPendingAsync(OAuthFlow flow, CancellationToken ct);
+
     Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct);
 
     /// <summary>Several flows in one round trip; ids without a flow are absent.</summary>

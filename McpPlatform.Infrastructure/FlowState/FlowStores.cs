@@ -34,16 +34,19 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         """;
 
     /// <summary>A flow replaces the user's earlier one for the server, whose state stops leading to it: one round trip,
-    /// and no moment where both states lead to a flow.</summary>
+    /// and no moment where both states lead to a flow. With ARGV[5] = 1 a pending, not cancelled flow is kept
+    /// instead and returned.</summary>
     private const string SaveScript = """
         local previous = redis.call('GET', KEYS[1])
         if previous then
-            local state = cjson.decode(previous)['state']
+            local flow = cjson.decode(previous)
+            if ARGV[5] == '1' and flow['status'] == 'Pending' and flow['cancelled'] ~= true then return previous end
+            local state = flow['state']
             if state and ARGV[4] .. state ~= KEYS[2] then redis.call('DEL', ARGV[4] .. state) end
         end
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
         redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-        return 1
+        return false
         """;
 
     /// <summary>The flow a state leads to, as found, claimed (Pending → Exchanging) if it was pending and the state
@@ -65,12 +68,9 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
     private const string StateKeyPrefix = "mcp:oauth:state:";
     private const string FlowKeyPrefix = "mcp:oauth:flow:";
 
-    public async Task SaveAsync(OAuthFlow flow, CancellationToken ct)
-    {
-        using var span = Caching.RedisToolCache.Trace("EVAL flow save");
-        await redis.GetDatabase().ScriptEvaluateAsync(SaveScript, [FlowKey(flow.FlowId), StateKey(flow.State)],
-            [JsonSerializer.Serialize(flow, FlowJson.Options), flow.FlowId, (long)FlowJson.Retention(options).TotalMilliseconds, StateKeyPrefix]);
-    }
+    public async Task SaveAsync(OAuthFlow flow, CancellationToken ct) => await SaveAsync(flow, keepPending: false);
+
+    public Task<OAuthFlow> SaveUnlessPendingAsync(OAuthFlow flow, CancellationToken ct) => SaveAsync(flow, keepPending: true);
 
     public async Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct)
     {
@@ -129,6 +129,14 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         await db.KeyDeleteAsync(FlowKey(flowId));
     }
 
+    private async Task<OAuthFlow> SaveAsync(OAuthFlow flow, bool keepPending)
+    {
+        using var span = Caching.RedisToolCache.Trace(keepPending ? "EVAL flow save unless pending" : "EVAL flow save");
+        var value = (RedisValue)await redis.GetDatabase().ScriptEvaluateAsync(SaveScript, [FlowKey(flow.FlowId), StateKey(flow.State)],
+            [JsonSerializer.Serialize(flow, FlowJson.Options), flow.FlowId, (long)FlowJson.Retention(options).TotalMilliseconds, StateKeyPrefix, keepPending ? "1" : "0"]);
+        return value.IsNull ? flow : JsonSerializer.Deserialize<OAuthFlow>(value.ToString(), FlowJson.Options)!;
+    }
+
     private static string FlowKey(string flowId) => FlowKeyPrefix + flowId;
 
     private static string StateKey(string state) => StateKeyPrefix + state;
@@ -144,16 +152,24 @@ public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : 
     {
         lock (_flows)
         {
-            if (_flows.TryGetValue(flow.FlowId, out var previous))
-            {
-                _states.TryRemove(previous.Flow.State, out _);
-            }
-
-            _flows[flow.FlowId] = (flow, clock.GetUtcNow() + FlowJson.Retention(options));
-            _states[flow.State] = flow.FlowId;
+            Store(flow);
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<OAuthFlow> SaveUnlessPendingAsync(OAuthFlow flow, CancellationToken ct)
+    {
+        lock (_flows)
+        {
+            if (_flows.TryGetValue(flow.FlowId, out var entry) && entry.Expires > clock.GetUtcNow() && entry.Flow is { Status: FlowStatus.Pending, Cancelled: false } pending)
+            {
+                return Task.FromResult(pending);
+            }
+
+            Store(flow);
+            return Task.FromResult(flow);
+        }
     }
 
     public Task<OAuthFlow?> GetAsync(string flowId, CancellationToken ct) =>
@@ -217,5 +233,17 @@ public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : 
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Under the lock: the flow replaces the earlier one of its id, whose state stops leading to it.</summary>
+    private void Store(OAuthFlow flow)
+    {
+        if (_flows.TryGetValue(flow.FlowId, out var previous))
+        {
+            _states.TryRemove(previous.Flow.State, out _);
+        }
+
+        _flows[flow.FlowId] = (flow, clock.GetUtcNow() + FlowJson.Retention(options));
+        _states[flow.State] = flow.FlowId;
     }
 }

@@ -62,6 +62,41 @@ public sealed class RedisFlowStoreTests : RedisTest
     }
 
     [Test]
+    public async Task SaveUnlessPending_KeepsAPendingFlow_AndReturnsIt()
+    {
+        var pending = Flow("kept-" + _user);
+        Assert.That(await _store.SaveUnlessPendingAsync(pending, CancellationToken.None), Is.EqualTo(pending), "nothing pending: the flow is stored");
+
+        var returned = await _store.SaveUnlessPendingAsync(Flow("newer-" + _user), CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(returned, Is.EqualTo(pending));
+            Assert.That(await Redis.GetDatabase().KeyExistsAsync("mcp:oauth:state:newer-" + _user), Is.False, "the newer state leads nowhere");
+            Assert.That((await _store.GetAsync(pending.FlowId, CancellationToken.None))?.State, Is.EqualTo(pending.State));
+        }
+    }
+
+    [TestCase(FlowStatus.Exchanging, false)]
+    [TestCase(FlowStatus.Completed, false)]
+    [TestCase(FlowStatus.Failed, false)]
+    [TestCase(FlowStatus.Failed, true)]
+    public async Task SaveUnlessPending_ReplacesAFlowThatIsNotPending_OrCancelled(FlowStatus status, bool cancelled)
+    {
+        await _store.SaveAsync(Flow("old-" + _user) with { Status = status, Cancelled = cancelled }, CancellationToken.None);
+        var fresh = Flow("fresh-" + _user);
+
+        var returned = await _store.SaveUnlessPendingAsync(fresh, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(returned, Is.EqualTo(fresh));
+            Assert.That(await _store.ClaimByStateAsync("old-" + _user, CancellationToken.None), Is.Null, "the replaced state stops working");
+            Assert.That((await _store.GetAsync(fresh.FlowId, CancellationToken.None))?.State, Is.EqualTo(fresh.State));
+        }
+    }
+
+    [Test]
     public async Task ClaimByState_UnknownState_OrAStateWhoseFlowIsGone_IsNull()
     {
         await _store.SaveAsync(Flow("gone-" + _user), CancellationToken.None);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Net;
 using System.Text.Json;
 using McpPlatform.Domain.Connections;
@@ -16,7 +18,45 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
 {
     private static readonly Implementation ClientInfo = new() { Name = "mcp-platform", Version = "1.0.0" };
 
+    /// <summary>Enough for every server of a deployment; past it the memo starts over rather than grow.</summary>
+    private const int MaxRememberedEndpoints = 4096;
+
+    /// <summary>The protocol version each HTTP endpoint negotiated with the initialize handshake. Left to itself the SDK
+    /// first probes with <c>server/discover</c> (the 2026-07-28 revision) and falls back to <c>initialize</c>: one
+    /// more round trip on every connect to a server that predates that revision, which is most of them.</summary>
+    private readonly ConcurrentDictionary<string, string> _handshakeVersions = new(StringComparer.Ordinal);
+
     public async Task<IMcpSession> ConnectAsync(ConnectionTarget target, Func<Task> onToolsChanged, CancellationToken ct)
+    {
+        var endpoint = target.Url?.AbsoluteUri;
+        var known = endpoint is not null && _handshakeVersions.TryGetValue(endpoint, out var version) ? version : null;
+        SdkMcpSession session;
+        try
+        {
+            session = await OpenAsync(target, known, ct);
+        }
+        catch (McpUpstreamException e) when (known is not null && e.InnerException is McpException)
+        {
+            // The server no longer speaks the version it did (upgraded or replaced): negotiate afresh.
+            _handshakeVersions.TryRemove(endpoint!, out _);
+            session = await OpenAsync(target, null, ct);
+        }
+
+        if (endpoint is not null && session.HandshakeVersion is { } negotiated && negotiated != known)
+        {
+            if (_handshakeVersions.Count >= MaxRememberedEndpoints)
+            {
+                _handshakeVersions.Clear();
+            }
+
+            _handshakeVersions[endpoint] = negotiated;
+        }
+
+        session.OnToolsChanged(onToolsChanged);
+        return session;
+    }
+
+    private async Task<SdkMcpSession> OpenAsync(ConnectionTarget target, string? protocolVersion, CancellationToken ct)
     {
         // One HttpClient per session over the shared (SSRF-guarded) handler, so this session's 401/403 challenges
         // can be read back; the SDK only reports the status code.
@@ -54,14 +94,14 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(target.ConnectTimeout);
-        McpClient client;
         try
         {
-            client = await McpClient.CreateAsync(
+            var client = await McpClient.CreateAsync(
                 transport,
-                new McpClientOptions { ClientInfo = ClientInfo, InitializationTimeout = target.ConnectTimeout },
+                new McpClientOptions { ClientInfo = ClientInfo, InitializationTimeout = target.ConnectTimeout, ProtocolVersion = protocolVersion },
                 loggers,
                 timeout.Token);
+            return new SdkMcpSession(client, challenges, http);
         }
         catch (Exception e) when (e is not McpUpstreamException)
         {
@@ -73,9 +113,6 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
             http.Dispose();
             throw Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, $"Could not connect to MCP server '{target.ServerName}'", challenges.Last);
         }
-
-        var registration = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, async (_, _) => await onToolsChanged());
-        return new SdkMcpSession(client, registration, challenges, http);
     }
 
     private static Dictionary<string, string?> StdioEnvironment(IReadOnlyDictionary<string, string> configured)
@@ -126,11 +163,22 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
 }
 
 /// <summary>One SDK client session behind the domain's port.</summary>
-internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificationRegistration, ChallengeRecorder challenges, HttpClient http) : IMcpSession
+internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challenges, HttpClient http) : IMcpSession
 {
     private static readonly JsonSerializerOptions Json = McpJsonUtilities.DefaultOptions;
 
+    /// <summary>The revisions negotiated with the <c>initialize</c> handshake (2026-07-28 replaced it with <c>server/discover</c>).</summary>
+    private static readonly FrozenSet<string> InitializeRevisions = FrozenSet.Create(StringComparer.Ordinal, "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+
+    private IAsyncDisposable? _toolsChanged;
+
     public Task Completion { get; } = client.Completion;
+
+    /// <summary>The protocol version negotiated with the <c>initialize</c> handshake; null when there was none.</summary>
+    public string? HandshakeVersion => client.NegotiatedProtocolVersion is { } version && InitializeRevisions.Contains(version) ? version : null;
+
+    public void OnToolsChanged(Func<Task> handler) =>
+        _toolsChanged = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, async (_, _) => await handler());
 
     public async Task<IReadOnlyList<ToolInfo>> ListToolsAsync(ToolListLimits limits, CancellationToken ct)
     {
@@ -196,7 +244,11 @@ internal sealed class SdkMcpSession(McpClient client, IAsyncDisposable notificat
 
     public async ValueTask DisposeAsync()
     {
-        await notificationRegistration.DisposeAsync();
+        if (_toolsChanged is not null)
+        {
+            await _toolsChanged.DisposeAsync();
+        }
+
         await client.DisposeAsync();
         http.Dispose();
     }

@@ -5,12 +5,14 @@
 // Environment: PORT (default 3500) -> MCP endpoint http://localhost:PORT/mcp; tools `echo` {message} and `add` {a, b}.
 //
 // Test-only control endpoints (no MCP):
-//   POST /__mode {"mode": "ok|hang|drop|garbage|garbage-json", "methods": ["tools/call"]}
+//   POST /__mode {"mode": "ok|hang|drop|garbage|garbage-json|oldest-version", "methods": ["tools/call"]}
 //     ok            answer as an MCP server does
 //     hang          read the request and never answer (no status line, no headers)
 //     drop          send 200 text/event-stream and half of an SSE event, then destroy the socket
 //     garbage       200 with an HTML page (a proxy's error page, say): neither JSON-RPC nor the right content type
 //     garbage-json  200 application/json with a JSON body that is not JSON-RPC
+//     oldest-version answer `initialize` with protocol version 2024-11-05 whatever the client asked (a server
+//                   that only speaks that revision); other methods are answered as usual
 //     `methods` limits the fault to POSTs whose JSON-RPC method is listed (e.g. only tools/call, so connecting
 //     still works); without it every POST to /mcp is faulty, initialize included.
 //   GET /__stats -> {"mode", "methods", "posts": {"<json-rpc method>": n}, "faulted": n}: every POST to /mcp counted
@@ -22,7 +24,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
 const PORT = Number.parseInt(process.env.PORT ?? '3500', 10);
-const MODES = ['ok', 'hang', 'drop', 'garbage', 'garbage-json'];
+const MODES = ['ok', 'hang', 'drop', 'garbage', 'garbage-json', 'oldest-version'];
 
 let mode = 'ok';
 let methods = null; // null: every POST
@@ -41,7 +43,7 @@ function createMcpServer() {
     return server;
 }
 
-function fault(req, res) {
+async function fault(req, res) {
     stats.faulted += 1;
     switch (mode) {
         case 'hang':
@@ -60,6 +62,16 @@ function fault(req, res) {
             return;
         case 'garbage-json':
             res.status(200).json({ hello: 'world', note: 'not JSON-RPC' });
+            return;
+        case 'oldest-version':
+            if (req.body?.method !== 'initialize') {
+                return answer(req, res);
+            }
+            res.status(200).json({
+                jsonrpc: '2.0',
+                id: req.body.id,
+                result: { protocolVersion: '2024-11-05', capabilities: { tools: {} }, serverInfo: { name: 'faulty-mcp', version: '1.0.0' } },
+            });
             return;
         default:
             throw new Error(`unknown mode ${mode}`);
@@ -90,10 +102,14 @@ app.post('/mcp', async (req, res) => {
     const method = typeof req.body?.method === 'string' ? req.body.method : '(none)';
     stats.posts[method] = (stats.posts[method] ?? 0) + 1;
     if (mode !== 'ok' && (methods === null || methods.includes(method))) {
-        fault(req, res);
+        await fault(req, res);
         return;
     }
 
+    await answer(req, res);
+});
+
+async function answer(req, res) {
     try {
         // Stateless: a fresh server and transport per request, as the SDK's stateless example does.
         const server = createMcpServer();
@@ -110,7 +126,7 @@ app.post('/mcp', async (req, res) => {
             res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
         }
     }
-});
+}
 
 // Stateless: no standalone SSE stream and no sessions to delete.
 for (const verb of ['get', 'delete']) {

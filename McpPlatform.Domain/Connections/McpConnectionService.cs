@@ -63,17 +63,27 @@ public sealed class McpConnectionService(
             return false;
         }
 
+        // No disconnect first: the new tokens carry a new version, so the pool replaces a session opened with older
+        // ones, and the fresh session's tool list overwrites the cached one.
         var caller = new Caller(userId, SystemRoles.User, []);
-        await pool.DisconnectAsync(server.KeyFor(userId), ct);
+        var connected = false;
         try
         {
             var (session, _) = await ConnectAsync(caller, server, ct, justStored: storedTokens);
-            return session is not null;
+            connected = session is not null;
         }
         catch (Exception e) when (e is McpUpstreamException or CircuitOpenException or OAuthException)
         {
-            return false;
         }
+
+        if (!connected)
+        {
+            // What is cached came from the previous authorization.
+            var key = server.KeyFor(userId);
+            await toolCache.RemoveAsync(key.ServerName, key.Owner, ct);
+        }
+
+        return connected;
     }
 
     /// <summary>Runs one tool on the caller's connection (their variables and tokens) and returns the server's result.</summary>

@@ -449,6 +449,37 @@ public sealed class McpConnectionServiceTests
     }
 
     [Test]
+    public async Task ReconnectAfterAuthorization_ReplacesTheSessionOpenedWithOlderTokens_AndCachesTheNewTools()
+    {
+        AppServer("remote", Remote() with { RequiresOAuth = true });
+        await _service.ReconnectAfterAuthorizationAsync("alice", "remote", AccessToken("at-old", 4), None);
+        await _cache.SetAsync("remote", "alice", [Tool("listed_with_old_tokens")], None);
+
+        var connected = await _service.ReconnectAfterAuthorizationAsync("alice", "remote", AccessToken("at-new", 5), None);
+
+        Assert.That(connected, Is.True);
+        Assert.That(_opened.Select(o => o.Target.Headers["Authorization"]), Is.EqualTo(new[] { "Bearer at-old", "Bearer at-new" }));
+        Assert.That(_opened.First().Session.DisposeCount, Is.EqualTo(1));
+        Assert.That((await _cache.GetAsync("remote", "alice", None))!.Select(t => t.Name), Is.EqualTo(new[] { "remote_tool" }));
+    }
+
+    [Test]
+    public async Task ReconnectAfterAuthorization_ThatFails_ForgetsTheToolsOfThePreviousAuthorization()
+    {
+        AppServer("remote", Remote() with { RequiresOAuth = true });
+        await _cache.SetAsync("remote", "alice", [Tool("listed_with_old_tokens")], None);
+        ConnectorThrows(UpstreamFailure.Unreachable, "connection refused");
+
+        var connected = await _service.ReconnectAfterAuthorizationAsync("alice", "remote", AccessToken("at-new", 5), None);
+
+        Assert.That(connected, Is.False);
+        Assert.That(await _cache.GetAsync("remote", "alice", None), Is.Null);
+    }
+
+    private static TokenSet AccessToken(string accessToken, long version) =>
+        new(accessToken, "rt", "Bearer", DateTimeOffset.UtcNow.AddHours(1), null, "https://auth", "https://auth/token", "client", "none", "https://mcp.example.com/mcp", null, version);
+
+    [Test]
     public async Task Status_OAuthServerWithAPendingFlow_IsConnecting()
     {
         AppServer("remote", Remote() with { RequiresOAuth = true });

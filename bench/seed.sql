@@ -68,11 +68,12 @@ FROM generate_series(1, :n) i
 JOIN words w1 ON w1.k = i % 40
 JOIN words w2 ON w2.k = (i / 40 + 7) % 40;
 
--- ACL rows: owner (15), direct viewers (1), group viewers (1), public viewers (1).
-INSERT INTO acl_entries (principal_type, principal_id, resource_type, resource_id, resource_name, perm_bits, access_role_id, granted_by, granted_at)
-SELECT p.t, p.id, 'mcpServer', md5('s' || i)::uuid, 'mcp-' || substr(md5(i::text), 1, 10) || '-' || i,
-       p.bits, p.role, 'u' || ((i % :users) + 1), now()
+-- ACL rows: owner (15), direct viewers (1), group viewers (1), public viewers (1), each with its server's search
+-- text, which the application's triggers copy (they do not fire while session_replication_role = replica).
+INSERT INTO acl_entries (principal_type, principal_id, resource_type, resource_id, resource_name, perm_bits, access_role_id, granted_by, granted_at, search_text)
+SELECT p.t, p.id, 'mcpServer', s.id, s.server_name, p.bits, p.role, 'u' || ((i % :users) + 1), now(), s.search_text
 FROM generate_series(1, :n) i
+JOIN mcp_servers s ON s.id = md5('s' || i)::uuid
 CROSS JOIN LATERAL (
   SELECT 'user' AS t, 'u' || ((i % :users) + 1) AS id, 15 AS bits, 'mcpServer_owner' AS role
   UNION ALL

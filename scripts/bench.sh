@@ -26,7 +26,7 @@ WARMUP=8
 API_WARMUP=30
 STATUS_WARMUP=10
 PG_DURATION=""
-SHARED_BUFFERS=2GB
+SHARED_BUFFERS=3GB
 SPIN_EVAL=0
 CONNECTIONS=16
 REGISTRY=1
@@ -114,7 +114,7 @@ trap 'log "interrupted"; exit 130' INT TERM
 PGPORT="$(free_port 55432)"
 start_postgres "$PGDATA" "$PGPORT"
 PG_STARTED=1
-# shared_buffers holds the whole 1M-server data set (1.8 GB with indexes), and each tier is loaded into it after
+# shared_buffers holds the whole 1M-server data set (2.6 GB with indexes), and each tier is loaded into it after
 # seeding (pg_prewarm): the file cache alone does not keep it warm on machines that page out cold memory (these VMs run
 # DAMON's proactive reclaim), and a list or search that reads from disk measures the disk, not the design.
 if [ "$(pg_psql "$PGPORT" -tAc "SHOW shared_buffers")" != "$SHARED_BUFFERS" ]; then

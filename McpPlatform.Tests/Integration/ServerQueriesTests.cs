@@ -71,26 +71,29 @@ public sealed class ServerQueriesTests : ApiTest
     [TestCase("s0005", TestName = "Search: one public match, also shared with a group (the public trigram index, no duplicate)")]
     public async Task SearchReturnsOnlyVisibleMatches_InNameOrder_PageByPage(string term)
     {
-        var expected = await VisibleNamesAsync($"AND position('{term.ToLowerInvariant()}' in lower(s.server_name || ' ' || (s.config->>'title') || ' ' || (s.config->>'description'))) > 0");
+        var expected = await VisibleNamesAsync(Matching(term));
         Assert.That(expected, Is.Not.Empty);
 
-        var found = new List<string>();
-        await using var scope = Api.Services.CreateAsyncScope();
-        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
-        string? after = null;
-        while (true)
-        {
-            var page = await repository.PageVisibleAsync(Viewer.Principals, after, 5, term, CancellationToken.None);
-            found.AddRange(page.Select(s => s.Name));
-            if (page.Count < 5)
-            {
-                break;
-            }
+        Assert.That(await SearchAsync(term), Is.EqualTo(expected));
+    }
 
-            after = page[^1].Name;
-        }
+    [Test]
+    public async Task Search_FollowsTitleChangesAndNewShares_OfTheServersSharedWithTheViewer()
+    {
+        // s00015 is shared with the viewer's group g1; s00002 with none of the viewer's principals until shared below.
+        await TestDatabase.ScalarAsync<object>("""
+            UPDATE mcp_servers SET config = config || '{"title": "Zebra crossing"}' WHERE server_name = 's00015';
+            UPDATE mcp_servers SET config = config || '{"title": "Zebra stripes"}' WHERE server_name = 's00002';
+            """);
+        Assert.That(await SearchAsync("zebra"), Is.EqualTo(new[] { "s00015" }));
+        Assert.That(await SearchAsync("server 15 "), Is.Empty, "the old title is no longer found");
 
-        Assert.That(found, Is.EqualTo(expected));
+        await TestDatabase.ScalarAsync<object>("""
+            INSERT INTO acl_entries (principal_type, principal_id, resource_type, resource_id, resource_name, perm_bits, access_role_id, granted_by, granted_at)
+            SELECT 'user', 'u1', 'mcpServer', id, server_name, 1, 'mcpServer_viewer', author_id, now() FROM mcp_servers WHERE server_name = 's00002';
+            """);
+
+        Assert.That(await SearchAsync("zebra"), Is.EqualTo(await VisibleNamesAsync(Matching("zebra"))).And.EqualTo(new[] { "s00002", "s00015" }));
     }
 
     [Test]
@@ -109,6 +112,29 @@ public sealed class ServerQueriesTests : ApiTest
             Assert.That(await repository.FindAsync("missing", Viewer.Principals, CancellationToken.None), Is.Null);
         }
     }
+
+    /// <summary>Every match of the term the viewer can see, through the repository, five at a time.</summary>
+    private async Task<List<string>> SearchAsync(string term)
+    {
+        var found = new List<string>();
+        await using var scope = Api.Services.CreateAsyncScope();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        string? after = null;
+        while (true)
+        {
+            var page = await repository.PageVisibleAsync(Viewer.Principals, after, 5, term, CancellationToken.None);
+            found.AddRange(page.Select(s => s.Name));
+            if (page.Count < 5)
+            {
+                return found;
+            }
+
+            after = page[^1].Name;
+        }
+    }
+
+    private static string Matching(string term) =>
+        $"AND position('{term.ToLowerInvariant()}' in lower(s.server_name || ' ' || (s.config->>'title') || ' ' || (s.config->>'description'))) > 0";
 
     /// <summary>The question asked the obvious way: every server some matching entry lets the viewer see.</summary>
     private static async Task<List<string>> VisibleNamesAsync(string filter)

@@ -5,8 +5,7 @@
 \set g2 ((:uid + 67) % 200) + 1
 \set g3 ((:uid + 133) % 200) + 1
 \set r random(0, 49999)
-WITH arg AS MATERIALIZED (SELECT array_remove(ARRAY[E'user\x3au' || :uid::int, E'role\x3aUSER', E'group\x3ag' || :g1::int, E'group\x3ag' || :g2::int, E'group\x3ag' || :g3::int, 'public:*']::text[], 'public:*') AS keys, 'public:*' = ANY(ARRAY[E'user\x3au' || :uid::int, E'role\x3aUSER', E'group\x3ag' || :g1::int, E'group\x3ag' || :g2::int, E'group\x3ag' || :g3::int, 'public:*']::text[]) AS public,
-                                 ('%zx' || lpad(:r::text, 5, '0') || '%') AS pattern, 21 AS n, ''::text AS after),
+WITH arg AS MATERIALIZED (SELECT 'public' = ANY(ARRAY['user', 'role', 'group', 'group', 'group', 'public']::text[]) AS public, ('%zx' || lpad(:r::text, 5, '0') || '%') AS pattern, 21 AS n, ''::text AS after),
 public_head AS MATERIALIZED (
     SELECT h.id, h.server_name
     FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
@@ -25,12 +24,17 @@ public_rare AS (
     ORDER BY p.server_name
     LIMIT (SELECT n FROM arg)),
 shared AS (
-    SELECT p.id, p.server_name
-    FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
-          WHERE s.viewer_keys && (SELECT keys FROM arg)
-          OFFSET 0) p
-    WHERE p.search_text LIKE (SELECT pattern FROM arg) AND p.server_name > (SELECT after FROM arg)
-    ORDER BY p.server_name
+    SELECT DISTINCT c.resource_id AS id, c.resource_name AS server_name
+    FROM unnest(ARRAY['user', 'role', 'group', 'group', 'group', 'public']::text[], ARRAY['u' || :uid, 'USER', 'g' || :g1, 'g' || :g2, 'g' || :g3, '*']::text[]) AS p(t, i)
+    CROSS JOIN LATERAL (
+        SELECT a.resource_id, a.resource_name FROM acl_entries a
+        WHERE a.principal_type = p.t AND a.principal_id = p.i AND a.resource_type = 'mcpServer'
+          AND a.resource_name > (SELECT after FROM arg) AND (a.perm_bits & 1) = 1
+          AND a.search_text LIKE (SELECT pattern FROM arg)
+        ORDER BY a.resource_name
+        LIMIT (SELECT n FROM arg)) c
+    WHERE p.t <> 'public'
+    ORDER BY 2
     LIMIT (SELECT n FROM arg))
 SELECT s.id, s.server_name, s.config, s.secrets, s.author_id, s.created_at, s.updated_at, s.version
 FROM (SELECT * FROM public_head UNION SELECT * FROM public_rare UNION SELECT * FROM shared

@@ -16,10 +16,9 @@ public sealed class ServerRowConfiguration : IEntityTypeConfiguration<ServerRow>
         builder.Property(s => s.Config).HasColumnType("jsonb");
         builder.Property(s => s.SearchText).HasComputedColumnSql(
             "lower(server_name || ' ' || coalesce(config->>'title', '') || ' ' || coalesce(config->>'description', ''))", stored: true);
-        // Search reads the caller's own, shared and group servers through the viewer-keys index, and public servers
-        // through two small indexes over public servers only: one in name order carrying the search text (common
-        // terms), one of trigrams (rare terms). See ServerRepository.SearchSql.
-        builder.HasIndex(s => s.ViewerKeys).HasMethod("gin");
+        // Search reads the caller's own, shared and group servers from their ACL entries (which carry the search
+        // text), and public servers through two small indexes over public servers only: one in name order carrying
+        // the search text (common terms), one of trigrams (rare terms). See ServerRepository.SearchSql.
         builder.HasIndex(s => s.ServerName, "PublicName").HasDatabaseName("ix_mcp_servers_public_name")
             .IncludeProperties(s => new { s.Id, s.SearchText })
             .HasFilter(ServerRow.IsPublicSql);
@@ -43,9 +42,10 @@ public sealed class AclEntryRowConfiguration : IEntityTypeConfiguration<AclEntry
         builder.Property(a => a.ResourceType).HasMaxLength(32);
         builder.Property(a => a.ResourceName).HasMaxLength(256).UseCollation("C");
         builder.Property(a => a.AccessRoleId).HasMaxLength(64);
-        // Each principal's servers in name order, carrying what the list needs: one short index range per principal.
+        // Each principal's servers in name order, carrying what the list and search need: one index range per principal.
+        builder.Property(a => a.SearchText).ValueGeneratedOnAddOrUpdate();
         builder.HasIndex(a => new { a.PrincipalType, a.PrincipalId, a.ResourceType, a.ResourceName })
-            .IncludeProperties(a => new { a.ResourceId, a.PermBits })
+            .IncludeProperties(a => new { a.ResourceId, a.PermBits, a.SearchText })
             .HasDatabaseName("ix_acl_entries_principal_stream");
         builder.HasIndex(a => new { a.ResourceId, a.PrincipalType, a.PrincipalId }).IsUnique();
         builder.HasOne<ServerRow>().WithMany().HasForeignKey(a => a.ResourceId).OnDelete(DeleteBehavior.Cascade);

@@ -137,6 +137,11 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("resource_type");
 
+                    b.Property<string>("SearchText")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.HasKey("Id")
                         .HasName("pk_acl_entries");
 
@@ -150,7 +155,7 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     b.HasIndex("PrincipalType", "PrincipalId", "ResourceType", "ResourceName")
                         .HasDatabaseName("ix_acl_entries_principal_stream");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PrincipalType", "PrincipalId", "ResourceType", "ResourceName"), new[] { "ResourceId", "PermBits" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PrincipalType", "PrincipalId", "ResourceType", "ResourceName"), new[] { "ResourceId", "PermBits", "SearchText" });
 
                     b.ToTable("acl_entries", (string)null);
                 });
@@ -496,11 +501,6 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     b.HasIndex("ServerName")
                         .IsUnique()
                         .HasDatabaseName("ix_mcp_servers_server_name");
-
-                    b.HasIndex("ViewerKeys")
-                        .HasDatabaseName("ix_mcp_servers_viewer_keys");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ViewerKeys"), "gin");
 
                     b.HasIndex(new[] { "ServerName" }, "PublicName")
                         .HasDatabaseName("ix_mcp_servers_public_name")

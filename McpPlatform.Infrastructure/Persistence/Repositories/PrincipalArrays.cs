@@ -2,7 +2,7 @@ using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
-/// <summary>A caller's principals as the two parallel arrays the SQL unnests, and as viewer keys.</summary>
+/// <summary>A caller's principals as the two parallel arrays the SQL unnests.</summary>
 internal static class PrincipalArrays
 {
     public static (string[] Types, string[] Ids) Split(IReadOnlyList<PrincipalKey> principals)
@@ -17,8 +17,6 @@ internal static class PrincipalArrays
 
         return (types, ids);
     }
-
-    public static string[] ViewerKeys(IReadOnlyList<PrincipalKey> principals) => [.. principals.Select(p => p.ToString())];
 
     public static PrincipalKey Parse(string type, string id) =>
         PrincipalTypes.TryParse(type, out var parsed) ? new PrincipalKey(parsed, id) : throw new InvalidOperationException($"Unknown principal type '{type}' in the ACL.");

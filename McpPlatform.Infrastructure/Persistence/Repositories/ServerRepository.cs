@@ -56,18 +56,18 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         """;
 
     // Search (a LIKE pattern over name, title and description), as the union of two sets, each read the way its size calls for:
-    // - shared: the servers the caller sees through their other viewer keys (self, role, groups), read through the
-    //   viewer-keys index and filtered on the row: as many rows as such servers (typically ~1,300), whatever the term;
+    // - shared: the servers the caller sees through their other principals (self, role, groups), read as the list
+    //   reads them, from each principal's range of the ACL index, which carries the search text: the first n matches
+    //   of each range in name order, merged (every entry of the range for a rare term: typically ~1,300 in all);
     // - public: a common term has its first n public matches among the next 10n public servers in name order, read
     //   from the public name index (index-only); when those hold fewer than n matches the term is rare among public
     //   servers, and the public trigram index finds all of its matches, to be sorted (typically fewer than 1 in 10;
     //   a term whose trigrams are in every row, such as "mcp-a", makes it recheck every public server).
     // The arguments come through a materialised row, so the planner sees no value: every execution of the prepared
     // statement gets the one generic plan this shape dictates (custom plans cost more to make than to run), and the
-    // OFFSET 0 fences keep the filters after the scans chosen for them.
+    // OFFSET 0 fence keeps the public trigram filter after the scan chosen for it.
     private const string SearchSql = $"""
-        WITH arg AS MATERIALIZED (SELECT array_remove($1::text[], 'public:*') AS keys, 'public:*' = ANY($1::text[]) AS public,
-                                         $2::text AS pattern, $3::int AS n, $4::text AS after),
+        WITH arg AS MATERIALIZED (SELECT 'public' = ANY($1::text[]) AS public, $3::text AS pattern, $4::int AS n, $5::text AS after),
         public_head AS MATERIALIZED (
             SELECT h.id, h.server_name
             FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
@@ -86,12 +86,17 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
             ORDER BY p.server_name
             LIMIT (SELECT n FROM arg)),
         shared AS (
-            SELECT p.id, p.server_name
-            FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
-                  WHERE s.viewer_keys && (SELECT keys FROM arg)
-                  OFFSET 0) p
-            WHERE p.search_text LIKE (SELECT pattern FROM arg) AND p.server_name > (SELECT after FROM arg)
-            ORDER BY p.server_name
+            SELECT DISTINCT c.resource_id AS id, c.resource_name AS server_name
+            FROM unnest($1::text[], $2::text[]) AS p(t, i)
+            CROSS JOIN LATERAL (
+                SELECT a.resource_id, a.resource_name FROM acl_entries a
+                WHERE a.principal_type = p.t AND a.principal_id = p.i AND a.resource_type = 'mcpServer'
+                  AND a.resource_name > (SELECT after FROM arg) AND (a.perm_bits & 1) = 1
+                  AND a.search_text LIKE (SELECT pattern FROM arg)
+                ORDER BY a.resource_name
+                LIMIT (SELECT n FROM arg)) c
+            WHERE p.t <> 'public'
+            ORDER BY 2
             LIMIT (SELECT n FROM arg))
         SELECT {ServerColumns}
         FROM (SELECT * FROM public_head UNION SELECT * FROM public_rare UNION SELECT * FROM shared
@@ -133,15 +138,11 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
     public async Task<IReadOnlyList<McpServer>> PageVisibleAsync(IReadOnlyList<PrincipalKey> principals, string? after, int limit, string? search, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(search is null ? PageSql : SearchSql);
-        if (search is null)
+        var (types, ids) = PrincipalArrays.Split(principals);
+        command.Parameters.Add(new NpgsqlParameter { Value = types });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        if (search is not null)
         {
-            var (types, ids) = PrincipalArrays.Split(principals);
-            command.Parameters.Add(new NpgsqlParameter { Value = types });
-            command.Parameters.Add(new NpgsqlParameter { Value = ids });
-        }
-        else
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = PrincipalArrays.ViewerKeys(principals) });
             command.Parameters.Add(new NpgsqlParameter { Value = PrincipalArrays.LikeContains(search) });
         }
 

@@ -19,6 +19,9 @@ public sealed class ServerRowConfiguration : IEntityTypeConfiguration<ServerRow>
         // Search reads the caller's own, shared and group servers from their ACL entries (which carry the search
         // text), and public servers through two small indexes over public servers only: one in name order carrying
         // the search text (common terms), one of trigrams (rare terms). See ServerRepository.SearchSql.
+        // The viewer-keys index is read by the previous release's search only: kept so that its instances stay fast
+        // during a rolling update, to be dropped in the next release.
+        builder.HasIndex(s => s.ViewerKeys).HasMethod("gin");
         builder.HasIndex(s => s.ServerName, "PublicName").HasDatabaseName("ix_mcp_servers_public_name")
             .IncludeProperties(s => new { s.Id, s.SearchText })
             .HasFilter(ServerRow.IsPublicSql);

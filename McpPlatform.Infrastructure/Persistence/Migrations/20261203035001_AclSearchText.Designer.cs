@@ -505,6 +505,11 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_mcp_servers_server_name");
 
+                    b.HasIndex("ViewerKeys")
+                        .HasDatabaseName("ix_mcp_servers_viewer_keys");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ViewerKeys"), "gin");
+
                     b.HasIndex(new[] { "ServerName" }, "PublicName")
                         .HasDatabaseName("ix_mcp_servers_public_name")
                         .HasFilter("viewer_keys @> '{public:*}'::text[]");

@@ -7,9 +7,10 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
     /// <summary>
     /// Each ACL entry carries its server's search text, so that search reads the servers shared with the caller from
     /// the caller's index ranges (one per principal, as the list does) instead of fetching each such server's row
-    /// through the viewer-keys index, which this drops. Triggers keep the copy: an entry takes its server's text when
-    /// inserted, and a server whose text changes rewrites its entries'. The list's index is dropped before the
-    /// entries are rewritten and built again, with the search text, by <see cref="AclSearchTextIndex"/>: in this
+    /// through the viewer-keys index. Triggers keep the copy: an entry takes its server's text when inserted, and a
+    /// server whose text changes rewrites its entries'. The viewer-keys index, which search no longer reads, stays for
+    /// this release, for the previous release's instances during a rolling update. The list's index is dropped before
+    /// the entries are rewritten and built again, with the search text, by <see cref="AclSearchTextIndex"/>: in this
     /// transaction it would also index every entry's old version.
     /// </summary>
     public partial class AclSearchText : Migration
@@ -44,10 +45,6 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "ix_mcp_servers_viewer_keys",
-                table: "mcp_servers");
-
-            migrationBuilder.DropIndex(
                 name: "ix_acl_entries_principal_stream",
                 table: "acl_entries");
 
@@ -69,12 +66,6 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
             migrationBuilder.DropColumn(
                 name: "search_text",
                 table: "acl_entries");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_mcp_servers_viewer_keys",
-                table: "mcp_servers",
-                column: "viewer_keys")
-                .Annotation("Npgsql:IndexMethod", "gin");
         }
     }
 }

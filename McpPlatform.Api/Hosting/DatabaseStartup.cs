@@ -24,7 +24,7 @@ public sealed class DatabaseStartup(
     public async Task MigrateAsync(CancellationToken ct)
     {
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        // A migration may rewrite a large table (AclSearchText: every ACL entry, about two minutes at 4M entries); the
+        // A migration may rewrite a large table (AclSearchTextIndex: every ACL entry, about five minutes at 4M entries); the
         // per-command timeout of requests must not cut it off halfway.
         db.Database.SetCommandTimeout(0); // no limit
         await db.Database.MigrateAsync(ct);

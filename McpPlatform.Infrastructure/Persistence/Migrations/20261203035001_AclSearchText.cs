@@ -7,11 +7,11 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
     /// <summary>
     /// Each ACL entry carries its server's search text, so that search reads the servers shared with the caller from
     /// the caller's index ranges (one per principal, as the list does) instead of fetching each such server's row
-    /// through the viewer-keys index. Triggers keep the copy: an entry takes its server's text when inserted, and a
-    /// server whose text changes rewrites its entries'. The viewer-keys index, which search no longer reads, stays for
-    /// this release, for the previous release's instances during a rolling update. The list's index is dropped before
-    /// the entries are rewritten and built again, with the search text, by <see cref="AclSearchTextIndex"/>: in this
-    /// transaction it would also index every entry's old version.
+    /// through the viewer-keys index. This adds the column and the triggers that keep the copy: an entry takes its
+    /// server's text when inserted, and a server whose text changes rewrites its entries'. It holds its table lock for
+    /// milliseconds only; <see cref="AclSearchTextIndex"/> fills the existing entries and indexes the text without
+    /// blocking the previous release's instances, which keep serving meanwhile. The viewer-keys index, which search no
+    /// longer reads, stays for this release: the previous release's search reads it during a rolling update.
     /// </summary>
     public partial class AclSearchText : Migration
     {
@@ -44,17 +44,12 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "ix_acl_entries_principal_stream",
-                table: "acl_entries");
-
             migrationBuilder.AddColumn<string>(
                 name: "search_text",
                 table: "acl_entries",
                 type: "text",
                 nullable: true);
 
-            migrationBuilder.Sql("UPDATE acl_entries a SET search_text = s.search_text FROM mcp_servers s WHERE s.id = a.resource_id");
             migrationBuilder.Sql(CopyTriggers);
         }
 

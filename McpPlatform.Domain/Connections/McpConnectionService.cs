@@ -66,16 +66,7 @@ public sealed class McpConnectionService(
         // No disconnect first: the new tokens carry a new version, so the pool replaces a session opened with older
         // ones, and the fresh session's tool list overwrites the cached one.
         var caller = new Caller(userId, SystemRoles.User, []);
-        var connected = false;
-        try
-        {
-            var (session, _) = await ConnectAsync(caller, server, ct, justStored: storedTokens);
-            connected = session is not null;
-        }
-        catch (Exception e) when (e is McpUpstreamException or CircuitOpenException or OAuthException)
-        {
-        }
-
+        var connected = await TryConnectAsync();
         if (!connected)
         {
             // What is cached came from the previous authorization.
@@ -84,6 +75,19 @@ public sealed class McpConnectionService(
         }
 
         return connected;
+
+        async Task<bool> TryConnectAsync()
+        {
+            try
+            {
+                var (session, _) = await ConnectAsync(caller, server, ct, justStored: storedTokens);
+                return session is not null;
+            }
+            catch (Exception e) when (e is McpUpstreamException or CircuitOpenException or OAuthException)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>Runs one tool on the caller's connection (their variables and tokens) and returns the server's result.</summary>

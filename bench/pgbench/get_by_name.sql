@@ -5,9 +5,11 @@
 \set g2 ((:uid + 67) % 200) + 1
 \set g3 ((:uid + 133) % 200) + 1
 \set m random(1, :ncap)
+WITH arg AS MATERIALIZED (SELECT ARRAY['user', 'role', 'group', 'group', 'group', 'public']::text[] AS types, ARRAY['u' || :uid, 'USER', 'g' || :g1, 'g' || :g2, 'g' || :g3, '*']::text[] AS ids)
 SELECT s.id, s.server_name, s.config, s.secrets, s.author_id, s.created_at, s.updated_at, s.version,
        COALESCE((SELECT bit_or(a.perm_bits) FROM acl_entries a
-                 JOIN unnest(ARRAY['user', 'role', 'group', 'group', 'group', 'public']::text[], ARRAY['u' || :uid, 'USER', 'g' || :g1, 'g' || :g2, 'g' || :g3, '*']::text[]) AS p(t, i) ON a.principal_type = p.t AND a.principal_id = p.i
+                 JOIN unnest((SELECT types FROM arg), (SELECT ids FROM arg)) AS p(t, i)
+                   ON a.principal_type = p.t AND a.principal_id = p.i
                  WHERE a.resource_id = s.id), 0)
 FROM mcp_servers s
  WHERE s.server_name = 'mcp-' || substr(md5((:m::int * 50)::text), 1, 10) || '-' || (:m::int * 50);

@@ -16,10 +16,15 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
 {
     private const string ServerColumns = "s.id, s.server_name, s.config, s.secrets, s.author_id, s.created_at, s.updated_at, s.version";
 
+    // The principal arrays come through a materialised row. In sight, their lengths make every custom plan look
+    // cheaper than the generic one, so the prepared statement was planned again on every execution, which cost
+    // PostgreSQL about three times the execution itself (measured at 1M servers: 0 generic plans out of 8 runs).
     private const string FindSql = $"""
+        WITH arg AS MATERIALIZED (SELECT $2::text[] AS types, $3::text[] AS ids)
         SELECT {ServerColumns},
                COALESCE((SELECT bit_or(a.perm_bits) FROM acl_entries a
-                         JOIN unnest($2::text[], $3::text[]) AS p(t, i) ON a.principal_type = p.t AND a.principal_id = p.i
+                         JOIN unnest((SELECT types FROM arg), (SELECT ids FROM arg)) AS p(t, i)
+                           ON a.principal_type = p.t AND a.principal_id = p.i
                          WHERE a.resource_id = s.id), 0)
         FROM mcp_servers s
         """;

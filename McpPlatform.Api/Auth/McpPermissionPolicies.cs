@@ -19,7 +19,7 @@ public static class McpPolicies
         options.AddPolicy(Use, p => p.RequireAuthenticatedUser().AddRequirements(new McpPermissionRequirement(McpPermission.Use)));
         options.AddPolicy(UseAndCreate, p => p.RequireAuthenticatedUser().AddRequirements(new McpPermissionRequirement(McpPermission.Use, McpPermission.Create)));
         options.AddPolicy(Share, p => p.RequireAuthenticatedUser().AddRequirements(new McpPermissionRequirement(McpPermission.Share)));
-        options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => CallerClaims.From(c.User)?.IsAdmin == true));
+        options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => (c.Resource as HttpContext)?.FindCaller()?.IsAdmin == true));
     }
 }
 
@@ -28,12 +28,13 @@ public sealed class McpPermissionRequirement(params McpPermission[] permissions)
     public IReadOnlyList<McpPermission> Permissions { get; } = permissions;
 }
 
-public sealed class McpPermissionHandler(RoleService roles, IHttpContextAccessor http) : AuthorizationHandler<McpPermissionRequirement>
+// Behind the authorization middleware the resource is the request.
+public sealed class McpPermissionHandler(RoleService roles) : AuthorizationHandler<McpPermissionRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, McpPermissionRequirement requirement)
     {
-        var caller = CallerClaims.From(context.User);
-        if (caller is not null && await roles.HasAsync(caller, requirement.Permissions, http.HttpContext?.RequestAborted ?? default))
+        if (context.Resource is HttpContext http && http.FindCaller() is { } caller
+            && await roles.HasAsync(caller, requirement.Permissions, http.RequestAborted))
         {
             context.Succeed(requirement);
         }

@@ -7,7 +7,7 @@ public sealed class PrincipalRecordingMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, IPrincipalDirectory directory)
     {
-        if (context.User.Identity?.IsAuthenticated == true && CallerClaims.From(context.User) is { } caller)
+        if (context.FindCaller() is { } caller)
         {
             await directory.RecordAsync(caller, context.RequestAborted);
         }

@@ -54,7 +54,7 @@ public static class AuthenticationSetup
                 // A token must name its user: a signed token without a usable `sub` is as good as none.
                 OnTokenValidated = context =>
                 {
-                    if (context.Principal is null || CallerClaims.From(context.Principal) is null)
+                    if (context.Principal is null || context.HttpContext.ReadCaller(context.Principal) is null)
                     {
                         context.Fail("The token has no subject (sub).");
                     }

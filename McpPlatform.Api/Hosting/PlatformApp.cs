@@ -92,7 +92,6 @@ public static class PlatformApp
         services.AddScoped<DatabaseStartup>();
         services.AddScoped<Commands.ServerImportExport>();
 
-        services.AddHttpContextAccessor();
         services.AddPlatformAuthentication(configuration);
         services.AddPlatformRateLimits(configuration);
         services.AddPlatformHealthChecks();

@@ -46,6 +46,6 @@ public static class RateLimits
 
     private static RateLimitPartition<string> PerUser(HttpContext context, string policy, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(
-            $"{policy}:{CallerClaims.From(context.User)?.UserId ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous"}",
+            $"{policy}:{context.FindCaller()?.UserId ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous"}",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
 }

@@ -1,4 +1,5 @@
 using McpPlatform.Domain.Access;
+using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Servers;
 
@@ -22,6 +23,34 @@ public sealed record McpServer(
 
 /// <summary>A stored server together with the OR of the bits the caller's principals hold on it.</summary>
 public sealed record ServerAccess(McpServer Server, PermissionBits Bits);
+
+/// <summary>A stored server with every ACL entry on it, so that any caller's access can be worked out from one read
+/// kept in memory. <see cref="Complete"/> is false for a server with more entries than were read (none are held then).</summary>
+public sealed record SharedServer(McpServer Server, IReadOnlyList<Grant> Grants, bool Complete)
+{
+    /// <summary>The server with the OR of the bits the principals hold on it; null when the entries are incomplete.</summary>
+    public ServerAccess? AccessFor(IReadOnlyList<PrincipalKey> principals)
+    {
+        if (!Complete)
+        {
+            return null;
+        }
+
+        var bits = PermissionBits.None;
+        foreach (var grant in Grants)
+        {
+            if (principals.Contains(grant.Principal))
+            {
+                bits |= grant.Bits;
+            }
+        }
+
+        return new ServerAccess(Server, bits);
+    }
+}
+
+/// <summary>One ACL entry on a server: who holds which bits.</summary>
+public readonly record struct Grant(PrincipalKey Principal, PermissionBits Bits);
 
 /// <summary>A server as a caller sees it: secrets masked, with what the list and ETag need.</summary>
 public sealed record ServerView(string Name, ServerSource Source, McpServerConfig Config, Guid? DbId, DateTimeOffset UpdatedAt, long? Version)

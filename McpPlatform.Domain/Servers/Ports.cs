@@ -25,6 +25,10 @@ public interface IServerRepository
     /// <summary>One statement: the server by name and the OR of the bits of the ACL entries matching the principals.</summary>
     Task<ServerAccess?> FindAsync(string name, IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
 
+    /// <summary>One statement: the server by name with its ACL entries, at most <paramref name="maxGrants"/> of them
+    /// (none and not <see cref="SharedServer.Complete"/> when it has more).</summary>
+    Task<SharedServer?> FindSharedAsync(string name, int maxGrants, CancellationToken ct);
+
     Task<ServerAccess?> FindByIdAsync(Guid id, IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
 
     /// <summary>

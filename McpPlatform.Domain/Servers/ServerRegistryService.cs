@@ -24,6 +24,10 @@ public sealed class ServerRegistryService(
     public const int DefaultPageSize = 20;
     public const int MaxKeptList = 5_000;
 
+    /// <summary>A server is kept in memory with at most this many ACL entries; one shared more widely is checked by
+    /// the database for each caller.</summary>
+    public const int MaxKeptGrants = 64;
+
     public static readonly Error ServerNotFound = new(ErrorKind.NotFound, "Not Found", "mcpServer not found");
     public static readonly Error InsufficientPermissions = new(ErrorKind.Forbidden, "Forbidden", "Insufficient permissions to access this mcpServer");
     public static readonly Error VersionMismatch = new(ErrorKind.PreconditionFailed, "Precondition Failed", "The server was changed since it was read (If-Match does not match the current ETag)");
@@ -102,7 +106,7 @@ public sealed class ServerRegistryService(
             return ServerView.Of(app);
         }
 
-        var found = await FindAuthorizedAsync(caller, name, PermissionBits.View, ct);
+        var found = await FindViewableAsync(caller, name, ct);
         return found.IsSuccess ? ServerView.Of(found.Value.Server) : found.Error!;
     }
 
@@ -216,7 +220,7 @@ public sealed class ServerRegistryService(
             return new UsableServer(app.Name, app.Config, app.LoadedAt, ServerSource.App);
         }
 
-        var found = await FindAuthorizedAsync(caller, name, PermissionBits.View, ct);
+        var found = await FindViewableAsync(caller, name, ct);
         return found.IsSuccess
             ? new UsableServer(found.Value.Server.Name, found.Value.Server.Config, found.Value.Server.UpdatedAt, ServerSource.Db)
             : NotInConfiguration(name);
@@ -231,7 +235,7 @@ public sealed class ServerRegistryService(
             return new UsableServer(app.Name, app.Config, app.LoadedAt, ServerSource.App);
         }
 
-        var found = ServerNaming.IsAddressable(name) ? await snapshots.ReadAsync("server:" + name, c => servers.FindAsync(name, [], c), _ => 1, 1, ct) : null;
+        var found = ServerNaming.IsAddressable(name) ? await SharedAsync(name, ct) : null;
         return found is null ? null : new UsableServer(found.Server.Name, found.Server.Config, found.Server.UpdatedAt, ServerSource.Db);
     }
 
@@ -246,8 +250,28 @@ public sealed class ServerRegistryService(
         }
     }
 
-    /// <summary>The server by name if the caller holds <paramref name="required"/> on it (admins always do).</summary>
-    public async Task<Result<ServerAccess>> FindAuthorizedAsync(Caller caller, string name, PermissionBits required, CancellationToken ct)
+    /// <summary>The server by name if the caller may VIEW it (admins always may), as kept in memory for the current
+    /// registry revision: reads see what changes through this instance at once and other instances' changes within
+    /// the revisions' freshness, as the list does. Changes read the database (<see cref="FindAuthorizedAsync"/>).</summary>
+    private async Task<Result<ServerAccess>> FindViewableAsync(Caller caller, string name, CancellationToken ct)
+    {
+        var shared = ServerNaming.IsAddressable(name) ? await SharedAsync(name, ct) : null;
+        var found = shared is null ? null : shared.AccessFor(caller.Principals) ?? await servers.FindAsync(name, caller.Principals, ct);
+        if (found is null)
+        {
+            return ServerNotFound;
+        }
+
+        return AccessPolicy.Allows(caller.IsAdmin, found.Bits, PermissionBits.View) ? found : InsufficientPermissions;
+    }
+
+    // A server and each 8 of its entries count as one unit of the snapshots' capacity.
+    private Task<SharedServer?> SharedAsync(string name, CancellationToken ct) =>
+        snapshots.ReadAsync("server:" + name, c => servers.FindSharedAsync(name, MaxKeptGrants, c), s => 1 + s.Grants.Count / 8, 1 + MaxKeptGrants / 8, ct);
+
+    /// <summary>The server by name if the caller holds <paramref name="required"/> on it (admins always do), read
+    /// from the database: what a change is checked against.</summary>
+    private async Task<Result<ServerAccess>> FindAuthorizedAsync(Caller caller, string name, PermissionBits required, CancellationToken ct)
     {
         var found = ServerNaming.IsAddressable(name) ? await servers.FindAsync(name, caller.Principals, ct) : null;
         if (found is null)

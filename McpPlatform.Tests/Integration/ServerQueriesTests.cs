@@ -113,6 +113,41 @@ public sealed class ServerQueriesTests : ApiTest
         }
     }
 
+    [Test]
+    public async Task FindShared_GivesEachCallerTheBitsFindGives()
+    {
+        await using var scope = Api.Services.CreateAsyncScope();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        Caller[] callers = [Viewer, new("u2", SystemRoles.User, ["g3"]), new("u20", SystemRoles.User, []), new("u7", SystemRoles.Admin, ["g1"])];
+        foreach (var name in new[] { "s00010", "s00031", "s00050", "s00333", "s00002" })
+        {
+            var shared = await repository.FindSharedAsync(name, 10, CancellationToken.None);
+            Assert.That(shared?.Complete, Is.True, name);
+            foreach (var caller in callers)
+            {
+                var expected = await repository.FindAsync(name, caller.Principals, CancellationToken.None);
+                Assert.That(shared!.AccessFor(caller.Principals)?.Bits, Is.EqualTo(expected!.Bits), $"{name} for {caller.UserId}");
+            }
+        }
+    }
+
+    [Test]
+    public async Task FindShared_HoldsNoEntries_OfAServerWithMoreThanAsked()
+    {
+        await using var scope = Api.Services.CreateAsyncScope();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        var wide = await repository.FindSharedAsync("s00050", 2, CancellationToken.None);   // owner, group g1, public
+        var all = await repository.FindSharedAsync("s00050", 3, CancellationToken.None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(wide?.Complete, Is.False);
+            Assert.That(wide?.Grants, Is.Empty);
+            Assert.That(wide?.AccessFor(Viewer.Principals), Is.Null, "the database decides for such a server");
+            Assert.That(all?.Grants.Select(g => g.Principal.ToString()).Order(), Is.EqualTo(new[] { "group:g1", "public:*", "user:u20" }));
+            Assert.That(await repository.FindSharedAsync("missing", 3, CancellationToken.None), Is.Null);
+        }
+    }
+
     /// <summary>Every match of the term the viewer can see, through the repository, five at a time.</summary>
     private async Task<List<string>> SearchAsync(string term)
     {

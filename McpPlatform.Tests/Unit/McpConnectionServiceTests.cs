@@ -72,9 +72,10 @@ public sealed class McpConnectionServiceTests
     private void AppServer(string name, McpServerConfig config) =>
         _catalog.Setup(c => c.Find(name)).Returns(new AppServer(name, config, T0));
 
+    // Public, so that every caller of these tests may use it.
     private void DbServer(string name, McpServerConfig config) =>
-        _repo.Setup(r => r.FindAsync(name, It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ServerAccess(new McpServer(Guid.NewGuid(), name, config, "alice", T0, T0, 1), PermissionBits.View));
+        _repo.Setup(r => r.FindSharedAsync(name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SharedServer(new McpServer(Guid.NewGuid(), name, config, "alice", T0, T0, 1), [new Grant(PrincipalKey.Public, PermissionBits.View)], Complete: true));
 
     private void ConnectorThrows(UpstreamFailure failure, string message, WwwAuthenticateChallenge? challenge = null) =>
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))

@@ -54,13 +54,20 @@ public sealed class ServerRegistryServiceTests
     private static AppServer App(string name, string? title = null) =>
         new(name, new McpServerConfig { Type = "stdio", Command = "node", Title = title, Env = new Dictionary<string, string> { ["KEY"] = "secret" } }, T0);
 
+    /// <summary>A stored server on which Alice holds <paramref name="bits"/> (through her user entry), as both the
+    /// database check and the kept entries read it.</summary>
     private McpServer Stored(string name, PermissionBits bits, McpServerConfig? config = null, long version = 3)
     {
         var server = Server(name, config, version);
         _repo.Setup(r => r.FindAsync(name, It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ServerAccess(server, bits));
+        Shared(server, bits == PermissionBits.None ? [] : [new Grant(PrincipalKey.User(Alice.UserId), bits)]);
         return server;
     }
+
+    private void Shared(McpServer server, Grant[] grants, bool complete = true) =>
+        _repo.Setup(r => r.FindSharedAsync(server.Name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SharedServer(server, grants, complete));
 
     /// <summary>Makes repo.UpdateAsync echo the new config back (version + 1) and captures what it was given.</summary>
     private List<(McpServerConfig Config, long? Version, bool Revoke)> CaptureUpdates(McpServer server)
@@ -128,17 +135,61 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.GetAsync(Alice, "../etc/passwd", CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.NotFound));
+        _repo.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task Get_WorksOutAccessFromTheServersEntries_WithoutAQueryPerCaller()
+    {
+        Shared(Server("team"), [new Grant(PrincipalKey.Group("g1"), PermissionBits.View), new Grant(PrincipalKey.User("bob"), PermissionBits.All)]);
+        var carol = new Caller("carol", SystemRoles.User, ["g2"]);
+
+        var alice = await _service.GetAsync(Alice, "team", CancellationToken.None);
+        var refused = await _service.GetAsync(carol, "team", CancellationToken.None);
+        var admin = await _service.GetAsync(Admin, "team", CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(alice.IsSuccess, Is.True, "alice's group holds VIEW");
+            Assert.That(refused.Error?.Kind, Is.EqualTo(ErrorKind.Forbidden), "carol holds nothing; bob's entry is not hers");
+            Assert.That(admin.IsSuccess, Is.True);
+        }
+
+        _repo.Verify(r => r.FindSharedAsync("team", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once, "read once per registry revision");
         _repo.Verify(r => r.FindAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
-    public async Task Get_PassesTheCallersPrincipalsToTheRepository()
+    public async Task Get_ServerWithMoreEntriesThanKept_IsCheckedByTheDatabaseWithTheCallersPrincipals()
     {
-        Stored("mine", PermissionBits.View);
+        var server = Server("popular");
+        Shared(server, [], complete: false);
+        _repo.Setup(r => r.FindAsync("popular", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ServerAccess(server, PermissionBits.View));
 
-        await _service.GetAsync(Alice, "mine", CancellationToken.None);
+        var result = await _service.GetAsync(Alice, "popular", CancellationToken.None);
 
-        _repo.Verify(r => r.FindAsync("mine", It.Is<IReadOnlyList<PrincipalKey>>(p => p.SequenceEqual(Alice.Principals)), It.IsAny<CancellationToken>()));
+        Assert.That(result.IsSuccess, Is.True);
+        _repo.Verify(r => r.FindAsync("popular", It.Is<IReadOnlyList<PrincipalKey>>(p => p.SequenceEqual(Alice.Principals)), It.IsAny<CancellationToken>()));
+    }
+
+    [Test]
+    public async Task Get_AfterTheRegistryChanged_ReadsTheServerAgain()
+    {
+        var server = Server("mine");
+        Shared(server, [new Grant(PrincipalKey.User(Alice.UserId), PermissionBits.All)]);
+        Assert.That((await _service.GetAsync(Alice, "mine", CancellationToken.None)).IsSuccess, Is.True);
+
+        Shared(server, []);
+        var kept = await _service.GetAsync(Alice, "mine", CancellationToken.None);
+        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision + 1);
+        var revoked = await _service.GetAsync(Alice, "mine", CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(kept.IsSuccess, Is.True, "same revision: what was kept");
+            Assert.That(revoked.Error?.Kind, Is.EqualTo(ErrorKind.Forbidden), "the revision moved: read again");
+        }
     }
 
     [Test]
@@ -878,13 +929,13 @@ public sealed class ServerRegistryServiceTests
     [Test]
     public async Task ResolveForPlatform_IsReadOncePerRegistryRevision()
     {
-        _repo.Setup(r => r.FindAsync("alpha", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new ServerAccess(Server("alpha"), PermissionBits.None));
+        Shared(Server("alpha"), []);
 
         var first = await _service.ResolveForPlatformAsync("alpha", CancellationToken.None);
         var second = await _service.ResolveForPlatformAsync("alpha", CancellationToken.None);
 
         Assert.That(second, Is.EqualTo(first));
-        _repo.Verify(r => r.FindAsync("alpha", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Once);
+        _repo.Verify(r => r.FindSharedAsync("alpha", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [TestCase(0)]

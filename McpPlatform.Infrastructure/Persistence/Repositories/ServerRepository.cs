@@ -33,6 +33,16 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
     /// benchmark's flat reference endpoint, which runs exactly this statement.</summary>
     public const string FindByNameSql = FindSql + " WHERE s.server_name = $1";
 
+    // The entries come as three parallel arrays, aggregated in one pass over the same rows (so in the same order).
+    private const string FindSharedSql = $"""
+        SELECT {ServerColumns}, g.types, g.ids, g.bits
+        FROM mcp_servers s
+        CROSS JOIN LATERAL (
+            SELECT array_agg(e.principal_type) AS types, array_agg(e.principal_id) AS ids, array_agg(e.perm_bits) AS bits
+            FROM (SELECT a.principal_type, a.principal_id, a.perm_bits FROM acl_entries a WHERE a.resource_id = s.id LIMIT $2) e) g
+        WHERE s.server_name = $1
+        """;
+
     private const string ListSql = $"""
         SELECT {ServerColumns}
         FROM mcp_servers s
@@ -119,6 +129,35 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         command.Parameters.Add(new NpgsqlParameter { Value = types });
         command.Parameters.Add(new NpgsqlParameter { Value = ids });
         return await ReadAccessAsync(command, ct);
+    }
+
+    public async Task<SharedServer?> FindSharedAsync(string name, int maxGrants, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(FindSharedSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxGrants + 1 });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var server = ReadServer(reader, DecodeSecrets(reader));
+        var types = reader.IsDBNull(8) ? [] : reader.GetFieldValue<string[]>(8);
+        if (types.Length > maxGrants)
+        {
+            return new SharedServer(server, [], Complete: false);
+        }
+
+        var ids = types.Length == 0 ? [] : reader.GetFieldValue<string[]>(9);
+        var bits = types.Length == 0 ? [] : reader.GetFieldValue<int[]>(10);
+        var grants = new Grant[types.Length];
+        for (var i = 0; i < grants.Length; i++)
+        {
+            grants[i] = new Grant(PrincipalArrays.Parse(types[i], ids[i]), (PermissionBits)bits[i]);
+        }
+
+        return new SharedServer(server, grants, Complete: true);
     }
 
     public async Task<ServerAccess?> FindByIdAsync(Guid id, IReadOnlyList<PrincipalKey> principals, CancellationToken ct)
@@ -271,10 +310,11 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
             return null;
         }
 
-        var id = reader.GetGuid(0);
-        var config = codec.Decode(id, reader.GetString(2), reader.IsDBNull(3) ? null : (byte[])reader[3]);
-        return new ServerAccess(ReadServer(reader, config), (PermissionBits)reader.GetInt32(8));
+        return new ServerAccess(ReadServer(reader, DecodeSecrets(reader)), (PermissionBits)reader.GetInt32(8));
     }
+
+    private McpServerConfig DecodeSecrets(NpgsqlDataReader reader) =>
+        codec.Decode(reader.GetGuid(0), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3));
 
     private static async Task<IReadOnlyList<McpServer>> ReadMaskedAsync(NpgsqlCommand command, CancellationToken ct)
     {

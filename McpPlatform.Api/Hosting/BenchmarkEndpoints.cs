@@ -34,8 +34,9 @@ public static class BenchmarkEndpoints
             })
             .RequireAuthorization()
             .ExcludeFromDescription();
-        // The flat reference for GET /api/mcp/servers/{name}: Kestrel + JWT + the repository's own statement on the
-        // shared data source, and the row written out as it comes — no MVC, no EF, no domain rules.
+        // The flat reference for GET /api/mcp/servers/{name}: Kestrel + JWT + the repository's per-caller statement on
+        // the shared data source, and the row written out as it comes — no MVC, no EF, no domain rules, no snapshot
+        // (what serving the endpoint from the database each time would cost at best).
         app.MapGet("/bench/flat/{name}", async (string name, HttpContext context, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
                 var principals = context.GetCaller().Principals;

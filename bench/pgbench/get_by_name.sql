@@ -1,5 +1,7 @@
--- Same SQL as McpPlatform.Infrastructure/Persistence/Repositories/ServerRepository.cs, same parameters as the API
--- sends for one of the benchmark users (uid = 1 + 157*k, groups as bench/seed.sql assigns them, role USER).
+-- Same SQL as McpPlatform.Infrastructure/Persistence/Repositories/ServerRepository.cs (FindByNameSql), same parameters
+-- as the API sends for one of the benchmark users (uid = 1 + 157*k, groups as bench/seed.sql assigns them, role USER):
+-- the per-caller check that edits make, and reads of a server with more ACL entries than are kept in memory. Other
+-- reads by name are served from the registry snapshot (FindSharedSql once per server and registry revision).
 \set uid 1 + random(0, 63) * 157
 \set g1 (:uid % 200) + 1
 \set g2 ((:uid + 67) % 200) + 1

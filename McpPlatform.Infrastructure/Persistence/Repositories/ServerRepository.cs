@@ -30,7 +30,7 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         """;
 
     /// <summary>A server by name with the OR of the bits of principals $2 (types) / $3 (ids); public for the
-    /// benchmark's flat reference endpoint, which runs exactly this statement.</summary>
+    /// benchmark's flat reference endpoint, which runs exactly this statement per request.</summary>
     public const string FindByNameSql = FindSql + " WHERE s.server_name = $1";
 
     // The entries come as three parallel arrays, aggregated in one pass over the same rows (so in the same order).

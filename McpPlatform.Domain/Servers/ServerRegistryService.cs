@@ -84,7 +84,16 @@ public sealed class ServerRegistryService(
             return Error.Validation("Invalid query", errors);
         }
 
-        var fromDb = await servers.PageVisibleAsync(caller.Principals, after, size + 1, term, ct);
+        // The first page, which every opening of the panel asks for, is kept per set of principals; later pages and
+        // searches are read each time.
+        var fromDb = after is null && term is null
+            ? (await snapshots.ReadAsync(
+                $"first:{size + 1}:" + RegistrySnapshots.KeyOf(caller.Principals),
+                async c => await servers.PageVisibleAsync(caller.Principals, null, size + 1, null, c),
+                page => Math.Max(1, page.Count),
+                MaxPageSize + 1,
+                ct))!
+            : await servers.PageVisibleAsync(caller.Principals, after, size + 1, term, ct);
         var fromApp = appServers.All
             .Where(s => after is null || string.CompareOrdinal(s.Name, after) > 0)
             .Where(s => term is null || Matches(s, term))

@@ -1003,6 +1003,35 @@ public sealed class ServerRegistryServiceTests
     }
 
     [Test]
+    public async Task Page_FirstPageIsReadOncePerRegistryRevision_LaterPagesAndSearchesEachTime()
+    {
+        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Server("alpha")]);
+        var later = PageCursor.Encode("alpha");
+
+        for (var i = 0; i < 2; i++)
+        {
+            await _service.PageAsync(Alice, 20, null, null, CancellationToken.None);
+            await _service.PageAsync(Alice, 20, later, null, CancellationToken.None);
+            await _service.PageAsync(Alice, 20, null, "alp", CancellationToken.None);
+        }
+
+        await _service.PageAsync(Alice, 10, null, null, CancellationToken.None);
+        await _service.PageAsync(new Caller("bob", SystemRoles.User, []), 20, null, null, CancellationToken.None);
+        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision + 1);
+        await _service.PageAsync(Alice, 20, null, null, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2), "kept until the registry changed");
+            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, "alpha", 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2));
+            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, "alp", It.IsAny<CancellationToken>()), Times.Exactly(2));
+            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 11, null, It.IsAny<CancellationToken>()), Times.Once, "another page size");
+            _repo.Verify(r => r.PageVisibleAsync(It.Is<IReadOnlyList<PrincipalKey>>(p => p.Contains(PrincipalKey.User("bob"))), null, 21, null, It.IsAny<CancellationToken>()), Times.Once, "another caller");
+        }
+    }
+
+    [Test]
     public async Task Page_MergesAppAndDbInOrdinalOrder_WithACursorOnlyWhenMoreExist()
     {
         _catalog.Setup(c => c.All).Returns([App("Zulu"), App("alpha"), App("delta")]);

@@ -86,6 +86,14 @@ public static class TelemetrySetup
             });
         }
 
+        // Measurements and spans nobody reads are not collected: every request would pay for them (tracing alone
+        // recorded an activity per request and per database command, to be dropped for want of an exporter).
+        var otlp = options.OtlpEndpoint is { Length: > 0 } endpoint ? OtlpUri(endpoint) : null;
+        if (options.MetricsMode == MetricsExposure.Off && otlp is null)
+        {
+            return;
+        }
+
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("mcp-platform"));
         otel.WithMetrics(metrics =>
         {
@@ -97,19 +105,17 @@ public static class TelemetrySetup
                 metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
             }
 
-            if (options.OtlpEndpoint is { Length: > 0 } endpoint)
+            if (otlp is not null)
             {
-                metrics.AddOtlpExporter(otlp => otlp.Endpoint = OtlpUri(endpoint));
+                metrics.AddOtlpExporter(exporter => exporter.Endpoint = otlp);
             }
         });
-        otel.WithTracing(tracing =>
+        if (otlp is not null)
         {
-            tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql().AddSource(PlatformTelemetry.Name);
-            if (options.OtlpEndpoint is { Length: > 0 } endpoint)
-            {
-                tracing.AddOtlpExporter(otlp => otlp.Endpoint = OtlpUri(endpoint));
-            }
-        });
+            otel.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql().AddSource(PlatformTelemetry.Name)
+                .AddOtlpExporter(exporter => exporter.Endpoint = otlp));
+        }
     }
 
     private static Uri OtlpUri(string endpoint) =>

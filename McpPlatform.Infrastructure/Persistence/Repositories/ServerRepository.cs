@@ -52,20 +52,24 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         ORDER BY s.server_name
         """;
 
-    // The first $3 names after the cursor from each principal's ordered stream, merged: at most
-    // (principals × limit) index entries are read, however many servers the caller can see.
+    // The first n names after the cursor from each principal's ordered stream, merged: at most (principals × n) index
+    // entries are read, however many servers the caller can see. The arguments come through a materialised row, as
+    // in FindSql: with the arrays and the limit in sight every custom plan looked cheaper than the generic one, so
+    // each execution was planned again (measured at 1M servers: 0 generic plans out of 8; planning 0.1-0.5 ms against
+    // an execution of 0.3-0.7 ms).
     private const string PageSql = $"""
+        WITH arg AS MATERIALIZED (SELECT $1::text[] AS types, $2::text[] AS ids, $3::int AS n, $4::text AS after)
         SELECT {ServerColumns}
         FROM (SELECT DISTINCT c.resource_id, c.resource_name
-              FROM unnest($1::text[], $2::text[]) AS p(t, i)
+              FROM unnest((SELECT types FROM arg), (SELECT ids FROM arg)) AS p(t, i)
               CROSS JOIN LATERAL (
                   SELECT a.resource_id, a.resource_name FROM acl_entries a
                   WHERE a.principal_type = p.t AND a.principal_id = p.i AND a.resource_type = 'mcpServer'
-                    AND a.resource_name > $4 AND (a.perm_bits & 1) = 1
+                    AND a.resource_name > (SELECT after FROM arg) AND (a.perm_bits & 1) = 1
                   ORDER BY a.resource_name
-                  LIMIT $3) c
+                  LIMIT (SELECT n FROM arg)) c
               ORDER BY c.resource_name
-              LIMIT $3) v
+              LIMIT (SELECT n FROM arg)) v
         JOIN mcp_servers s ON s.id = v.resource_id
         ORDER BY s.server_name
         """;

@@ -10,7 +10,8 @@
 #   ensure_chromium                      install Debian's chromium (the browser tests' headless browser) if missing
 #   state_root                           print /var/tmp/mcpplatform-<hash of checkout path>
 #   free_port <preferred>                print first free TCP port on 127.0.0.1 from <preferred>
-#   start_postgres <datadir> <port>      initdb (if needed) + start; PG_FAST=1 -> no-durability test settings
+#   start_postgres <datadir> <port>      initdb (if needed) + start; PG_FAST=1 -> no-durability test settings;
+#                                        PG_EXTRA_OPTS -> more server options for this start (e.g. "-c huge_pages=on")
 #   stop_postgres <datadir>              pg_ctl stop -m fast (errors ignored)
 #   pg_bin                               print the PostgreSQL bin dir (highest version)
 #   pg_psql <port> [psql args...]        psql -h 127.0.0.1 -p <port> -U postgres -X -v ON_ERROR_STOP=1
@@ -204,7 +205,9 @@ pg_psql() {
 #   dir, postgres.log and the unix socket dir "sock". The pg dir's ancestors must
 #   be traversable by the postgres user (state_root is mode 755).
 #   PG_FAST=1 adds throw-away-cluster settings (fsync off etc.); otherwise only
-#   listen address, port and socket dir differ from the defaults.
+#   listen address, port and socket dir differ from the defaults. PG_EXTRA_OPTS is
+#   appended to the server options of this start only (nothing is written to the
+#   data dir).
 start_postgres() {
     local datadir="${1:?start_postgres: datadir required}"
     local port="${2:?start_postgres: port required}"
@@ -256,8 +259,9 @@ start_postgres() {
         opts="$opts -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off"
         opts="$opts -c full_page_writes=off -c max_connections=200"
     fi
+    opts="$opts${PG_EXTRA_OPTS:+ $PG_EXTRA_OPTS}"
 
-    _svc_log "starting PostgreSQL on 127.0.0.1:$port (data $datadir, log $logfile${PG_FAST:+, PG_FAST=$PG_FAST})"
+    _svc_log "starting PostgreSQL on 127.0.0.1:$port (data $datadir, log $logfile${PG_FAST:+, PG_FAST=$PG_FAST}${PG_EXTRA_OPTS:+, $PG_EXTRA_OPTS})"
     if ! _svc_as_postgres "$bin/pg_ctl" -D "$datadir" -l "$logfile" -w -t 60 -o "$opts" start >/dev/null; then
         _svc_log "pg_ctl start failed; last lines of $logfile:"
         tail -n 20 "$logfile" >&2 || true

@@ -588,8 +588,14 @@ check() {  # check <name> <awk condition using a,b> <a> <b> <text>
     fi
     a=$(get peers tools wrk 4); b=$(get peers floor_tools_size wrk 4)
     check "tools (20 servers) >= 40% of Kestrel+JWT floor" "b > 0 && a / b >= 0.4" "$a" "$b" "$a / $b = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
-    a=$(get peers oauth_flows node 5); b=$(get peers oauth_flows node 7)
-    check "OAuth: all flows succeed, platform p50 <= 10 ms" "b == 0 && a != \"\" && a <= 10" "$a" "$b" "platform p50 $a ms (API CPU $(get peers oauth_flows node 8) ms per flow; one flow at a time: p50 $(get peers oauth_flows_sequential node 5) ms, of which the durable token write alone takes p50 $(get peers oauth_token_write pgbench-prepared 5) ms in pgbench at that pace; with the peer on a core of its own: p50 $(get peers oauth_flows_peer_core node 5) ms), $b failed"
+    # Server-Timing takes the waits for the peer out of the platform's time, but not the peer's CPU: on shared cores
+    # the platform's steps queue behind the peer and the flow client (several times the API's CPU per flow). The row
+    # with those two on a core of their own (the API, PostgreSQL and Redis on the others: one core fewer) is the
+    # platform's time without the peer's; on a machine where it cannot run, the shared row is the figure.
+    scenario=oauth_flows_peer_core; [ -n "$(get peers "$scenario" node 5)" ] || scenario=oauth_flows
+    a=$(get peers "$scenario" node 5)
+    b=0; for row in oauth_flows oauth_flows_peer_core oauth_flows_sequential; do f=$(get peers "$row" node 7); b=$(( b + ${f:-0} )); done
+    check "OAuth: all flows succeed, platform p50 <= 10 ms" "b == 0 && a != \"\" && a <= 10" "$a" "$b" "platform p50 $a ms ($scenario; on cores shared with the peer: p50 $(get peers oauth_flows node 5) ms; one flow at a time: p50 $(get peers oauth_flows_sequential node 5) ms, of which the durable token write alone takes p50 $(get peers oauth_token_write pgbench-prepared 5) ms in pgbench at that pace; API CPU $(get peers oauth_flows node 8) ms per flow), $b failed"
     a=$(get peers idle_connections node 9 | sed 's/.*rss_kib_per_conn=\([^ ]*\).*/\1/'); b=$(get peers idle_connections node 9 | sed 's/.*threads=\([0-9]*\)->\([0-9]*\).*/\1 \2/' | awk '{ print $2 - $1 }')
     check "idle per-user connections <= 200 KiB each, no thread each" "a <= 200 && b < 50" "$a" "$b" "RSS $a KiB per connection, $b threads added"
     a=$(get peers idle_connections node 9 | sed 's/.*connected=\([0-9]*\).*/\1/')

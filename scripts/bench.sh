@@ -104,7 +104,8 @@ reserve_huge_pages() {  # reserve_huge_pages <pages>: 0 when that many are free 
     total="$(cat /proc/sys/vm/nr_hugepages 2>/dev/null)" || return 1
     echo $(( total + need - free )) >/proc/sys/vm/nr_hugepages 2>/dev/null || return 1
     HUGE_PAGES_BEFORE="$total"
-    [ "$(hugepages_free)" -ge "$need" ] && return 0
+    free="$(hugepages_free)"
+    [ "${free:-0}" -ge "$need" ] && return 0
     give_back_huge_pages
     return 1
 }
@@ -148,7 +149,7 @@ fi
 # buffer page it touches: measured at 1M servers, 16 fresh pgbench clients ran the random list page at ~1,200
 # statements/s over their first 5 s and reached ~5,300 only after 40 s; with 2 MiB pages they ran ~6,500 from the
 # first second. Used when enough are free, or reserved for the run when this script may (root) and given back at the end.
-HUGE_PAGES_NEEDED="$(pg_psql "$PGPORT" -tAc "SHOW shared_memory_size_in_huge_pages")"
+HUGE_PAGES_NEEDED="$(pg_psql "$PGPORT" -tAc "SHOW shared_memory_size_in_huge_pages" 2>/dev/null || echo 0)"   # PostgreSQL 15+
 if [ "${HUGE_PAGES_NEEDED:-0}" -gt 0 ] && reserve_huge_pages "$HUGE_PAGES_NEEDED"; then
     stop_postgres "$PGDATA"
     if PG_EXTRA_OPTS="-c huge_pages=on" start_postgres "$PGDATA" "$PGPORT"; then

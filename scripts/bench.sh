@@ -36,7 +36,7 @@ OAUTH_WARMUP=1000
 OAUTH_SEQUENTIAL=50
 while [ "$#" -gt 0 ]; do
     case "$1" in
-        --quick) MODE=quick; TIERS="1000 10000"; DURATION=2; WARMUP=1; API_WARMUP=8; STATUS_WARMUP=3; IDLE_USERS=200; OAUTH_FLOWS=32; OAUTH_WARMUP=32; OAUTH_SEQUENTIAL=16 ;;
+        --quick) MODE=quick; TIERS="1000 10000"; DURATION=2; WARMUP=1; API_WARMUP=6; STATUS_WARMUP=2; IDLE_USERS=200; OAUTH_FLOWS=32; OAUTH_WARMUP=32; OAUTH_SEQUENTIAL=16 ;;
         --tiers) TIERS="$2"; shift ;;
         --duration) DURATION="$2"; shift ;;
         --warmup) WARMUP="$2"; shift ;;

@@ -263,7 +263,7 @@ run_wrk() {
     local out="$WORK/wrk-$tier-$scenario.txt"
     env BENCH_MODE="$mode" BENCH_TOKENS="$TOKENS" "$@" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$REPO/bench/wrk.lua" \
         "http://127.0.0.1:$API_PORT" >/dev/null 2>&1 || true
-    local c0 c1 t0 t1 x0 x1
+    local c0 c1 g0 g1 t0 t1 x0 x1
     x0=$(db_xacts); c0=$(cpu_ticks); g0=$(pg_cpu_ticks); t0=$(date +%s.%N)
     env BENCH_MODE="$mode" BENCH_TOKENS="$TOKENS" "$@" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$REPO/bench/wrk.lua" \
         "http://127.0.0.1:$API_PORT" >"$out" 2>&1 || true

@@ -125,6 +125,20 @@ public sealed class ApiProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The process's resident memory now (<c>VmRSS</c> in <c>/proc/&lt;pid&gt;/status</c>), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid.ToString(CultureInfo.InvariantCulture)}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"No VmRSS for pid {Pid}");
+    }
+
     /// <summary>The pids of the processes this one started (stdio MCP servers), from <c>/proc</c>.</summary>
     public IReadOnlyList<int> ChildPids() => ChildrenOf(Pid);
 

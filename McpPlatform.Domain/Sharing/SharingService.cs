@@ -55,8 +55,9 @@ public sealed class SharingService(
             return changes.Error!;
         }
 
-        // Sharing with everyone needs SHARE_PUBLIC however it is asked for (public: true or a public principal).
-        if (changes.Value.Upserts.Any(u => u.Principal.Type == PrincipalType.Public) && !await roles.HasAsync(caller, [McpPermission.SharePublic], ct))
+        // Sharing with everyone needs SHARE_PUBLIC however it is asked for: public: true, a public principal, or a role
+        // (every user holds one, so a role is as wide as public).
+        if (changes.Value.Upserts.Any(u => StandsForAllUsers(u.Principal)) && !await roles.HasAsync(caller, [McpPermission.SharePublic], ct))
         {
             return RoleService.InsufficientPermissions;
         }
@@ -180,6 +181,9 @@ public sealed class SharingService(
 
         return new AclChangeSet(upserts, removals);
     }
+
+    /// <summary>A principal that every user is, or may be without anyone choosing them: public, and any system role.</summary>
+    private static bool StandsForAllUsers(PrincipalKey principal) => principal.Type is PrincipalType.Public or PrincipalType.Role;
 
     private static bool TryParsePrincipal(ShareRequest request, out PrincipalKey key, out string problem)
     {

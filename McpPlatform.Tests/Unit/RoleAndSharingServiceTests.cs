@@ -254,7 +254,6 @@ public sealed class RoleAndSharingServiceTests
     }
 
     [Test]
-    
     public async Task Sharing_PublicPrincipalInUpdatedWithoutSharePublic_IsForbidden()
     {
         ServerWithBits(PermissionBits.All);
@@ -262,6 +261,24 @@ public sealed class RoleAndSharingServiceTests
         var result = await _sharing.UpdateAsync(Alice, ServerId, Update([new ShareRequest("public", "", AccessRoles.OwnerId)]), CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.Forbidden));
+        VerifyNothingApplied();
+    }
+
+    [TestCase("user")]
+    [TestCase("USER")]
+    [TestCase("admin")]
+    public async Task Sharing_ARolePrincipalWithoutSharePublic_IsForbidden_ForARoleIsAsWideAsPublic(string role)
+    {
+        ServerWithBits(PermissionBits.All);
+
+        var result = await _sharing.UpdateAsync(Alice, ServerId, Update([new ShareRequest("role", role, AccessRoles.EditorId)]), CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.Forbidden));
+            Assert.That(result.Error?.Message, Is.EqualTo("Forbidden: Insufficient permissions"));
+        }
+
         VerifyNothingApplied();
     }
 
@@ -388,6 +405,8 @@ public sealed class RoleAndSharingServiceTests
     public async Task Sharing_ValidChange_AppliesTheExpectedUpsertsAndRemovalsAndAudits()
     {
         ServerWithBits(PermissionBits.All);
+        // Sharing with a role reaches every user: it takes SHARE_PUBLIC.
+        Role(SystemRoles.User, McpServerPermissions.DefaultFor(SystemRoles.User) with { SharePublic = true });
         var update = Update(
             updated:
             [

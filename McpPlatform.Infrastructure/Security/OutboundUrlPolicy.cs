@@ -53,10 +53,31 @@ public sealed class OutboundUrlPolicy(IOptions<SecurityOptions> options) : IOutb
         if (addresses.Any(a => IsPrivate(a) && !IsAllowedAddress(a, settings.AllowedOutboundHosts)))
         {
             Domain.Telemetry.PlatformTelemetry.SsrfRefusals.Add(1, Domain.Telemetry.PlatformTelemetry.Tag("stage", "save"));
-            return "The URL points to a private, loopback or link-local address, which is not allowed";
+            return RefusedMessage;
         }
 
         return null;
+    }
+
+    /// <summary>What a refusal says, at save time and at connect time alike. Never the address a name resolved to, nor
+    /// which kind of private range it was in: either would make the platform an oracle for internal DNS.</summary>
+    public const string RefusedMessage = "The URL was refused by the outbound address policy";
+
+    public bool AllowsPlainHttp(Uri url)
+    {
+        if (url.Scheme == Uri.UriSchemeHttps)
+        {
+            return true;
+        }
+
+        var host = url.DnsSafeHost;
+        var address = IPAddress.TryParse(host, out var literal) ? literal : null;
+        var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || (address is not null && IPAddress.IsLoopback(address));
+        var settings = options.Value;
+        return url.Scheme == Uri.UriSchemeHttp && loopback
+            && (settings.AllowPrivateNetworks || IsAllowedHost(url, settings.AllowedOutboundHosts) || (address is not null && IsAllowedAddress(address, settings.AllowedOutboundHosts)));
     }
 
     /// <summary>The connect-time rule, applied to the address a host name actually resolved to.</summary>

@@ -3,9 +3,10 @@ using System.Net.Sockets;
 
 namespace McpPlatform.Infrastructure.Security;
 
-/// <summary>Raised when an outbound connection would reach an address the SSRF rule forbids.</summary>
-public sealed class OutboundAddressRefusedException(string host, IPAddress address)
-    : HttpRequestException($"Connecting to {host} ({address}) is not allowed: private, loopback and link-local addresses are refused");
+/// <summary>Raised when an outbound connection would reach an address the SSRF rule forbids. Its message names
+/// neither the host's resolved address nor its kind (see <see cref="OutboundUrlPolicy.RefusedMessage"/>).</summary>
+public sealed class OutboundAddressRefusedException()
+    : HttpRequestException(OutboundUrlPolicy.RefusedMessage);
 
 /// <summary>
 /// The one HTTP handler for outbound calls to MCP and OAuth servers: every connection is checked against the
@@ -28,7 +29,7 @@ public static class SsrfGuard
             if (refused is not null)
             {
                 Domain.Telemetry.PlatformTelemetry.SsrfRefusals.Add(1, Domain.Telemetry.PlatformTelemetry.Tag("stage", "connect"));
-                throw new OutboundAddressRefusedException(host, refused);
+                throw new OutboundAddressRefusedException();
             }
 
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

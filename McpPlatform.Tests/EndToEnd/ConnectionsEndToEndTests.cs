@@ -174,7 +174,7 @@ public sealed class ConnectionsEndToEndTests : ApiTest
         using (Assert.EnterMultipleScope())
         {
             Assert.That(reinit["success"]!.GetValue<bool>(), Is.False);
-            Assert.That(reinit["message"]!.GetValue<string>(), Does.Contain("not allowed"));
+            Assert.That(reinit["message"]!.GetValue<string>(), Does.Contain("refused by the outbound address policy"));
         }
     }
 

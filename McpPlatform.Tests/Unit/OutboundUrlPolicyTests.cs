@@ -37,7 +37,7 @@ public sealed class OutboundUrlPolicyTests
     {
         var reason = await CheckAsync(Policy(), url);
 
-        Assert.That(reason, Does.Contain("private, loopback or link-local"));
+        Assert.That(reason, Is.EqualTo("The URL was refused by the outbound address policy"), "never the address or its kind: no oracle for internal DNS");
     }
 
     [TestCase("https://8.8.8.8/mcp")]
@@ -156,4 +156,18 @@ public sealed class OutboundUrlPolicyTests
     {
         Assert.That(OutboundUrlPolicy.IsPrivate(IPAddress.Parse(address)), Is.EqualTo(expected));
     }
+
+    [TestCase("https://auth.example.com/token", false, true)]
+    [TestCase("http://auth.example.com/token", true, false)]
+    [TestCase("http://10.0.0.5/token", true, false)]
+    [TestCase("http://localhost:4000/token", false, false)]
+    [TestCase("http://localhost:4000/token", true, true)]
+    [TestCase("http://127.0.0.1:4000/token", true, true)]
+    [TestCase("http://[::1]:4000/token", true, true)]
+    public void PlainHttp_OnlyToALoopbackHostThePolicyAllows(string url, bool allowPrivate, bool expected) =>
+        Assert.That(Policy(allowPrivate).AllowsPlainHttp(new Uri(url)), Is.EqualTo(expected));
+
+    [Test]
+    public void PlainHttp_ToAnAllowedLoopbackHostName_IsAccepted() =>
+        Assert.That(Policy(false, "localhost").AllowsPlainHttp(new Uri("http://localhost:4000/token")), Is.True);
 }

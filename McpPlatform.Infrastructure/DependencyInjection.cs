@@ -87,11 +87,14 @@ public static class DependencyInjection
             return options;
         });
         services.AddSingleton<IOAuthClient>(sp => new DiscoveryCachingOAuthClient(
-            new HttpOAuthClient(sp.GetRequiredService<HttpClient>()), sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<OAuthOptions>()));
+            new HttpOAuthClient(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<IOutboundUrlPolicy>()), sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<OAuthOptions>()));
+        services.AddSingleton<IBrowserBinding, HmacBrowserBinding>();
         services.AddScoped<ITokenStore, TokenStore>();
         services.AddSingleton<ConnectionPool>();
         services.AddSingleton<IServerChangeListener>(sp => sp.GetService<ServerChangeBroadcast>() ?? (IServerChangeListener)sp.GetRequiredService<ConnectionPool>());
         services.AddHostedService<ConnectionMaintenance>();
+        services.AddSingleton<OrphanedCredentialPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanedCredentialPurge>());
         services.AddSingleton<MemoryRevisionedCache>();
         services.AddSingleton<IRevisionedCache>(sp => sp.GetRequiredService<MemoryRevisionedCache>());
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })

@@ -14,7 +14,13 @@ namespace McpPlatform.Api.Controllers;
 [ApiController]
 [Route("api/mcp")]
 [Authorize(Policy = McpPolicies.Use)]
-public sealed class McpConnectionsController(McpConnectionService connections, ToolCatalogService catalog, ToolCatalogResponses catalogResponses, CredentialService credentials) : ControllerBase
+public sealed class McpConnectionsController(
+    McpConnectionService connections,
+    ToolCatalogService catalog,
+    ToolCatalogResponses catalogResponses,
+    CredentialService credentials,
+    Domain.OAuth.OAuthService oauth,
+    Domain.OAuth.OAuthOptions oauthOptions) : ControllerBase
 {
     /// <summary>Every usable server with its tools, from the tool cache (never waits on a server).</summary>
     [HttpGet("tools")]
@@ -23,13 +29,23 @@ public sealed class McpConnectionsController(McpConnectionService connections, T
     public async Task<IActionResult> Tools(CancellationToken ct) =>
         File(await catalogResponses.GetAsync(HttpContext.GetCaller(), catalog, ct), "application/json; charset=utf-8");
 
-    /// <summary>Disconnects, clears the caller's cached tools for the server and connects again.</summary>
+    /// <summary>Disconnects, clears the caller's cached tools for the server and connects again. When the server needs
+    /// authorization, the answer carries its URL and binds this browser to the flow (as <c>oauth/bind</c> does).</summary>
     [HttpPost("{serverName}/reinitialize")]
     [EnableRateLimiting(RateLimits.Reinitialize)]
     [ProducesResponseType<ReinitializeResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
-    public async Task<IActionResult> Reinitialize(string serverName, CancellationToken ct) =>
-        (await connections.ReinitializeAsync(HttpContext.GetCaller(), serverName, ct)).ToActionResult(this, ReinitializeResponse.From);
+    public async Task<IActionResult> Reinitialize(string serverName, CancellationToken ct)
+    {
+        var caller = HttpContext.GetCaller();
+        var outcome = await connections.ReinitializeAsync(caller, serverName, ct);
+        if (outcome is { IsSuccess: true, Value.OAuthUrl: not null })
+        {
+            OAuthBrowserCookie.Write(Response, oauth.ProveBrowser(caller, outcome.Value.ServerName), oauthOptions);
+        }
+
+        return outcome.ToActionResult(this, ReinitializeResponse.From);
+    }
 
     /// <summary>The connection state of every usable server, from what this instance knows (never connects).</summary>
     [HttpGet("connection/status")]

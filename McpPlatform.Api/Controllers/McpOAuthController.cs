@@ -24,8 +24,11 @@ public sealed record TokensResponse(TokenInfoResponse Tokens);
 
 public sealed record SuccessResponse(bool Success, string Message);
 
-/// <summary>OAuth to remote MCP servers (the platform is the client): initiate, the public callback, flow status,
-/// cancel, and disconnect (revoke and delete the caller's tokens).</summary>
+/// <summary>LibreChat's answer to <c>oauth/bind</c>.</summary>
+public sealed record BindResponse(bool Success);
+
+/// <summary>OAuth to remote MCP servers (the platform is the client): bind and initiate, the public callback, flow
+/// status, cancel, and disconnect (revoke and delete the caller's tokens).</summary>
 [ApiController]
 [Route("api/mcp")]
 public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService registry, McpConnectionService connections, OAuthOptions options, ILogger<McpOAuthController> logger) : ControllerBase
@@ -57,11 +60,39 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
         }
 
         var url = await oauth.AuthorizationUrlAsync(caller, server.Value, null, null, ct);
-        return url.IsSuccess ? Redirect(url.Value) : Problems.Result(url.Error!, HttpContext);
+        if (!url.IsSuccess)
+        {
+            return Problems.Result(url.Error!, HttpContext);
+        }
+
+        OAuthBrowserCookie.Write(Response, oauth.ProveBrowser(caller, server.Value.Name), options);
+        return Redirect(url.Value);
     }
 
-    /// <summary>The authorization server's redirect. Public: the unguessable single-use <c>state</c> is the binding.
-    /// Always a redirect, to <c>/oauth/success?serverName=</c> or <c>/oauth/error?error=</c>.</summary>
+    /// <summary>Binds this browser to the caller's authorization flow for the server (LibreChat's CSRF binding, which
+    /// its SPA calls before opening an authorization URL): sets an HttpOnly cookie that the callback requires, so
+    /// a code delivered by any other browser is refused. <c>{success: true}</c>.</summary>
+    [HttpPost("{serverName}/oauth/bind")]
+    [Authorize(Policy = McpPolicies.Use)]
+    [EnableRateLimiting(RateLimits.OAuthInitiate)]
+    [ProducesResponseType<BindResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> Bind(string serverName, CancellationToken ct)
+    {
+        var caller = HttpContext.GetCaller();
+        var server = await registry.ResolveForUseAsync(caller, serverName, ct);
+        if (!server.IsSuccess)
+        {
+            return Problems.Result(server.Error!, HttpContext);
+        }
+
+        OAuthBrowserCookie.Write(Response, oauth.ProveBrowser(caller, server.Value.Name), options);
+        return Ok(new BindResponse(true));
+    }
+
+    /// <summary>The authorization server's redirect. Public, but bound: the unguessable single-use <c>state</c> and the
+    /// cookie of the browser that started the flow (set by bind, initiate or reinitialize). Always a redirect, to
+    /// <c>/oauth/success?serverName=</c> or <c>/oauth/error?error=</c> (<c>csrf_validation_failed</c> from another browser).</summary>
     [HttpGet("{serverName}/oauth/callback")]
     [AllowAnonymous]
     [ProducesResponseType(StatusCodes.Status302Found)]
@@ -70,7 +101,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
         CallbackOutcome outcome;
         try
         {
-            outcome = await oauth.HandleCallbackAsync(state, code, error, iss, ct);
+            outcome = await oauth.HandleCallbackAsync(state, code, error, iss, name => OAuthBrowserCookie.Read(Request, name), ct);
             if (outcome is { Success: true, ServerName: { } name, UserId: { } userId })
             {
                 // Tokens are stored; reconnect with them. A failure here still ends on success.

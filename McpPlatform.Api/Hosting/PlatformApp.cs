@@ -51,6 +51,11 @@ public static class PlatformApp
             problems.Add($"Server:PublicBaseUrl '{oauth.PublicBaseUrl}' is not an absolute URL.");
         }
 
+        if (oauth.BindingCookieSameSite is { } sameSite && !sameSite.Equals("Lax", StringComparison.OrdinalIgnoreCase) && !sameSite.Equals("None", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"OAuth:BindingCookieSameSite must be Lax or None, not '{sameSite}'.");
+        }
+
         var rates = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
         if (rates.CreatePerMinute <= 0 || rates.ReinitializePerMinute <= 0 || rates.OAuthInitiatePerMinute <= 0)
         {
@@ -104,7 +109,8 @@ public static class PlatformApp
         {
             if (Uri.TryCreate(configuration["Client:BaseUrl"], UriKind.Absolute, out var client))
             {
-                policy.WithOrigins(client.GetLeftPart(UriPartial.Authority)).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("ETag", "Retry-After");
+                // With credentials: an SPA on another origin sends and keeps the OAuth binding cookie (oauth/bind).
+                policy.WithOrigins(client.GetLeftPart(UriPartial.Authority)).AllowAnyHeader().AllowAnyMethod().AllowCredentials().WithExposedHeaders("ETag", "Retry-After");
             }
         }));
         services.AddControllers(mvc =>

@@ -22,4 +22,8 @@ public static class AuditActions
     public const string RolePermissionsChanged = "role.permissions_changed";
     public const string CredentialsSet = "credentials.set";
     public const string CredentialsRemoved = "credentials.removed";
+
+    /// <summary>Credentials deleted because no server they belong to exists any more (or an app-level server's
+    /// configuration moved them elsewhere).</summary>
+    public const string CredentialsPurged = "credentials.purged";
 }

@@ -26,7 +26,7 @@ public sealed class CredentialService(ServerRegistryService registry, ICredentia
             return new Dictionary<string, bool>();
         }
 
-        var values = await credentials.GetAsync(caller.UserId, name, ct);
+        var values = await credentials.GetAsync(caller.UserId, resolved.Value.Credentials, ct);
         return declared.Keys.ToDictionary(k => k, k => values.TryGetValue(k, out var v) && v.Length > 0);
     }
 
@@ -64,11 +64,11 @@ public sealed class CredentialService(ServerRegistryService registry, ICredentia
                 return Error.Validation("Invalid request", problems);
             }
 
-            await credentials.SetAsync(caller.UserId, name, (auth ?? new Dictionary<string, string?>()).ToDictionary(kv => kv.Key, kv => kv.Value!), ct);
+            await credentials.SetAsync(caller.UserId, server.Credentials, (auth ?? new Dictionary<string, string?>()).ToDictionary(kv => kv.Key, kv => kv.Value!), ct);
         }
         else
         {
-            await credentials.DeleteAsync(caller.UserId, name, ct);
+            await credentials.DeleteAsync(caller.UserId, server.Id, ct);
         }
 
         await pool.DisconnectAsync(server.KeyFor(caller.UserId), ct);

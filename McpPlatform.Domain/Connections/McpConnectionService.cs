@@ -182,7 +182,8 @@ public sealed class McpConnectionService(
     /// <summary>Status of every server the caller can use, from what this instance already knows: never connects.</summary>
     public async Task<IReadOnlyList<ServerStatus>> StatusAllAsync(Caller caller, CancellationToken ct)
     {
-        var servers = (await registry.ListAsync(caller, ct)).Select(v => new UsableServer(v.Name, v.Config, v.UpdatedAt, v.Source)).ToList();
+        // Views carry masked configs: enough for the status (never for credentials).
+        var servers = (await registry.ListAsync(caller, ct)).Select(v => new UsableServer(v.Id, v.Name, v.Config, v.UpdatedAt, v.Source)).ToList();
         var snapshots = servers.Select(s => (Server: s, State: Snapshot(caller, s))).ToList();
         // Only OAuth servers that are not connected consult their flows: one round trip for all of them.
         var waiting = snapshots.Where(s => s.Server.RequiresOAuth && s.State.State == ConnectionState.Disconnected).Select(s => s.Server.Name).ToList();
@@ -223,7 +224,7 @@ public sealed class McpConnectionService(
 
     private async Task<IReadOnlyDictionary<string, string>> VariablesAsync(Caller caller, UsableServer server, CancellationToken ct) =>
         server.Config.CustomUserVars is { Count: > 0 }
-            ? await credentials.GetAsync(caller.UserId, server.Name, ct)
+            ? await credentials.GetAsync(caller.UserId, server.Credentials, ct)
             : new Dictionary<string, string>();
 
     /// <summary>
@@ -248,7 +249,7 @@ public sealed class McpConnectionService(
         long credentialStamp = 0;
         if (server.RequiresOAuth)
         {
-            var token = await accessTokens.GetValidAsync(caller.UserId, server.Name, server.Config.OAuth?.ClientSecret, refusedVersion, justStored, ct);
+            var token = await accessTokens.GetValidAsync(caller.UserId, server, refusedVersion, justStored, ct);
             if (token is null)
             {
                 return (null, await AuthorizationNeededAsync(caller, server, challenge, ct));

@@ -32,11 +32,11 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
         Telemetry.PlatformTelemetry.ToolCacheLookups.Add(keys.Distinct().Count() - cached.Count, Telemetry.PlatformTelemetry.Tag("result", "miss"));
         var setVariables = servers.Any(s => s.Config.CustomUserVars is { Count: > 0 })
             ? await credentials.ListNamesAsync(caller.UserId, ct)
-            : new Dictionary<string, IReadOnlySet<string>>();
+            : new Dictionary<Guid, IReadOnlySet<string>>();
         ServerTools[] catalogue = [.. servers.Select((server, i) =>
         {
             var declared = server.Config.CustomUserVars ?? new Dictionary<string, Servers.CustomUserVar>();
-            var set = setVariables.GetValueOrDefault(server.Name);
+            var set = setVariables.GetValueOrDefault(server.Id);
             var tools = cached.GetValueOrDefault(keys[i]) ?? [];
             return new ServerTools(
                 server.Name,

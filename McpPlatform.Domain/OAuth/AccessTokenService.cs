@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Telemetry;
 
 namespace McpPlatform.Domain.OAuth;
@@ -14,9 +15,12 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
     /// already has (then the newer token is returned).</param>
     /// <param name="justStored">Tokens the caller has just stored, with their version (the OAuth callback's): used
     /// instead of reading them back.</param>
-    public async Task<TokenSet?> GetValidAsync(string userId, string serverName, string? configuredClientSecret, long? refusedVersion, TokenSet? justStored, CancellationToken ct)
+    /// <param name="server">The server as the caller may use it: its credential key decides which tokens are valid for it, and
+    /// its config holds a pre-registered client's secret.</param>
+    public async Task<TokenSet?> GetValidAsync(string userId, UsableServer server, long? refusedVersion, TokenSet? justStored, CancellationToken ct)
     {
-        var stored = justStored ?? await tokens.GetAsync(userId, serverName, ct);
+        var key = server.Credentials;
+        var stored = justStored ?? await tokens.GetAsync(userId, key, ct);
         var forceRefresh = refusedVersion is not null && stored?.Version == refusedVersion;
         if (stored is null || (!forceRefresh && !ExpiresSoon(stored)))
         {
@@ -28,8 +32,8 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
             return forceRefresh || IsExpired(stored) ? null : stored;
         }
 
-        await using var held = await locks.TryAcquireAsync($"mcp:oauth-refresh:{userId}:{serverName}", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20), ct);
-        var current = await tokens.GetAsync(userId, serverName, ct);
+        await using var held = await locks.TryAcquireAsync($"mcp:oauth-refresh:{userId}:{key.ServerId}", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20), ct);
+        var current = await tokens.GetAsync(userId, key, ct);
         if (current is null)
         {
             return null;
@@ -49,19 +53,19 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
 
         try
         {
-            var secret = (await tokens.GetRegistrationAsync(serverName, current.Issuer, ct))?.ClientSecret ?? configuredClientSecret;
+            var secret = (await tokens.GetRegistrationAsync(key, current.Issuer, ct))?.ClientSecret ?? server.Config.OAuth?.ClientSecret;
             var response = await client.RefreshAsync(current, new ClientRegistration(current.ClientId, secret, current.TokenAuthMethod), ct);
             Refreshed("success");
             var refreshed = OAuthService.ToTokenSet(response, current.Issuer, current.TokenEndpoint, current.ClientId, current.TokenAuthMethod, current.Resource, current.RevocationEndpoint, current.RefreshToken, clock.GetUtcNow());
             // Saved: these are the tokens now stored. Not saved: another refresh won, whose tokens are.
-            return await tokens.SaveAsync(userId, serverName, refreshed, current.Version, ct) is { } version
+            return await tokens.SaveAsync(userId, key, refreshed, current.Version, ct) is { } version
                 ? refreshed with { Version = version }
-                : await tokens.GetAsync(userId, serverName, ct);
+                : await tokens.GetAsync(userId, key, ct);
         }
         catch (OAuthException e) when (e.Failure == OAuthFailure.InvalidGrant)
         {
             Refreshed("invalid_grant");
-            await tokens.DeleteAsync(userId, serverName, ct);
+            await tokens.DeleteAsync(userId, key.ServerId, ct);
             return null;
         }
         catch (OAuthException)

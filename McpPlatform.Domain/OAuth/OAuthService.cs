@@ -14,20 +14,28 @@ public sealed record FlowStatusView(string Status, bool Completed, bool Failed, 
 
 public sealed record TokenInfo(string TokenType, DateTimeOffset? ExpiresAt, string? Scope, bool HasRefreshToken);
 
+/// <summary>The proof a browser keeps (as an HttpOnly cookie) that it started the caller's flow for a server.</summary>
+public sealed record BrowserProof(string ServerName, string Value, DateTimeOffset Expires);
+
 /// <summary>
 /// The platform as an OAuth client of remote MCP servers, per user × server: starting flows (discovery,
-/// registration, PKCE), completing them at the callback (iss check, single exchange), and the flow routes.
+/// registration, PKCE), completing them at the callback (browser binding, iss check, single exchange), and the flow
+/// routes.
 /// </summary>
 public sealed class OAuthService(
     ServerRegistryService registry,
     IOAuthFlowStore flows,
     IOAuthClient client,
     ITokenStore tokens,
+    IBrowserBinding browsers,
     RegistrySnapshots snapshots,
     ConnectionPool pool,
     OAuthOptions options,
     TimeProvider clock)
 {
+    /// <summary>The redirect's error when the callback does not come from the browser that started the flow (LibreChat's code).</summary>
+    public const string BrowserMismatch = "csrf_validation_failed";
+
     public static readonly Error AccessDenied = new(ErrorKind.Forbidden, "Access denied");
     public static readonly Error FlowNotFound = new(ErrorKind.NotFound, "Flow not found");
 
@@ -55,9 +63,16 @@ public sealed class OAuthService(
 
         try
         {
-            var discovery = await client.DiscoverAsync(serverUrl, challenge, server.Config.OAuthHeaders ?? new Dictionary<string, string>(), ct);
-            discovery = ApplyConfiguredEndpoints(discovery, server.Config.OAuth);
             var settings = server.Config.OAuth;
+            var discovered = await client.DiscoverAsync(serverUrl, challenge, server.Config.OAuthHeaders ?? new Dictionary<string, string>(), OAuthEndpoints.ConfiguredIssuer(settings), ct);
+            var reconciled = OAuthEndpoints.Reconcile(discovered, settings);
+            if (!reconciled.IsSuccess)
+            {
+                FlowOutcome("configuration_mismatch");
+                return reconciled.Error!;
+            }
+
+            var discovery = reconciled.Value with { CodeChallengeMethods = settings?.CodeChallengeMethodsSupported ?? reconciled.Value.CodeChallengeMethods };
             if (settings?.SkipCodeChallengeCheck != true && discovery.CodeChallengeMethods.Count > 0 && !discovery.CodeChallengeMethods.Contains("S256"))
             {
                 return new Error(ErrorKind.UpstreamFailed, "oauth_unsupported", "The authorization server does not support PKCE with S256");
@@ -70,9 +85,9 @@ public sealed class OAuthService(
             var state = Pkce.NewState();
             var url = AuthorizeUrl(discovery, registration.ClientId, redirectUri, verifier, state, scope);
             var flow = new OAuthFlow(
-                flowId, state, caller.UserId, server.Name, FlowStatus.Pending, verifier, url, redirectUri, discovery.Resource,
+                flowId, state, caller.UserId, server.Name, server.Credentials, FlowStatus.Pending, verifier, url, redirectUri, discovery.Resource,
                 discovery.Issuer, discovery.TokenEndpoint, registration.ClientId, registration.TokenAuthMethod, scope,
-                discovery.RevocationEndpoint, clock.GetUtcNow(), StepUps: stepUps);
+                discovery.RevocationEndpoint, clock.GetUtcNow(), IssRequired: discovery.FromMetadata && discovery.IssParameterSupported, StepUps: stepUps);
             // A flow that asks for more scope replaces a pending one. Otherwise a pending one is kept and this one
             // stored only if there is none, in one round trip (discovery and registration came from their caches);
             // a pending flow older than the flow TTL is replaced after all.
@@ -96,9 +111,19 @@ public sealed class OAuthService(
         }
     }
 
-    /// <summary>The callback: the flow is found and claimed by its single-use state, the response's <c>iss</c> is
-    /// checked before any exchange, and exactly one delivery exchanges the code; later ones see the outcome.</summary>
-    public async Task<CallbackOutcome> HandleCallbackAsync(string? state, string? code, string? error, string? iss, CancellationToken ct)
+    /// <summary>The proof for the caller's browser that it starts the caller's flow for the server (LibreChat's
+    /// <c>oauth/bind</c>); valid for as long as a flow is.</summary>
+    public BrowserProof ProveBrowser(Caller caller, string serverName)
+    {
+        var expires = clock.GetUtcNow() + options.FlowTtl;
+        return new BrowserProof(serverName, browsers.Issue(OAuthFlow.IdFor(caller.UserId, serverName), expires), expires);
+    }
+
+    /// <summary>The callback: the flow is found and claimed by its single-use state; it must be delivered by the
+    /// browser that started it (<paramref name="browserProofFor"/>: the proof the delivering browser holds for a server,
+    /// if any) and carry the issuer's <c>iss</c>, both checked before any exchange; exactly one delivery exchanges the
+    /// code, and later ones see the outcome.</summary>
+    public async Task<CallbackOutcome> HandleCallbackAsync(string? state, string? code, string? error, string? iss, Func<string, string?> browserProofFor, CancellationToken ct)
     {
         var flow = string.IsNullOrEmpty(state) ? null : await flows.ClaimByStateAsync(state, ct);
         if (flow is null)
@@ -107,14 +132,24 @@ public sealed class OAuthService(
                 !string.IsNullOrEmpty(error) ? SafeErrorCode(error) : string.IsNullOrEmpty(state) ? "missing_state" : string.IsNullOrEmpty(code) ? "missing_code" : "invalid_state");
         }
 
+        // Seeing it pending means this delivery now holds the flow (the store moved it to Exchanging); a refused
+        // delivery that holds it fails it, one that does not leaves it to the delivery that does.
+        var held = flow.Status == FlowStatus.Pending;
+
+        // Authorization-code injection: a code delivered by another browser (someone who was sent the flow's URL)
+        // would store that person's grant under the flow's user. The flow's state has been seen elsewhere: it ends.
+        if (!browsers.Verify(flow.FlowId, browserProofFor(flow.ServerName), clock.GetUtcNow()))
+        {
+            await FailHeldAsync(flow, held, BrowserMismatch, ct);
+            FlowOutcome("browser_mismatch");
+            return new CallbackOutcome(false, flow.ServerName, BrowserMismatch);
+        }
+
         if (flow.Status == FlowStatus.Completed)
         {
             return new CallbackOutcome(true, flow.ServerName, null, flow.UserId);
         }
 
-        // Seeing it pending means this delivery now holds the flow (the store moved it to Exchanging); a refused
-        // delivery that holds it fails it, one that does not leaves it to the delivery that does.
-        var held = flow.Status == FlowStatus.Pending;
         if (IsStale(flow))
         {
             await FailHeldAsync(flow, held, "Flow expired", ct);
@@ -122,8 +157,9 @@ public sealed class OAuthService(
             return new CallbackOutcome(false, flow.ServerName, "invalid_state");
         }
 
-        // RFC 9207: an authorization response must come from the issuer the flow was started with.
-        if (iss is not null && !Issuers.Same(iss, flow.Issuer))
+        // RFC 9207: an authorization response must come from the issuer the flow was started with, and carry iss
+        // whenever that issuer says it always does.
+        if ((iss is not null && !Issuers.Same(iss, flow.Issuer)) || (iss is null && flow.IssRequired))
         {
             await FailHeldAsync(flow, held, "iss_mismatch", ct);
             FlowOutcome("iss_mismatch");
@@ -143,13 +179,23 @@ public sealed class OAuthService(
             return await AwaitOtherDeliveryAsync(flow.FlowId, ct);
         }
 
+        // Where the credentials would go was fixed when the flow started; a server changed (or replaced) since is not
+        // what the user authorized.
+        var server = await registry.ResolveForPlatformAsync(flow.ServerName, ct);
+        if (server is null || server.Credentials != flow.Credentials)
+        {
+            await flows.TryTransitionAsync(flow.FlowId, FlowStatus.Exchanging, FlowStatus.Failed, "The server's configuration changed during authorization", ct);
+            FlowOutcome("failed");
+            return new CallbackOutcome(false, flow.ServerName, "callback_failed");
+        }
+
         TokenSet stored;
         try
         {
-            var registration = new ClientRegistration(flow.ClientId, await ClientSecretAsync(flow, ct), flow.TokenAuthMethod);
+            var registration = new ClientRegistration(flow.ClientId, await ClientSecretAsync(flow, server, ct), flow.TokenAuthMethod);
             var response = await client.ExchangeCodeAsync(flow, registration, code, ct);
             var tokenSet = ToTokenSet(response, flow.Issuer, flow.TokenEndpoint, flow.ClientId, flow.TokenAuthMethod, flow.Resource, flow.RevocationEndpoint, null, clock.GetUtcNow());
-            var version = await tokens.SaveAsync(flow.UserId, flow.ServerName, tokenSet, null, ct)
+            var version = await tokens.SaveAsync(flow.UserId, flow.Credentials, tokenSet, null, ct)
                 ?? throw new InvalidOperationException("Saving tokens without an expected version returned no version");
             stored = tokenSet with { Version = version };
         }
@@ -200,7 +246,7 @@ public sealed class OAuthService(
             return new Error(ErrorKind.Validation, "Flow not completed");
         }
 
-        var stored = await tokens.GetAsync(flow.UserId, flow.ServerName, ct);
+        var stored = await tokens.GetAsync(flow.UserId, flow.Credentials, ct);
         return stored is null ? FlowNotFound : new TokenInfo(stored.TokenType, stored.ExpiresAt, stored.Scope, stored.RefreshToken is not null);
     }
 
@@ -244,25 +290,26 @@ public sealed class OAuthService(
     /// connection is closed and its tools forgotten.</summary>
     public async Task<Result<string>> DisconnectAsync(Caller caller, UsableServer server, CancellationToken ct)
     {
-        var stored = await tokens.GetAsync(caller.UserId, server.Name, ct);
+        // Tokens stored under another binding are not sent anywhere (not even to be revoked), only deleted.
+        var stored = await tokens.GetAsync(caller.UserId, server.Credentials, ct);
         if (stored is not null)
         {
             try
             {
-                var secret = (await StoredRegistrationAsync(server.Name, stored.Issuer, ct))?.ClientSecret ?? server.Config.OAuth?.ClientSecret;
+                var secret = (await StoredRegistrationAsync(server.Credentials, stored.Issuer, ct))?.ClientSecret ?? server.Config.OAuth?.ClientSecret;
                 await client.RevokeAsync(stored, new ClientRegistration(stored.ClientId, secret, stored.TokenAuthMethod), ct);
             }
             catch (OAuthException)
             {
                 // Revocation is best effort: the tokens are deleted here either way.
             }
-
-            await tokens.DeleteAsync(caller.UserId, server.Name, ct);
         }
+
+        var deleted = await tokens.DeleteAsync(caller.UserId, server.Id, ct);
 
         await flows.DeleteAsync(OAuthFlow.IdFor(caller.UserId, server.Name), ct);
         await pool.DisconnectAsync(server.KeyFor(caller.UserId), ct);
-        return stored is null ? $"No stored tokens for {server.Name}" : $"Disconnected from {server.Name}; tokens revoked and deleted";
+        return deleted ? $"Disconnected from {server.Name}; tokens revoked and deleted" : $"No stored tokens for {server.Name}";
     }
 
     public static TokenSet ToTokenSet(TokenResponse response, string issuer, string tokenEndpoint, string clientId, string authMethod, string resource, string? revocationEndpoint, string? previousRefreshToken, DateTimeOffset? now = null) =>
@@ -314,7 +361,7 @@ public sealed class OAuthService(
             return new ClientRegistration(preRegistered, settings.ClientSecret, method);
         }
 
-        if (await StoredRegistrationAsync(server.Name, discovery.Issuer, ct) is { } stored)
+        if (await StoredRegistrationAsync(server.Credentials, discovery.Issuer, ct) is { } stored)
         {
             return stored;
         }
@@ -334,34 +381,21 @@ public sealed class OAuthService(
         // Flows that start together may each register; the first stored wins and the others use it, so that every
         // flow's code exchange presents the client (and secret) the store holds.
         var registered = await client.RegisterAsync(discovery, redirectUri, scope, ct);
-        return await tokens.SaveRegistrationAsync(server.Name, discovery.Issuer, registered, ct);
+        return await tokens.SaveRegistrationAsync(server.Credentials, discovery.Issuer, registered, ct);
     }
 
     /// <summary>The registration stored for the server and issuer. Kept while the registry revision holds: one is only
     /// ever added (the first stored wins) or removed with a change to its server, which moves that revision.</summary>
-    private Task<ClientRegistration?> StoredRegistrationAsync(string serverName, string issuer, CancellationToken ct) =>
-        snapshots.ReadAsync($"registration:{serverName}\n{issuer}", c => tokens.GetRegistrationAsync(serverName, issuer, c), _ => 1, 1, ct);
+    private Task<ClientRegistration?> StoredRegistrationAsync(CredentialKey key, string issuer, CancellationToken ct) =>
+        snapshots.ReadAsync($"registration:{key.ServerId}\n{key.Binding}\n{issuer}", c => tokens.GetRegistrationAsync(key, issuer, c), _ => 1, 1, ct);
 
-    private async Task<string?> ClientSecretAsync(OAuthFlow flow, CancellationToken ct)
+    /// <summary>The secret of the flow's client: a stored registration's, else (a pre-registered client) the one in
+    /// the server's config — the server as the platform resolves it, since the callback carries no caller.</summary>
+    private async Task<string?> ClientSecretAsync(OAuthFlow flow, UsableServer server, CancellationToken ct)
     {
-        var stored = await StoredRegistrationAsync(flow.ServerName, flow.Issuer, ct);
-        if (stored is not null && stored.ClientId == flow.ClientId)
-        {
-            return stored.ClientSecret;
-        }
-
-        // A pre-registered client: its secret lives in the server's config. The callback carries no caller (and the
-        // user may see the server only through a group), so the platform resolves it itself.
-        return (await registry.ResolveForPlatformAsync(flow.ServerName, ct))?.Config.OAuth?.ClientSecret;
+        var stored = await StoredRegistrationAsync(flow.Credentials, flow.Issuer, ct);
+        return stored is not null && stored.ClientId == flow.ClientId ? stored.ClientSecret : server.Config.OAuth?.ClientSecret;
     }
-
-    private static OAuthDiscovery ApplyConfiguredEndpoints(OAuthDiscovery discovery, OAuthSettings? settings) => settings is null ? discovery : discovery with
-    {
-        AuthorizationEndpoint = settings.AuthorizationUrl ?? discovery.AuthorizationEndpoint,
-        TokenEndpoint = settings.TokenUrl ?? discovery.TokenEndpoint,
-        RevocationEndpoint = settings.RevocationEndpoint ?? discovery.RevocationEndpoint,
-        CodeChallengeMethods = settings.CodeChallengeMethodsSupported ?? discovery.CodeChallengeMethods,
-    };
 
     private static string AuthorizeUrl(OAuthDiscovery discovery, string clientId, string redirectUri, string verifier, string state, string? scope)
     {

@@ -1,3 +1,5 @@
+using McpPlatform.Domain.Servers;
+
 namespace McpPlatform.Domain.OAuth;
 
 /// <summary>Flow state shared by every instance (Redis; memory when there is none), expiring after the flow TTL.</summary>
@@ -28,29 +30,47 @@ public interface IOAuthFlowStore
     Task DeleteAsync(string flowId, CancellationToken ct);
 }
 
-/// <summary>Tokens per user × server and client registrations per server × issuer, encrypted at rest.</summary>
+/// <summary>Tokens per user × server and client registrations per server × issuer, encrypted at rest and each
+/// bound to a <see cref="CredentialKey"/>: read back only under the key they were stored with.</summary>
 public interface ITokenStore
 {
-    Task<TokenSet?> GetAsync(string userId, string serverName, CancellationToken ct);
+    /// <summary>The user's tokens for the server, unless they were stored under another binding.</summary>
+    Task<TokenSet?> GetAsync(string userId, CredentialKey key, CancellationToken ct);
 
     /// <summary>Saves the tokens and returns the stored row's new version. With <paramref name="expectedVersion"/> only
-    /// if the stored row still has it; null when it did not (a refresh elsewhere won).</summary>
-    Task<long?> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct);
+    /// if the stored row still has it (and the key's binding); null when it did not (a refresh elsewhere won).</summary>
+    Task<long?> SaveAsync(string userId, CredentialKey key, TokenSet tokens, long? expectedVersion, CancellationToken ct);
 
-    Task<bool> DeleteAsync(string userId, string serverName, CancellationToken ct);
+    /// <summary>Deletes the user's tokens for the server, whatever their binding.</summary>
+    Task<bool> DeleteAsync(string userId, Guid serverId, CancellationToken ct);
 
-    Task<ClientRegistration?> GetRegistrationAsync(string serverName, string issuer, CancellationToken ct);
+    Task<ClientRegistration?> GetRegistrationAsync(CredentialKey key, string issuer, CancellationToken ct);
 
-    /// <summary>Keeps the registration unless one for the server and issuer is stored already (a concurrent flow
-    /// registered first); returns the one stored, which every flow then uses.</summary>
-    Task<ClientRegistration> SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct);
+    /// <summary>Keeps the registration unless one for the server and issuer is stored already under the same binding
+    /// (a concurrent flow registered first); returns the one stored, which every flow then uses.</summary>
+    Task<ClientRegistration> SaveRegistrationAsync(CredentialKey key, string issuer, ClientRegistration registration, CancellationToken ct);
+}
+
+/// <summary>Signs the proof that a browser started a user's authorization flow (the binding cookie), so that the
+/// callback can refuse a code delivered by any other browser (authorization-code injection).</summary>
+public interface IBrowserBinding
+{
+    /// <summary>The proof for the flow, valid until <paramref name="expires"/>.</summary>
+    string Issue(string flowId, DateTimeOffset expires);
+
+    /// <summary>Whether <paramref name="proof"/> was issued for the flow and has not expired.</summary>
+    bool Verify(string flowId, string? proof, DateTimeOffset now);
 }
 
 /// <summary>The protocol side of OAuth 2.1 for MCP: discovery, registration, token requests, revocation.</summary>
 public interface IOAuthClient
 {
-    /// <summary>RFC 9728 then RFC 8414 / OIDC discovery for a server, starting from its 401 challenge when there is one.</summary>
-    Task<OAuthDiscovery> DiscoverAsync(Uri serverUrl, WwwAuthenticateChallenge? challenge, IReadOnlyDictionary<string, string> extraHeaders, CancellationToken ct);
+    /// <summary>RFC 9728 then RFC 8414 / OIDC discovery for a server, starting from its 401 challenge when there is
+    /// one. When the server publishes no protected-resource metadata, the issuer is <paramref name="fallbackIssuer"/>
+    /// (the origin of a hand-configured authorization endpoint), else the server's origin. Every endpoint it returns
+    /// is an absolute https URL (http only to a loopback host the outbound policy allows); anything else, or a
+    /// document too large or too slow, is an <see cref="OAuthException"/> that says which.</summary>
+    Task<OAuthDiscovery> DiscoverAsync(Uri serverUrl, WwwAuthenticateChallenge? challenge, IReadOnlyDictionary<string, string> extraHeaders, string? fallbackIssuer, CancellationToken ct);
 
     /// <summary>RFC 7591 dynamic registration (<c>application_type: web</c>).</summary>
     Task<ClientRegistration> RegisterAsync(OAuthDiscovery discovery, string redirectUri, string? scope, CancellationToken ct);
@@ -80,6 +100,10 @@ public sealed class OAuthOptions
 
     /// <summary>Where the callback sends the browser: <c>&lt;ClientBaseUrl&gt;/oauth/success</c> or <c>/oauth/error</c>; empty → the built-in pages.</summary>
     public string? ClientBaseUrl { get; set; }
+
+    /// <summary>SameSite of the browser-binding cookie: <c>Lax</c> or <c>None</c>; unset → None exactly when the SPA
+    /// (<see cref="ClientBaseUrl"/>) is on another site than the API.</summary>
+    public string? BindingCookieSameSite { get; set; }
 
     public TimeSpan RefreshMargin { get; set; } = TimeSpan.FromSeconds(60);
 

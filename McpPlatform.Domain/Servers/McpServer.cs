@@ -53,20 +53,26 @@ public sealed record SharedServer(McpServer Server, IReadOnlyList<Grant> Grants,
 public readonly record struct Grant(PrincipalKey Principal, PermissionBits Bits);
 
 /// <summary>A server as a caller sees it: secrets masked, with what the list and ETag need.</summary>
-public sealed record ServerView(string Name, ServerSource Source, McpServerConfig Config, Guid? DbId, DateTimeOffset UpdatedAt, long? Version)
+public sealed record ServerView(Guid Id, string Name, ServerSource Source, McpServerConfig Config, DateTimeOffset UpdatedAt, long? Version)
 {
     public static ServerView Of(McpServer server) =>
-        new(server.Name, ServerSource.Db, server.Config.Masked(), server.Id, server.UpdatedAt, server.Version);
+        new(server.Id, server.Name, ServerSource.Db, server.Config.Masked(), server.UpdatedAt, server.Version);
 
     public static ServerView Of(AppServer server) =>
-        new(server.Name, ServerSource.App, server.Config.Masked(), null, server.LoadedAt, null);
+        new(server.Id, server.Name, ServerSource.App, server.Config.Masked(), server.LoadedAt, null);
+
+    /// <summary>The id the sharing routes address a database server by; app-level servers are not shared.</summary>
+    public Guid? DbId => Source == ServerSource.Db ? Id : null;
 
     /// <summary>The entity tag a client sends back in <c>If-Match</c>.</summary>
     public string? ETag => Version is { } v ? $"\"{v}\"" : null;
 }
 
 /// <summary>A server from app-level configuration (YAML file or appsettings).</summary>
-public sealed record AppServer(string Name, McpServerConfig Config, DateTimeOffset LoadedAt);
+public sealed record AppServer(string Name, McpServerConfig Config, DateTimeOffset LoadedAt)
+{
+    public Guid Id => ServerIds.ForAppServer(Name);
+}
 
 /// <summary>One page of the opt-in paged list.</summary>
 public sealed record ServerPage(IReadOnlyList<ServerView> Servers, string? NextCursor);

@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Servers;
@@ -37,13 +38,15 @@ public interface IServerRepository
     /// </summary>
     Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, CancellationToken ct);
 
-    /// <summary>Replaces the config (and secrets). With <paramref name="expectedVersion"/> the write only happens
-    /// when it still matches. <paramref name="revokeCredentials"/> also deletes every user's tokens and the client
-    /// registrations for the server. Returns null when the server is gone or the version did not match.</summary>
-    Task<McpServer?> UpdateAsync(Guid id, McpServerConfig config, long? expectedVersion, bool revokeCredentials, CancellationToken ct);
+    /// <summary>Replaces the config (and secrets) and records <paramref name="audit"/>, in one transaction. With
+    /// <paramref name="expectedVersion"/> the write only happens when it still matches. <paramref name="revokeCredentials"/>
+    /// also deletes every user's tokens and credential variables and the client registrations for the server (their
+    /// counts are added to the audit record). Returns null when the server is gone or the version did not match.</summary>
+    Task<McpServer?> UpdateAsync(Guid id, McpServerConfig config, long? expectedVersion, bool revokeCredentials, AuditEvent audit, CancellationToken ct);
 
-    /// <summary>Deletes the server with everything hanging off it (ACL entries, tokens, registrations, credential variables).</summary>
-    Task<bool> DeleteAsync(Guid id, long? expectedVersion, CancellationToken ct);
+    /// <summary>Deletes the server with everything hanging off it (ACL entries, tokens, registrations, credential
+    /// variables) and records <paramref name="audit"/>, in one transaction.</summary>
+    Task<bool> DeleteAsync(Guid id, long? expectedVersion, AuditEvent audit, CancellationToken ct);
 
     /// <summary>Sets the server-managed <c>requiresOAuth</c> flag without changing the server's version (its
     /// connections stay valid).</summary>
@@ -60,8 +63,12 @@ public interface IServerRepository
 /// <summary>Checks an outbound URL against the SSRF rules (private, loopback, link-local and metadata addresses).</summary>
 public interface IOutboundUrlPolicy
 {
-    /// <summary>Null when the URL may be called; otherwise why not.</summary>
+    /// <summary>Null when the URL may be called; otherwise why not (never the address a name resolved to).</summary>
     Task<string?> CheckAsync(Uri url, CancellationToken ct);
+
+    /// <summary>Whether plain http is acceptable where https is required (OAuth endpoints): only to a loopback host
+    /// that the policy allows (development and tests).</summary>
+    bool AllowsPlainHttp(Uri url);
 }
 
 /// <summary>

@@ -3,19 +3,13 @@ using McpPlatform.Domain.Common;
 namespace McpPlatform.Domain.Servers;
 
 /// <summary>
-/// Which stored secrets a PATCH keeps. Secrets are write-only, so clients send them back masked or not at all; a
-/// secret is only carried over while the server still points where it pointed when the secret was entered — an
-/// editor must not be able to redirect a stored secret to a host of their choosing.
+/// Which of a server's own stored secrets (client secret, header values) a PATCH keeps. Secrets are write-only, so
+/// clients send them back masked or not at all; a secret is only carried over while the server's
+/// <see cref="CredentialBinding"/> is unchanged — an editor must not be able to redirect a stored secret to a host of
+/// their choosing.
 /// </summary>
 public static class SecretBinding
 {
-    public static bool Changed(McpServerConfig stored, McpServerConfig requested) =>
-        !SameUrl(stored.Url, requested.Url)
-        || !SameUrl(stored.OAuth?.AuthorizationUrl, requested.OAuth?.AuthorizationUrl)
-        || !SameUrl(stored.OAuth?.TokenUrl, requested.OAuth?.TokenUrl)
-        || !SameUrl(stored.OAuth?.RevocationEndpoint, requested.OAuth?.RevocationEndpoint)
-        || !string.Equals(stored.OAuth?.ClientId, requested.OAuth?.ClientId, StringComparison.Ordinal);
-
     /// <summary>Fills an omitted client secret and masked header values from the stored config. After a binding
     /// change the omitted client secret is dropped, and a masked header is refused (it must be entered again).</summary>
     public static Result<McpServerConfig> CarryOverSecrets(McpServerConfig stored, McpServerConfig requested, bool bindingChanged)
@@ -39,7 +33,7 @@ public static class SecretBinding
                 }
                 else if (bindingChanged)
                 {
-                    errors.Add(new FieldError($"headers.{name}", "Enter this header's value again: the server's address changed", "secret_required"));
+                    errors.Add(new FieldError($"headers.{name}", "Enter this header's value again: where the server's credentials are sent changed", "secret_required"));
                 }
                 else if (stored.Headers?.TryGetValue(name, out var storedValue) == true)
                 {
@@ -59,6 +53,4 @@ public static class SecretBinding
 
         return requested with { OAuth = oauth, Headers = headers };
     }
-
-    private static bool SameUrl(string? a, string? b) => string.Equals(a?.TrimEnd('/'), b?.TrimEnd('/'), StringComparison.Ordinal);
 }

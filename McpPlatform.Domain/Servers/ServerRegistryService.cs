@@ -144,8 +144,10 @@ public sealed class ServerRegistryService(
         return ServerView.Of(server);
     }
 
-    /// <summary>Full replacement of the config. An omitted client secret is kept unless the binding (url, OAuth
-    /// endpoints, client id) changed; then the stored secret, every user's tokens and the registrations go.</summary>
+    /// <summary>Full replacement of the config. When its <see cref="CredentialBinding"/> changes (where credentials are
+    /// sent: url, header templates, OAuth endpoints, client id, auth method), every credential bound to the old one —
+    /// each user's tokens and variables, the client registrations, an omitted client secret — is deleted in the same
+    /// transaction as the change, and audited; users are then asked to enter or authorize again.</summary>
     public async Task<Result<ServerView>> UpdateAsync(Caller caller, string name, McpServerConfig input, long? expectedVersion, CancellationToken ct)
     {
         if (appServers.Find(name) is not null)
@@ -166,7 +168,7 @@ public sealed class ServerRegistryService(
         }
 
         var requested = UserManaged(input);
-        var bindingChanged = SecretBinding.Changed(current.Config, requested);
+        var bindingChanged = CredentialBinding.Of(current.Config) != CredentialBinding.Of(requested);
         var merged = SecretBinding.CarryOverSecrets(current.Config, requested, bindingChanged);
         if (!merged.IsSuccess)
         {
@@ -178,7 +180,8 @@ public sealed class ServerRegistryService(
             return invalid;
         }
 
-        var updated = await servers.UpdateAsync(current.Id, merged.Value, expectedVersion ?? current.Version, bindingChanged, ct);
+        var record = new AuditEvent(caller.UserId, AuditActions.ServerUpdated, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name });
+        var updated = await servers.UpdateAsync(current.Id, merged.Value, expectedVersion ?? current.Version, bindingChanged, record, ct);
         if (updated is null)
         {
             return VersionMismatch;
@@ -186,7 +189,6 @@ public sealed class ServerRegistryService(
 
         await changes.ServerChangedAsync(name, ct);
         await catalogRevisions.RegistryChangedAsync(ct);
-        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerUpdated, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name, ["credentialsRevoked"] = bindingChanged ? "true" : "false" }), ct);
         return ServerView.Of(updated);
     }
 
@@ -209,14 +211,14 @@ public sealed class ServerRegistryService(
             return VersionMismatch;
         }
 
-        if (!await servers.DeleteAsync(current.Id, expectedVersion, ct))
+        var record = new AuditEvent(caller.UserId, AuditActions.ServerDeleted, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name });
+        if (!await servers.DeleteAsync(current.Id, expectedVersion, record, ct))
         {
             return expectedVersion is null ? ServerNotFound : VersionMismatch;
         }
 
         await changes.ServerChangedAsync(name, ct);
         await catalogRevisions.RegistryChangedAsync(ct);
-        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.ServerDeleted, AccessRole.ResourceType, current.Id.ToString(), new Dictionary<string, string?> { ["serverName"] = name }), ct);
         return Success.Instance;
     }
 
@@ -226,13 +228,11 @@ public sealed class ServerRegistryService(
     {
         if (appServers.Find(name) is { } app)
         {
-            return new UsableServer(app.Name, app.Config, app.LoadedAt, ServerSource.App);
+            return UsableServer.Of(app);
         }
 
         var found = await FindViewableAsync(caller, name, ct);
-        return found.IsSuccess
-            ? new UsableServer(found.Value.Server.Name, found.Value.Server.Config, found.Value.Server.UpdatedAt, ServerSource.Db)
-            : NotInConfiguration(name);
+        return found.IsSuccess ? UsableServer.Of(found.Value.Server) : NotInConfiguration(name);
     }
 
     /// <summary>The server by name with its secrets and no access check: for the platform's own work on behalf of a
@@ -241,11 +241,11 @@ public sealed class ServerRegistryService(
     {
         if (appServers.Find(name) is { } app)
         {
-            return new UsableServer(app.Name, app.Config, app.LoadedAt, ServerSource.App);
+            return UsableServer.Of(app);
         }
 
         var found = ServerNaming.IsAddressable(name) ? await SharedAsync(name, ct) : null;
-        return found is null ? null : new UsableServer(found.Server.Name, found.Server.Config, found.Server.UpdatedAt, ServerSource.Db);
+        return found is null ? null : UsableServer.Of(found.Server);
     }
 
     /// <summary>Records that a database server turned out to need authorization (it answered 401), so that from now
@@ -306,10 +306,12 @@ public sealed class ServerRegistryService(
         OAuth = input.OAuth,
     };
 
+    /// <summary>Where the config sends requests: every URL passes the outbound address policy; OAuth endpoints are
+    /// https (plain http only to a loopback host the policy allows) and come from one source.</summary>
     private async Task<Error?> CheckUrlsAsync(McpServerConfig config, CancellationToken ct)
     {
         var errors = new List<FieldError>();
-        foreach (var (path, value) in OutboundUrls(config))
+        foreach (var (path, value, isOAuth) in OutboundUrls(config))
         {
             if (value is null || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
             {
@@ -320,17 +322,22 @@ public sealed class ServerRegistryService(
             {
                 errors.Add(new FieldError(path, reason, "url_not_allowed"));
             }
+            else if (isOAuth && uri.Scheme != Uri.UriSchemeHttps && !urlPolicy.AllowsPlainHttp(uri))
+            {
+                errors.Add(new FieldError(path, "OAuth endpoints must be https URLs", "https_required"));
+            }
         }
 
+        errors.AddRange(OAuth.OAuthEndpoints.CheckConfigured(config.OAuth));
         return errors.Count == 0 ? null : Error.Validation("Invalid configuration", errors);
     }
 
-    private static IEnumerable<(string Path, string? Url)> OutboundUrls(McpServerConfig config)
+    private static IEnumerable<(string Path, string? Url, bool IsOAuth)> OutboundUrls(McpServerConfig config)
     {
-        yield return ("url", config.Url);
-        yield return ("oauth.authorization_url", config.OAuth?.AuthorizationUrl);
-        yield return ("oauth.token_url", config.OAuth?.TokenUrl);
-        yield return ("oauth.revocation_endpoint", config.OAuth?.RevocationEndpoint);
+        yield return ("url", config.Url, false);
+        yield return ("oauth.authorization_url", config.OAuth?.AuthorizationUrl, true);
+        yield return ("oauth.token_url", config.OAuth?.TokenUrl, true);
+        yield return ("oauth.revocation_endpoint", config.OAuth?.RevocationEndpoint, true);
     }
 
     private static bool Matches(AppServer server, string term) =>

@@ -52,7 +52,7 @@ public sealed class ConnectionMaintenance(
 
     private async Task WarmUpAsync(AppServer server, CancellationToken ct)
     {
-        var usable = new UsableServer(server.Name, server.Config, server.LoadedAt, ServerSource.App);
+        var usable = UsableServer.Of(server);
         var (target, _) = ConnectionTargets.Build(usable, new Dictionary<string, string>(), options);
         try
         {

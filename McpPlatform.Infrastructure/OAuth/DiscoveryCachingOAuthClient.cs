@@ -11,21 +11,21 @@ namespace McpPlatform.Infrastructure.OAuth;
 /// </summary>
 public sealed class DiscoveryCachingOAuthClient(IOAuthClient inner, IMemoryCache cache, OAuthOptions options) : IOAuthClient
 {
-    public async Task<OAuthDiscovery> DiscoverAsync(Uri serverUrl, WwwAuthenticateChallenge? challenge, IReadOnlyDictionary<string, string> extraHeaders, CancellationToken ct)
+    public async Task<OAuthDiscovery> DiscoverAsync(Uri serverUrl, WwwAuthenticateChallenge? challenge, IReadOnlyDictionary<string, string> extraHeaders, string? fallbackIssuer, CancellationToken ct)
     {
         if (challenge is not null || options.DiscoveryCacheTtl <= TimeSpan.Zero)
         {
-            return await inner.DiscoverAsync(serverUrl, challenge, extraHeaders, ct);
+            return await inner.DiscoverAsync(serverUrl, challenge, extraHeaders, fallbackIssuer, ct);
         }
 
         // The headers are part of the key: a server's metadata may answer differently to them. The key stays in memory.
-        var key = new DiscoveryKey(serverUrl.AbsoluteUri, string.Join('\n', extraHeaders.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase).Select(h => $"{h.Key}:{h.Value}")));
+        var key = new DiscoveryKey(serverUrl.AbsoluteUri, string.Join('\n', extraHeaders.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase).Select(h => $"{h.Key}:{h.Value}")), fallbackIssuer);
         if (cache.TryGetValue(key, out OAuthDiscovery? known) && known is not null)
         {
             return known;
         }
 
-        var discovered = await inner.DiscoverAsync(serverUrl, null, extraHeaders, ct);
+        var discovered = await inner.DiscoverAsync(serverUrl, null, extraHeaders, fallbackIssuer, ct);
         cache.Set(key, discovered, options.DiscoveryCacheTtl);
         return discovered;
     }
@@ -42,5 +42,5 @@ public sealed class DiscoveryCachingOAuthClient(IOAuthClient inner, IMemoryCache
     public Task RevokeAsync(TokenSet tokens, ClientRegistration client, CancellationToken ct) =>
         inner.RevokeAsync(tokens, client, ct);
 
-    private sealed record DiscoveryKey(string ServerUrl, string Headers);
+    private sealed record DiscoveryKey(string ServerUrl, string Headers, string? FallbackIssuer);
 }

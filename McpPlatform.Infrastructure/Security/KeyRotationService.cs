@@ -19,15 +19,15 @@ public sealed class KeyRotationService(PlatformDbContext db, ISecretProtector pr
         var total = new RotationReport(0, 0);
         total = Add(total, await RotateAsync(db.Servers.Where(s => s.Secrets != null).OrderBy(s => s.Id), s => s.Id.ToString(), row =>
             row.Secrets = Rewrap(row.Secrets!, SecretContexts.ServerSecrets(row.Id)), "server secrets", progress, ct));
-        total = Add(total, await RotateAsync(db.OAuthTokens.OrderBy(t => t.UserId).ThenBy(t => t.ServerName), t => $"{t.UserId}/{t.ServerName}", row =>
+        total = Add(total, await RotateAsync(db.OAuthTokens.OrderBy(t => t.UserId).ThenBy(t => t.ServerId), t => $"{t.UserId}/{t.ServerId}", row =>
         {
-            row.AccessToken = Rewrap(row.AccessToken, SecretContexts.AccessToken(row.UserId, row.ServerName));
-            row.RefreshToken = row.RefreshToken is null ? null : Rewrap(row.RefreshToken, SecretContexts.RefreshToken(row.UserId, row.ServerName));
+            row.AccessToken = Rewrap(row.AccessToken, SecretContexts.AccessToken(row.UserId, row.ServerId, row.Binding));
+            row.RefreshToken = row.RefreshToken is null ? null : Rewrap(row.RefreshToken, SecretContexts.RefreshToken(row.UserId, row.ServerId, row.Binding));
         }, "OAuth tokens", progress, ct));
         total = Add(total, await RotateAsync(db.OAuthClientRegistrations.Where(r => r.ClientSecret != null).OrderBy(r => r.Id), r => r.Id.ToString(), row =>
-            row.ClientSecret = Rewrap(row.ClientSecret!, SecretContexts.ClientSecret(row.ServerName, row.Issuer)), "client registrations", progress, ct));
-        total = Add(total, await RotateAsync(db.CredentialVariables.OrderBy(c => c.UserId).ThenBy(c => c.ServerName).ThenBy(c => c.Name), c => $"{c.UserId}/{c.ServerName}/{c.Name}", row =>
-            row.Value = Rewrap(row.Value, SecretContexts.CredentialVariable(row.UserId, row.ServerName, row.Name)), "credential variables", progress, ct));
+            row.ClientSecret = Rewrap(row.ClientSecret!, SecretContexts.ClientSecret(row.ServerId, row.Binding, row.Issuer)), "client registrations", progress, ct));
+        total = Add(total, await RotateAsync(db.CredentialVariables.OrderBy(c => c.UserId).ThenBy(c => c.ServerId).ThenBy(c => c.Name), c => $"{c.UserId}/{c.ServerId}/{c.Name}", row =>
+            row.Value = Rewrap(row.Value, SecretContexts.CredentialVariable(row.UserId, row.ServerId, row.Binding, row.Name)), "credential variables", progress, ct));
         return total;
     }
 

@@ -7,11 +7,16 @@ public static class SecretContexts
 {
     public static SecretContext ServerSecrets(Guid serverId) => new(string.Empty, serverId.ToString(), "server-secrets");
 
-    public static SecretContext AccessToken(string userId, string serverName) => new(userId, serverName, "access_token");
+    // Credentials bind to the server's id and to the binding they were stored under: a ciphertext moved to another
+    // server's row, or to a row of the same server claiming another binding, does not decrypt.
 
-    public static SecretContext RefreshToken(string userId, string serverName) => new(userId, serverName, "refresh_token");
+    public static SecretContext AccessToken(string userId, Guid serverId, string binding) => new(userId, Bound(serverId, binding), "access_token");
 
-    public static SecretContext ClientSecret(string serverName, string issuer) => new(string.Empty, serverName, "client_secret:" + issuer);
+    public static SecretContext RefreshToken(string userId, Guid serverId, string binding) => new(userId, Bound(serverId, binding), "refresh_token");
 
-    public static SecretContext CredentialVariable(string userId, string serverName, string name) => new(userId, serverName, "var:" + name);
+    public static SecretContext ClientSecret(Guid serverId, string binding, string issuer) => new(string.Empty, Bound(serverId, binding), "client_secret:" + issuer);
+
+    public static SecretContext CredentialVariable(string userId, Guid serverId, string binding, string name) => new(userId, Bound(serverId, binding), "var:" + name);
+
+    private static string Bound(Guid serverId, string binding) => $"{serverId}#{binding}";
 }

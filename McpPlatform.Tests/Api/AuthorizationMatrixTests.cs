@@ -119,6 +119,7 @@ public sealed class AuthorizationMatrixTests : ApiTest
             yield return new Row("GET", "api/mcp/{serverName}/oauth/initiate", target, (_, n) => $"/api/mcp/{n}/oauth/initiate", null, ConnectionRoute(Authorized));
             yield return new Row("POST", "api/mcp/{serverName}/tools/{toolName}/call", target, (_, n) => $"/api/mcp/{n}/tools/echo/call", _ => new { arguments = new { text = "hi" } }, ConnectionRoute(Authorized));
             yield return new Row("GET", "api/mcp/{serverName}/auth-values", target, (_, n) => $"/api/mcp/{n}/auth-values", null, ConnectionRoute(Ok()));
+            yield return new Row("POST", "api/mcp/{serverName}/oauth/bind", target, (_, n) => $"/api/mcp/{n}/oauth/bind", null, ConnectionRoute(Ok()));
             yield return new Row("GET", "api/mcp/connection/status/{serverName}", target, (_, n) => $"/api/mcp/connection/status/{n}", null, ConnectionRoute(Ok()));
             yield return new Row("DELETE", "api/mcp/{serverName}/oauth/tokens", target, (_, n) => $"/api/mcp/{n}/oauth/tokens", null, ConnectionRoute(Ok()));
             yield return new Row("POST", "api/user/plugins", target, (_, _) => "/api/user/plugins",

@@ -314,9 +314,9 @@ public sealed class ServersApiTests : ApiTest
     [Test]
     public async Task Patch_UrlChangeInvalidatesEveryUsersTokensAndRegistrations()
     {
-        await CreateServerAsync(Alice, SseConfig);
-        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_tokens (user_id, server_name, access_token, version, updated_at) VALUES ('alice', 'my-server', '\\x01'::bytea, 1, now()), ('bob', 'my-server', '\\x01'::bytea, 1, now())");
-        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_client_registrations (server_name, issuer, client_id, created_at) VALUES ('my-server', 'https://as.example.com', 'c', now())");
+        var id = Guid.Parse((await CreateServerAsync(Alice, SseConfig))["dbId"]!.GetValue<string>());
+        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_tokens (user_id, server_id, binding, access_token, version, updated_at) VALUES ('alice', $1, 'b', '\\x01'::bytea, 1, now()), ('bob', $1, 'b', '\\x01'::bytea, 1, now())", id);
+        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_client_registrations (server_id, binding, issuer, client_id, created_at) VALUES ($1, 'b', 'https://as.example.com', 'c', now())", id);
 
         using var sameUrl = await As(Alice).PatchAsJsonAsync("/api/mcp/servers/my-server", new { config = SseConfig });
         Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM oauth_tokens"), Is.EqualTo(2));
@@ -356,9 +356,9 @@ public sealed class ServersApiTests : ApiTest
         var id = Guid.Parse(server["dbId"]!.GetValue<string>());
         await SeeAsync(Bob);
         await ShareAsync(Alice, id.ToString(), new { updated = new[] { new { type = "user", id = "bob", accessRoleId = "mcpServer_viewer" } }, @public = false });
-        await TestDatabase.ScalarAsync<int>("INSERT INTO credential_variables (user_id, server_name, name, value, updated_at) VALUES ('bob', 'my-server', 'API_KEY', '\\x01'::bytea, now())");
-        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_tokens (user_id, server_name, access_token, version, updated_at) VALUES ('bob', 'my-server', '\\x01'::bytea, 1, now())");
-        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_client_registrations (server_name, issuer, client_id, created_at) VALUES ('my-server', 'https://as.example.com', 'c', now())");
+        await TestDatabase.ScalarAsync<int>("INSERT INTO credential_variables (user_id, server_id, binding, name, value, updated_at) VALUES ('bob', $1, 'b', 'API_KEY', '\\x01'::bytea, now())", id);
+        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_tokens (user_id, server_id, binding, access_token, version, updated_at) VALUES ('bob', $1, 'b', '\\x01'::bytea, 1, now())", id);
+        await TestDatabase.ScalarAsync<int>("INSERT INTO oauth_client_registrations (server_id, binding, issuer, client_id, created_at) VALUES ($1, 'b', 'https://as.example.com', 'c', now())", id);
         Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM acl_entries WHERE resource_id = $1", id), Is.EqualTo(2));
 
         using var response = await As(Alice).DeleteAsync("/api/mcp/servers/my-server");

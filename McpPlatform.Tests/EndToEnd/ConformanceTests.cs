@@ -177,6 +177,7 @@ public sealed partial class ConformanceTests : ApiTest
         }
 
         var name = JsonNode.Parse(createdBody)!["serverName"]!.GetValue<string>();
+        using var browser = SpaBrowser.Of(Api, Alice);
         var pending = await ReinitializeAsync(name, transcript);
         for (var step = 0; step < 10; step++)
         {
@@ -190,7 +191,9 @@ public sealed partial class ConformanceTests : ApiTest
                 }
 
                 drive.Authorizations++;
-                if (!await AuthorizeAndDeliverAsync(pending, transcript))
+                // As the SPA does before opening an authorization URL: bind this browser to the flow.
+                await browser.BindAsync(name);
+                if (!await AuthorizeAndDeliverAsync(browser, pending, transcript))
                 {
                     return;
                 }
@@ -247,7 +250,7 @@ public sealed partial class ConformanceTests : ApiTest
     }
 
     /// <summary>Follows the authorization server's redirects to the platform's callback and delivers it there.</summary>
-    private async Task<bool> AuthorizeAndDeliverAsync(string authorizationUrl, List<string> transcript)
+    private static async Task<bool> AuthorizeAndDeliverAsync(SpaBrowser platform, string authorizationUrl, List<string> transcript)
     {
         transcript.Add($"authorize {Shorten(authorizationUrl, 600)}");
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
@@ -265,7 +268,7 @@ public sealed partial class ConformanceTests : ApiTest
             var absolute = location.IsAbsoluteUri ? location : new Uri(next, location);
             if (absolute.ToString().StartsWith(RedirectPrefix, StringComparison.Ordinal))
             {
-                using var delivered = await As(null).GetAsync(absolute.PathAndQuery);
+                using var delivered = await platform.DeliverAsync(absolute.ToString());
                 var landing = delivered.Headers.Location?.ToString() ?? string.Empty;
                 transcript.Add($"  callback → {(int)delivered.StatusCode} {landing}");
                 return landing.StartsWith("/oauth/success", StringComparison.Ordinal);

@@ -33,10 +33,14 @@ public sealed class MultiProcessTests : ProcessTest
         var (first, second) = await StartPairAsync();
         var name = await CreateServerAsync(first, peer.Url, "Two Instances OAuth");
 
-        var oauthUrl = (await ReinitializeAsync(first, name))["oauthUrl"]!.GetValue<string>();
+        // Alice's browser talks to the first instance and is sent back to the second (one cookie jar: ports do not matter).
+        var cookies = new CookieContainer();
+        using var onFirst = SpaBrowser.Of(first, Alice, cookies);
+        using var onSecond = SpaBrowser.Of(second, Alice, cookies);
+        using var reinitialized = await onFirst.Api.PostAsync($"/api/mcp/{name}/reinitialize", null);
+        var oauthUrl = JsonNode.Parse(await reinitialized.Content.ReadAsStringAsync())!["oauthUrl"]!.GetValue<string>();
         var callback = await AuthorizationBrowser.FollowToCallbackAsync(oauthUrl, first.BaseUrl + "/api/mcp/");
-        using (var anonymous = second.ClientFor(null))
-        using (var delivered = await anonymous.GetAsync(new Uri(callback).PathAndQuery))
+        using (var delivered = await onSecond.DeliverAsync(callback))
         {
             Assert.That(delivered.Headers.Location?.ToString(), Is.EqualTo($"/oauth/success?serverName={name}"),
                 "the instance that did not start the flow completes it from the state in Redis");

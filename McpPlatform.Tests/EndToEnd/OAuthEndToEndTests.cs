@@ -14,7 +14,31 @@ public sealed class OAuthEndToEndTests : ApiTest
 {
     private const string RedirectPrefix = "http://localhost:5080/api/mcp/";
 
+    private readonly Dictionary<string, SpaBrowser> _browsers = [];
+
     protected override Task<ApiFactory> StartHostAsync() => ConnectionsHost.StartAsync();
+
+    [TearDown]
+    public void CloseBrowsers()
+    {
+        foreach (var browser in _browsers.Values)
+        {
+            browser.Dispose();
+        }
+
+        _browsers.Clear();
+    }
+
+    /// <summary>The caller's browser: the SPA's calls and the callback it is sent back to share its cookies.</summary>
+    private SpaBrowser Browser(Caller caller)
+    {
+        if (!_browsers.TryGetValue(caller.UserId, out var browser))
+        {
+            _browsers[caller.UserId] = browser = SpaBrowser.Of(Api, caller);
+        }
+
+        return browser;
+    }
 
     [TestCase(false)]
     [TestCase(true)]
@@ -44,7 +68,7 @@ public sealed class OAuthEndToEndTests : ApiTest
         Assert.That(again["oauthUrl"]!.GetValue<string>(), Is.EqualTo(authorizeUrl), "a pending flow keeps its URL and verifier");
 
         var callback = await AuthorizeAsync(authorizeUrl);
-        using var delivered = await As(null).GetAsync(PathOf(callback));
+        using var delivered = await Browser(Alice).DeliverAsync(callback);
         Assert.That(delivered.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(delivered.Headers.Location?.ToString(), Is.EqualTo($"/oauth/success?serverName={name}"));
 
@@ -71,9 +95,9 @@ public sealed class OAuthEndToEndTests : ApiTest
         var callback = await AuthorizeAsync((await ReinitializeAsync(Alice, name))["oauthUrl"]!.GetValue<string>());
         Assert.That(HttpUtility.ParseQueryString(new Uri(callback).Query)["iss"], Is.EqualTo(peer.AuthUrl));
 
-        var deliveries = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => As(null).GetAsync(PathOf(callback))));
+        var deliveries = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Browser(Alice).DeliverAsync(callback)));
         Assert.That(deliveries.Select(d => d.Headers.Location?.ToString()), Is.All.EqualTo($"/oauth/success?serverName={name}"));
-        using var late = await As(null).GetAsync(PathOf(callback));
+        using var late = await Browser(Alice).DeliverAsync(callback);
         Assert.That(late.Headers.Location?.ToString(), Is.EqualTo($"/oauth/success?serverName={name}"));
         var stats = await StatsAsync(peer);
         Assert.That(stats["tokenRequests"]!["authorization_code"]!.GetValue<int>(), Is.EqualTo(1), "exactly one code exchange");
@@ -104,7 +128,7 @@ public sealed class OAuthEndToEndTests : ApiTest
         await using var peer = await NodePeer.StartOidcStackAsync(accessTokenTtlSeconds: 2);
         var name = await CreateAsync(Alice, peer.Url, "Oidc Refresh");
         var callback = await AuthorizeAsync((await ReinitializeAsync(Alice, name))["oauthUrl"]!.GetValue<string>());
-        using (var delivered = await As(null).GetAsync(PathOf(callback)))
+        using (var delivered = await Browser(Alice).DeliverAsync(callback))
         {
             Assert.That(delivered.Headers.Location?.ToString(), Does.StartWith("/oauth/success"));
         }
@@ -138,10 +162,11 @@ public sealed class OAuthEndToEndTests : ApiTest
 
         var landings = await Task.WhenAll(users.Select(async user =>
         {
-            using var initiate = await As(user).GetAsync($"/api/mcp/{name}/oauth/initiate");
+            using var browser = SpaBrowser.Of(Api, user);
+            using var initiate = await browser.Api.GetAsync($"/api/mcp/{name}/oauth/initiate");
             Assert.That(initiate.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await initiate.Content.ReadAsStringAsync());
             var callback = await AuthorizeAsync(initiate.Headers.Location!.ToString());
-            using var delivered = await As(null).GetAsync(PathOf(callback));
+            using var delivered = await browser.DeliverAsync(callback);
             return delivered.Headers.Location?.ToString();
         }));
 
@@ -161,7 +186,7 @@ public sealed class OAuthEndToEndTests : ApiTest
         var callback = await AuthorizeAsync((await ReinitializeAsync(Alice, name))["oauthUrl"]!.GetValue<string>());
         var forged = callback.Replace(Uri.EscapeDataString(peer.AuthUrl), Uri.EscapeDataString("http://localhost:1/evil"), StringComparison.Ordinal);
         Assert.That(forged, Is.Not.EqualTo(callback));
-        using var response = await As(null).GetAsync(PathOf(forged));
+        using var response = await Browser(Alice).DeliverAsync(forged);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(response.Headers.Location?.ToString(), Is.EqualTo("/oauth/error?error=iss_mismatch"));
@@ -177,7 +202,7 @@ public sealed class OAuthEndToEndTests : ApiTest
         await using var peer = await NodePeer.StartOidcStackAsync();
         var name = await CreateAsync(Alice, peer.Url, "Oidc Disconnect");
         var callback = await AuthorizeAsync((await ReinitializeAsync(Alice, name))["oauthUrl"]!.GetValue<string>());
-        (await As(null).GetAsync(PathOf(callback))).Dispose();
+        (await Browser(Alice).DeliverAsync(callback)).Dispose();
         Assert.That(await StateAsync(Alice, name), Is.EqualTo("connected"));
 
         using var disconnect = await As(Alice).DeleteAsync($"/api/mcp/{name}/oauth/tokens");
@@ -200,7 +225,7 @@ public sealed class OAuthEndToEndTests : ApiTest
         var name = await CreateAsync(Alice, peer.Url, "Oidc Logged");
         var callback = await AuthorizeAsync((await ReinitializeAsync(Alice, name))["oauthUrl"]!.GetValue<string>());
         var query = HttpUtility.ParseQueryString(new Uri(callback).Query);
-        (await As(null).GetAsync(PathOf(callback))).Dispose();
+        (await Browser(Alice).DeliverAsync(callback)).Dispose();
         await Task.Delay(TimeSpan.FromSeconds(3));
         (await As(Alice).PostAsJsonAsync($"/api/mcp/{name}/tools/echo/call", new { arguments = new { message = "after refresh" } })).Dispose();
         Assert.That((await StatsAsync(peer))["tokenRequests"]!["refresh_token"]!.GetValue<int>(), Is.EqualTo(1), "the run included a refresh");
@@ -267,13 +292,11 @@ public sealed class OAuthEndToEndTests : ApiTest
 
     private static Task<string> AuthorizeAsync(string authorizationUrl) => AuthorizationBrowser.FollowToCallbackAsync(authorizationUrl, RedirectPrefix);
 
-    private static string PathOf(string url) => new Uri(url).PathAndQuery;
-
     private static Task<JsonNode> StatsAsync(NodePeer peer) => peer.StatsAsync();
 
     private async Task<JsonNode> ReinitializeAsync(Caller caller, string name)
     {
-        using var response = await As(caller).PostAsync($"/api/mcp/{name}/reinitialize", null);
+        using var response = await Browser(caller).Api.PostAsync($"/api/mcp/{name}/reinitialize", null);
         var body = await ReadJsonAsync(response);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body.ToJsonString());
         return body;

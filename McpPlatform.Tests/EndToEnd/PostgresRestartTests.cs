@@ -92,8 +92,9 @@ public sealed class PostgresRestartTests : ApiTest
         var afterwards = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => As(Alice).GetAsync("/api/mcp/servers?limit=5")));
         Assert.That(afterwards.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK), "no broken pooled connection is handed out after the restart");
 
-        // The test's own pooled connections (not the API's data source) died with the server.
+        // The test's own pooled connections, and those of the other test hosts, died with the server.
         NpgsqlConnection.ClearAllPools();
+        await TestRun.ClearDatabasePoolsAsync();
         var created = outcomes.Where(o => o.Status == HttpStatusCode.Created).Select(o => JsonNode.Parse(o.Body)!["serverName"]!.GetValue<string>()).ToList();
         TestContext.Out.WriteLine($"writes: {outcomes.Count} tried, {created.Count} created, {outcomes.Count(o => o.Status == HttpStatusCode.ServiceUnavailable)} refused with 503");
         using (Assert.EnterMultipleScope())

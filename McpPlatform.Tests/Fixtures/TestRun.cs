@@ -39,6 +39,24 @@ public sealed class TestRun
         ["Mcp:CircuitBreakerCooldown"] = "00:00:03",
     });
 
+    /// <summary>After PostgreSQL restarted: every running host drops its pooled connections, which died with the server
+    /// (each would otherwise fail the first request that draws it, in whichever test comes next).</summary>
+    public static async Task ClearDatabasePoolsAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            foreach (var host in Hosts.Values)
+            {
+                host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().Clear();
+            }
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     private static async Task<ApiFactory> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
     {
         await Gate.WaitAsync();

@@ -17,10 +17,10 @@ public sealed class KeyRotationTests : ApiTest
         var created = await CreateServerAsync(Alice, new { type = "sse", url = "https://mcp.example.com/sse", title = "Rotated", oauth = new { client_id = "c", client_secret = "rotate-me" } });
         var serverId = Guid.Parse(created["dbId"]!.GetValue<string>());
         var both = Protector(("t1", ApiFactory.EncryptionKey), ("t2", NewKey), active: "t2");
-        var underOldKey = Protector(("t1", ApiFactory.EncryptionKey), active: "t1").Protect("access-token-value", SecretContexts.AccessToken("alice", "rotated"));
+        var underOldKey = Protector(("t1", ApiFactory.EncryptionKey), active: "t1").Protect("access-token-value", SecretContexts.AccessToken("alice", serverId, "binding"));
         await using (var db = Context())
         {
-            await db.Database.ExecuteSqlAsync($"INSERT INTO oauth_tokens (user_id, server_name, access_token, version, updated_at) VALUES ('alice', 'rotated', {underOldKey}, 1, now())");
+            await db.Database.ExecuteSqlAsync($"INSERT INTO oauth_tokens (user_id, server_id, binding, access_token, version, updated_at) VALUES ('alice', {serverId}, 'binding', {underOldKey}, 1, now())");
         }
 
         RotationReport first, second;
@@ -45,7 +45,7 @@ public sealed class KeyRotationTests : ApiTest
                 Assert.That(first.ReEncrypted, Is.EqualTo(2));
                 Assert.That(second, Is.EqualTo(new RotationReport(0, 2)), "a second run finds nothing left to do");
                 Assert.That(config.OAuth?.ClientSecret, Is.EqualTo("rotate-me"));
-                Assert.That(onlyNew.Unprotect(tokenRow.AccessToken, SecretContexts.AccessToken("alice", "rotated")), Is.EqualTo("access-token-value"));
+                Assert.That(onlyNew.Unprotect(tokenRow.AccessToken, SecretContexts.AccessToken("alice", serverId, "binding")), Is.EqualTo("access-token-value"));
             }
         }
     }

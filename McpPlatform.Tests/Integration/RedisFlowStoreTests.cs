@@ -1,4 +1,5 @@
 using McpPlatform.Domain.OAuth;
+using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.FlowState;
 using McpPlatform.Tests.Fixtures;
 
@@ -159,8 +160,10 @@ public sealed class RedisFlowStoreTests : RedisTest
         }
     }
 
+    private static readonly Guid ServerId = Guid.CreateVersion7();
+
     private OAuthFlow Flow(string state) => new(
-        OAuthFlow.IdFor(_user, "remote"), state, _user, "remote", FlowStatus.Pending, "verifier", "https://as.example.com/authorize",
+        OAuthFlow.IdFor(_user, "remote"), state, _user, "remote", new CredentialKey(ServerId, "binding"), FlowStatus.Pending, "verifier", "https://as.example.com/authorize",
         "http://localhost:5080/api/mcp/remote/oauth/callback", "https://mcp.example.com/mcp", "https://as.example.com",
         "https://as.example.com/token", "client", "none", null, null, DateTimeOffset.UtcNow);
 }

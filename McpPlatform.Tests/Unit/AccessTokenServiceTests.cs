@@ -1,4 +1,6 @@
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.OAuth;
+using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.FlowState;
 using Moq;
 using static McpPlatform.Tests.Unit.ConnectionTestKit;
@@ -38,8 +40,14 @@ public sealed class AccessTokenServiceTests
     private void VerifyRefreshes(int times) =>
         _client.Verify(c => c.RefreshAsync(It.IsAny<TokenSet>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()), Times.Exactly(times));
 
+    private static readonly Guid RemoteId = Guid.CreateVersion7();
+
+    private static UsableServer Remote(string? configuredSecret = null) => new(
+        RemoteId, "remote", new McpServerConfig { Url = "https://mcp.example.com/mcp", OAuth = new OAuthSettings { ClientSecret = configuredSecret } },
+        T0, ServerSource.Db);
+
     private Task<TokenSet?> GetAsync(long? refusedVersion = null, string? configuredSecret = null) =>
-        _service.GetValidAsync("alice", "remote", configuredSecret, refusedVersion, null, None);
+        _service.GetValidAsync("alice", Remote(configuredSecret), refusedVersion, null, None);
 
     [Test]
     public async Task NoTokens_IsNull()
@@ -244,7 +252,7 @@ public sealed class AccessTokenServiceTests
         var service = new AccessTokenService(_store, _client.Object, locks.Object, _options, _clock);
         _store.Seed(Tokens(T0.AddSeconds(30)), version: 1);
 
-        var e = Assert.ThrowsAsync<OAuthException>(() => service.GetValidAsync("alice", "remote", null, null, null, None));
+        var e = Assert.ThrowsAsync<OAuthException>(() => service.GetValidAsync("alice", Remote(), null, null, None));
 
         Assert.That(e.Failure, Is.EqualTo(OAuthFailure.TokenEndpoint));
         VerifyRefreshes(0);
@@ -293,9 +301,9 @@ public sealed class AccessTokenServiceTests
             }
         }
 
-        public Task<TokenSet?> GetAsync(string userId, string serverName, CancellationToken ct) => Task.FromResult(Current);
+        public Task<TokenSet?> GetAsync(string userId, CredentialKey key, CancellationToken ct) => Task.FromResult(Current);
 
-        public Task<long?> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct)
+        public Task<long?> SaveAsync(string userId, CredentialKey key, TokenSet tokens, long? expectedVersion, CancellationToken ct)
         {
             lock (_gate)
             {
@@ -310,7 +318,7 @@ public sealed class AccessTokenServiceTests
             }
         }
 
-        public Task<bool> DeleteAsync(string userId, string serverName, CancellationToken ct)
+        public Task<bool> DeleteAsync(string userId, Guid serverId, CancellationToken ct)
         {
             Interlocked.Increment(ref _deletes);
             lock (_gate)
@@ -321,9 +329,9 @@ public sealed class AccessTokenServiceTests
             }
         }
 
-        public Task<ClientRegistration?> GetRegistrationAsync(string serverName, string issuer, CancellationToken ct) => Task.FromResult(Registration);
+        public Task<ClientRegistration?> GetRegistrationAsync(CredentialKey key, string issuer, CancellationToken ct) => Task.FromResult(Registration);
 
-        public Task<ClientRegistration> SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct)
+        public Task<ClientRegistration> SaveRegistrationAsync(CredentialKey key, string issuer, ClientRegistration registration, CancellationToken ct)
         {
             Registration ??= registration;
             return Task.FromResult(Registration);

@@ -94,10 +94,10 @@ public sealed class ConnectionRulesTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(new UsableServer("s", Remote(), Stamp, ServerSource.Db).RequiresOAuth, Is.False);
-            Assert.That(new UsableServer("s", Remote() with { OAuth = new OAuthSettings() }, Stamp, ServerSource.Db).RequiresOAuth, Is.True);
-            Assert.That(new UsableServer("s", Remote() with { RequiresOAuth = true }, Stamp, ServerSource.Db).RequiresOAuth, Is.True);
-            Assert.That(new UsableServer("s", Remote() with { OAuth = new OAuthSettings(), RequiresOAuth = false }, Stamp, ServerSource.App).RequiresOAuth, Is.False);
+            Assert.That(new UsableServer(Guid.Empty, "s", Remote(), Stamp, ServerSource.Db).RequiresOAuth, Is.False);
+            Assert.That(new UsableServer(Guid.Empty, "s", Remote() with { OAuth = new OAuthSettings() }, Stamp, ServerSource.Db).RequiresOAuth, Is.True);
+            Assert.That(new UsableServer(Guid.Empty, "s", Remote() with { RequiresOAuth = true }, Stamp, ServerSource.Db).RequiresOAuth, Is.True);
+            Assert.That(new UsableServer(Guid.Empty, "s", Remote() with { OAuth = new OAuthSettings(), RequiresOAuth = false }, Stamp, ServerSource.App).RequiresOAuth, Is.False);
         }
     }
 
@@ -189,7 +189,7 @@ public sealed class ConnectionRulesTests
 
     private static readonly ConnectionOptions Options = new() { ConnectTimeout = TimeSpan.FromSeconds(30) };
 
-    private static UsableServer Server(McpServerConfig config) => new("search", config, Stamp, ServerSource.App);
+    private static UsableServer Server(McpServerConfig config) => new(ServerIds.ForAppServer("search"), "search", config, Stamp, ServerSource.App);
 
     private static Dictionary<string, CustomUserVar> Vars(params string[] names) =>
         names.ToDictionary(n => n, n => new CustomUserVar(n, null));

@@ -23,7 +23,7 @@ public sealed class DiscoveryCachingOAuthClientTests
         _inner = new Mock<IOAuthClient>();
         _cache = new MemoryCache(new MemoryCacheOptions());
         _discoveries = 0;
-        _inner.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+        _inner.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => Discovery($"https://as{++_discoveries}.example.com"));
     }
 
@@ -35,8 +35,8 @@ public sealed class DiscoveryCachingOAuthClientTests
     {
         var client = Client(TimeSpan.FromMinutes(5));
 
-        var first = await client.DiscoverAsync(Server, null, NoHeaders, None);
-        var second = await client.DiscoverAsync(new Uri("https://mcp.example.com/mcp"), null, new Dictionary<string, string>(), None);
+        var first = await client.DiscoverAsync(Server, null, NoHeaders, null, None);
+        var second = await client.DiscoverAsync(new Uri("https://mcp.example.com/mcp"), null, new Dictionary<string, string>(), null, None);
 
         Assert.That(second, Is.SameAs(first));
         Assert.That(_discoveries, Is.EqualTo(1));
@@ -46,9 +46,9 @@ public sealed class DiscoveryCachingOAuthClientTests
     public async Task AChallenge_IsAlwaysFollowed()
     {
         var client = Client(TimeSpan.FromMinutes(5));
-        await client.DiscoverAsync(Server, null, NoHeaders, None);
+        await client.DiscoverAsync(Server, null, NoHeaders, null, None);
 
-        var challenged = await client.DiscoverAsync(Server, new WwwAuthenticateChallenge("https://mcp.example.com/.well-known/oauth-protected-resource", "more", "insufficient_scope"), NoHeaders, None);
+        var challenged = await client.DiscoverAsync(Server, new WwwAuthenticateChallenge("https://mcp.example.com/.well-known/oauth-protected-resource", "more", "insufficient_scope"), NoHeaders, null, None);
 
         Assert.That(challenged.Issuer, Is.EqualTo("https://as2.example.com"));
         Assert.That(_discoveries, Is.EqualTo(2));
@@ -59,11 +59,11 @@ public sealed class DiscoveryCachingOAuthClientTests
     {
         var client = Client(TimeSpan.FromMinutes(5));
 
-        await client.DiscoverAsync(Server, null, NoHeaders, None);
-        await client.DiscoverAsync(new Uri("https://other.example.com/mcp"), null, NoHeaders, None);
-        await client.DiscoverAsync(Server, null, new Dictionary<string, string> { ["X-Tenant"] = "a" }, None);
-        await client.DiscoverAsync(Server, null, new Dictionary<string, string> { ["X-Tenant"] = "b" }, None);
-        await client.DiscoverAsync(Server, null, new Dictionary<string, string> { ["X-Tenant"] = "a" }, None);
+        await client.DiscoverAsync(Server, null, NoHeaders, null, None);
+        await client.DiscoverAsync(new Uri("https://other.example.com/mcp"), null, NoHeaders, null, None);
+        await client.DiscoverAsync(Server, null, new Dictionary<string, string> { ["X-Tenant"] = "a" }, null, None);
+        await client.DiscoverAsync(Server, null, new Dictionary<string, string> { ["X-Tenant"] = "b" }, null, None);
+        await client.DiscoverAsync(Server, null, new Dictionary<string, string> { ["X-Tenant"] = "a" }, null, None);
 
         Assert.That(_discoveries, Is.EqualTo(4));
     }
@@ -71,13 +71,13 @@ public sealed class DiscoveryCachingOAuthClientTests
     [Test]
     public async Task AFailure_IsNotKept()
     {
-        _inner.SetupSequence(c => c.DiscoverAsync(Server, null, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+        _inner.SetupSequence(c => c.DiscoverAsync(Server, null, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new OAuthException(OAuthFailure.Discovery, "No authorization server metadata found"))
             .ReturnsAsync(Discovery("https://as.example.com"));
         var client = Client(TimeSpan.FromMinutes(5));
 
-        Assert.ThrowsAsync<OAuthException>(() => client.DiscoverAsync(Server, null, NoHeaders, None));
-        var retried = await client.DiscoverAsync(Server, null, NoHeaders, None);
+        Assert.ThrowsAsync<OAuthException>(() => client.DiscoverAsync(Server, null, NoHeaders, null, None));
+        var retried = await client.DiscoverAsync(Server, null, NoHeaders, null, None);
 
         Assert.That(retried.Issuer, Is.EqualTo("https://as.example.com"));
     }
@@ -87,8 +87,8 @@ public sealed class DiscoveryCachingOAuthClientTests
     {
         var client = Client(TimeSpan.Zero);
 
-        await client.DiscoverAsync(Server, null, NoHeaders, None);
-        await client.DiscoverAsync(Server, null, NoHeaders, None);
+        await client.DiscoverAsync(Server, null, NoHeaders, null, None);
+        await client.DiscoverAsync(Server, null, NoHeaders, null, None);
 
         Assert.That(_discoveries, Is.EqualTo(2));
     }

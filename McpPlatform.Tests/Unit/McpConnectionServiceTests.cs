@@ -51,15 +51,16 @@ public sealed class McpConnectionServiceTests
         _pool = new ConnectionPool(_connector.Object, _cache, clock, _options);
 
         _credentials = new Mock<ICredentialStore>();
-        _credentials.Setup(c => c.GetAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, string>());
+        _credentials.Setup(c => c.GetAsync(It.IsAny<string>(), It.IsAny<CredentialKey>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, string>());
         _flows = new Mock<IOAuthFlowStore>();
         _oauthClient = new Mock<IOAuthClient>();
         _tokens = new Mock<ITokenStore>();
-        _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string _, string _, ClientRegistration registration, CancellationToken _) => registration);
+        _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<CredentialKey>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((CredentialKey _, string _, ClientRegistration registration, CancellationToken _) => registration);
         _locks = new Mock<IDistributedLock>();
         var oauthOptions = new OAuthOptions { PublicBaseUrl = "https://platform.example.com" };
-        var oauth = new OAuthService(registry, _flows.Object, _oauthClient.Object, _tokens.Object, new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), _pool, oauthOptions, clock);
+        var browsers = new Mock<IBrowserBinding>();
+        var oauth = new OAuthService(registry, _flows.Object, _oauthClient.Object, _tokens.Object, browsers.Object, new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), _pool, oauthOptions, clock);
         var accessTokens = new AccessTokenService(_tokens.Object, _oauthClient.Object, _locks.Object, oauthOptions, clock);
         _service = new McpConnectionService(registry, _pool, _credentials.Object, _cache, oauth, accessTokens, _options);
     }
@@ -141,7 +142,7 @@ public sealed class McpConnectionServiceTests
             Headers = new Dictionary<string, string> { ["X-Key"] = "{{API_KEY}}" },
             CustomUserVars = new Dictionary<string, CustomUserVar> { ["API_KEY"] = new("API key", null), ["REGION"] = new("Region", null) },
         });
-        _credentials.Setup(c => c.GetAsync("alice", "search", It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, string> { ["REGION"] = "eu" });
+        _credentials.Setup(c => c.GetAsync("alice", It.Is<CredentialKey>(k => k.ServerId == ServerIds.ForAppServer("search")), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, string> { ["REGION"] = "eu" });
 
         var result = await _service.ReinitializeAsync(Alice, "search", None);
 
@@ -165,7 +166,7 @@ public sealed class McpConnectionServiceTests
         ConnectorThrows(UpstreamFailure.Unauthorized, "401 Unauthorized", challenge);
         var discovery = new OAuthDiscovery("https://mcp.example.com/mcp", "https://auth.example.com", "https://auth.example.com/authorize", "https://auth.example.com/token",
             "https://auth.example.com/register", null, [], ["S256"], false, "read");
-        _oauthClient.Setup(c => c.DiscoverAsync(new Uri("https://mcp.example.com/mcp"), challenge, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+        _oauthClient.Setup(c => c.DiscoverAsync(new Uri("https://mcp.example.com/mcp"), challenge, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(discovery);
         _oauthClient.Setup(c => c.RegisterAsync(discovery, "https://platform.example.com/api/mcp/remote/oauth/callback", "read", It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ClientRegistration("dcr-client", null, "none"));
@@ -183,7 +184,7 @@ public sealed class McpConnectionServiceTests
         }
 
         _repo.Verify(r => r.MarkRequiresOAuthAsync("remote", It.IsAny<CancellationToken>()), Times.Once);
-        _oauthClient.Verify(c => c.DiscoverAsync(It.IsAny<Uri>(), challenge, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()), Times.Once);
+        _oauthClient.Verify(c => c.DiscoverAsync(It.IsAny<Uri>(), challenge, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Once);
         _flows.Verify(f => f.SaveAsync(It.Is<OAuthFlow>(flow => flow.UserId == "alice" && flow.ServerName == "remote" && flow.AuthorizationUrl == result.Value.OAuthUrl), It.IsAny<CancellationToken>()), Times.Once);
     }
 
@@ -192,7 +193,7 @@ public sealed class McpConnectionServiceTests
     {
         AppServer("app-remote", Remote());
         ConnectorThrows(UpstreamFailure.Unauthorized, "401");
-        _oauthClient.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+        _oauthClient.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new OAuthException(OAuthFailure.Discovery, "no metadata"));
 
         var result = await _service.ReinitializeAsync(Alice, "app-remote", None);
@@ -433,14 +434,14 @@ public sealed class McpConnectionServiceTests
 
         Assert.That(connected, Is.True);
         Assert.That(_opened.Single().Target.Headers["Authorization"], Is.EqualTo("Bearer at-from-callback"));
-        _tokens.Verify(t => t.GetAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _tokens.Verify(t => t.GetAsync(It.IsAny<string>(), It.IsAny<CredentialKey>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
     public async Task ReconnectAfterAuthorization_WithoutTokens_ReadsThemFromTheStore()
     {
         AppServer("remote", Remote() with { RequiresOAuth = true });
-        _tokens.Setup(t => t.GetAsync("alice", "remote", It.IsAny<CancellationToken>())).ReturnsAsync(
+        _tokens.Setup(t => t.GetAsync("alice", It.Is<CredentialKey>(k => k.ServerId == ServerIds.ForAppServer("remote")), It.IsAny<CancellationToken>())).ReturnsAsync(
             new TokenSet("at-from-store", "rt", "Bearer", DateTimeOffset.UtcNow.AddHours(1), null, "https://auth", "https://auth/token", "client", "none", "https://mcp.example.com/mcp", null, 4));
 
         var connected = await _service.ReconnectAfterAuthorizationAsync("alice", "remote", null, None);
@@ -485,7 +486,7 @@ public sealed class McpConnectionServiceTests
     {
         AppServer("remote", Remote() with { RequiresOAuth = true });
         _flows.Setup(f => f.GetAsync("alice:remote", It.IsAny<CancellationToken>())).ReturnsAsync(new OAuthFlow(
-            "alice:remote", "state", "alice", "remote", FlowStatus.Pending, "verifier", "https://auth/authorize", "https://platform/cb",
+            "alice:remote", "state", "alice", "remote", new CredentialKey(ServerIds.ForAppServer("remote"), "binding"), FlowStatus.Pending, "verifier", "https://auth/authorize", "https://platform/cb",
             "https://mcp.example.com/mcp", "https://auth", "https://auth/token", "client", "none", null, null, T0));
 
         var status = await _service.StatusAsync(Alice, "remote", None);

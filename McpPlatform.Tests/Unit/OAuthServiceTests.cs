@@ -32,7 +32,16 @@ public sealed class OAuthServiceTests
     private Mock<IMcpConnector> _connector = null!;
     private ConnectionPool _pool = null!;
     private MemoryRevisionedCache _snapshots = null!;
+    private Mock<IBrowserBinding> _browsers = null!;
     private OAuthService _service = null!;
+
+    /// <summary>The server every flow here is for, as the repository holds it (the callback resolves it by name).</summary>
+    private static readonly McpServer Remote = new(Guid.CreateVersion7(), "remote", new McpServerConfig { Type = "streamable-http", Url = "https://mcp.example.com/mcp", RequiresOAuth = true }, "alice", T0, T0, 1);
+
+    /// <summary>The browser that started the caller's flow: it holds the proof issued for it.</summary>
+    private static Func<string, string?> BrowserOf(string userId) => serverName => "bound:" + OAuthFlow.IdFor(userId, serverName);
+
+    private static readonly Func<string, string?> AliceBrowser = BrowserOf("alice");
 
     [SetUp]
     public void SetUp()
@@ -41,16 +50,21 @@ public sealed class OAuthServiceTests
         _options = new OAuthOptions { PublicBaseUrl = "https://platform.example.com/", FlowTtl = TimeSpan.FromMinutes(10), MaxStepUpAttempts = 3 };
         _flows = new MemoryFlowStore(_options, _clock);
         _client = new Mock<IOAuthClient>();
-        _client.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+        _client.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(Discovery());
         _client.Setup(c => c.RegisterAsync(It.IsAny<OAuthDiscovery>(), It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ClientRegistration("dcr-client", "dcr-secret", "client_secret_basic"));
         _tokens = new Mock<ITokenStore>();
-        _tokens.Setup(t => t.SaveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TokenSet>(), It.IsAny<long?>(), It.IsAny<CancellationToken>())).ReturnsAsync(1L);
-        _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string _, string _, ClientRegistration registration, CancellationToken _) => registration);
+        _tokens.Setup(t => t.SaveAsync(It.IsAny<string>(), It.IsAny<CredentialKey>(), It.IsAny<TokenSet>(), It.IsAny<long?>(), It.IsAny<CancellationToken>())).ReturnsAsync(1L);
+        _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<CredentialKey>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((CredentialKey _, string _, ClientRegistration registration, CancellationToken _) => registration);
 
         var repo = new Mock<IServerRepository>();
+        repo.Setup(r => r.FindSharedAsync("remote", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new SharedServer(Remote, [], Complete: true));
+        _browsers = new Mock<IBrowserBinding>();
+        _browsers.Setup(b => b.Issue(It.IsAny<string>(), It.IsAny<DateTimeOffset>())).Returns((string flowId, DateTimeOffset _) => "bound:" + flowId);
+        _browsers.Setup(b => b.Verify(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<DateTimeOffset>())).Returns((string flowId, string? proof, DateTimeOffset _) => proof == "bound:" + flowId);
         var catalog = new Mock<IAppServerCatalog>();
         catalog.Setup(c => c.All).Returns([]);
         var policy = new Mock<IOutboundUrlPolicy>();
@@ -60,7 +74,7 @@ public sealed class OAuthServiceTests
         var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, revisions, snapshots, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();
         _pool = new ConnectionPool(_connector.Object, new MemoryToolCache(new MemoryCatalogRevisions()), _clock, new ConnectionOptions());
-        _service = new OAuthService(registry, _flows, _client.Object, _tokens.Object, snapshots, _pool, _options, _clock);
+        _service = new OAuthService(registry, _flows, _client.Object, _tokens.Object, _browsers.Object, snapshots, _pool, _options, _clock);
     }
 
     [TearDown]
@@ -75,11 +89,11 @@ public sealed class OAuthServiceTests
             ["client_secret_basic", "client_secret_post"], challengeMethods ?? ["S256"], cimd, scope);
 
     private void DiscoveryIs(OAuthDiscovery discovery) =>
-        _client.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+        _client.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(discovery);
 
     private static UsableServer Server(OAuthSettings? oauth = null, string? url = "https://mcp.example.com/mcp") =>
-        new("remote", new McpServerConfig { Type = "streamable-http", Url = url, OAuth = oauth, RequiresOAuth = true }, T0, ServerSource.Db);
+        UsableServer.Of(Remote) with { Config = Remote.Config with { Url = url, OAuth = oauth } };
 
     private static NameValueCollection Query(string url) => HttpUtility.ParseQueryString(new Uri(url).Query);
 
@@ -87,7 +101,7 @@ public sealed class OAuthServiceTests
 
     private async Task<OAuthFlow> SaveFlowAsync(FlowStatus status = FlowStatus.Pending, DateTimeOffset? createdAt = null, string state = "the-state", string userId = "alice")
     {
-        var flow = new OAuthFlow(OAuthFlow.IdFor(userId, "remote"), state, userId, "remote", status, "the-verifier", "https://auth.example.com/authorize?x=1",
+        var flow = new OAuthFlow(OAuthFlow.IdFor(userId, "remote"), state, userId, "remote", UsableServer.Of(Remote).Credentials, status, "the-verifier", "https://auth.example.com/authorize?x=1",
             RedirectUri, Resource, Issuer, "https://auth.example.com/token", "flow-client", "client_secret_post", "read", null, createdAt ?? _clock.GetUtcNow());
         await _flows.SaveAsync(flow, None);
         return flow;
@@ -100,7 +114,7 @@ public sealed class OAuthServiceTests
         _client.Verify(c => c.ExchangeCodeAsync(It.IsAny<OAuthFlow>(), It.IsAny<ClientRegistration>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
 
     private void VerifyTokensSaved(int times) =>
-        _tokens.Verify(t => t.SaveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TokenSet>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()), Times.Exactly(times));
+        _tokens.Verify(t => t.SaveAsync(It.IsAny<string>(), It.IsAny<CredentialKey>(), It.IsAny<TokenSet>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()), Times.Exactly(times));
 
     private void VerifyRegistered(int times) =>
         _client.Verify(c => c.RegisterAsync(It.IsAny<OAuthDiscovery>(), It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Exactly(times));
@@ -263,14 +277,57 @@ public sealed class OAuthServiceTests
     }
 
     [Test]
-    public async Task AuthorizationUrl_ConfiguredEndpointsOverrideDiscovery()
+    public async Task AuthorizationUrl_ConfiguredEndpointsOnTheIssuersOrigins_OverrideDiscovery()
     {
-        var oauth = new OAuthSettings { AuthorizationUrl = "https://custom.example.com/auth", TokenUrl = "https://custom.example.com/token", ClientId = "cfg" };
+        var oauth = new OAuthSettings { AuthorizationUrl = "https://auth.example.com/custom-auth", TokenUrl = "https://auth.example.com/custom-token", ClientId = "cfg" };
 
         var url = (await _service.AuthorizationUrlAsync(Alice, Server(oauth), null, null, None)).Value;
 
-        Assert.That(url, Does.StartWith("https://custom.example.com/auth?"));
-        Assert.That((await StoredFlowAsync())!.TokenEndpoint, Is.EqualTo("https://custom.example.com/token"));
+        Assert.That(url, Does.StartWith("https://auth.example.com/custom-auth?"));
+        Assert.That((await StoredFlowAsync())!.TokenEndpoint, Is.EqualTo("https://auth.example.com/custom-token"));
+    }
+
+    [TestCase("https://evil.example.net/auth", "https://auth.example.com/token", "oauth.authorization_url")]
+    [TestCase("https://auth.example.com/authorize", "https://evil.example.net/token", "oauth.token_url")]
+    public async Task AuthorizationUrl_AConfiguredEndpointThatDisagreesWithTheIssuersMetadata_IsRefusedNamingIt_AndStoresNothing(string authorization, string token, string field)
+    {
+        var oauth = new OAuthSettings { AuthorizationUrl = authorization, TokenUrl = token, ClientId = "cfg" };
+
+        var result = await _service.AuthorizationUrlAsync(Alice, Server(oauth), null, null, None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.Conflict));
+            Assert.That(result.Error?.ErrorText, Is.EqualTo("oauth_configuration_mismatch"));
+            Assert.That(result.Error?.Errors?.Select(e => e.Path), Is.EqualTo(new[] { field }));
+            Assert.That(await StoredFlowAsync(), Is.Null, "no flow is stored");
+        }
+    }
+
+    [Test]
+    public async Task AuthorizationUrl_WithoutMetadata_HandConfiguredEndpointsOnOneOriginAreTheSource_AndDiscoveredRegistrationElsewhereIsDropped()
+    {
+        DiscoveryIs(new OAuthDiscovery(Resource, "https://mcp.example.com", "https://mcp.example.com/authorize", "https://mcp.example.com/token", "https://mcp.example.com/register",
+            null, [], [], false, null, FromMetadata: false));
+        var oauth = new OAuthSettings { AuthorizationUrl = "https://login.example.org/oauth/authorize", TokenUrl = "https://login.example.org/oauth/token" };
+
+        var result = await _service.AuthorizationUrlAsync(Alice, Server(oauth), null, null, None);
+
+        Assert.That(result.Error?.Message, Does.Contain("registration"), "the MCP server's own /register is not the hand-configured authorization server's");
+        VerifyRegistered(0);
+    }
+
+    [Test]
+    public async Task AuthorizationUrl_WithoutMetadata_HandConfiguredEndpointsOnTwoOrigins_AreRefused()
+    {
+        DiscoveryIs(new OAuthDiscovery(Resource, "https://login.example.org", "https://login.example.org/authorize", "https://login.example.org/token", null,
+            null, [], [], false, null, FromMetadata: false));
+        var oauth = new OAuthSettings { AuthorizationUrl = "https://login.example.org/authorize", TokenUrl = "https://evil.example.net/token", ClientId = "cfg" };
+
+        var result = await _service.AuthorizationUrlAsync(Alice, Server(oauth), null, null, None);
+
+        Assert.That(result.Error?.Errors?.Single().Path, Is.EqualTo("oauth.token_url"));
+        Assert.That(await StoredFlowAsync(), Is.Null);
     }
 
     [Test]
@@ -284,7 +341,7 @@ public sealed class OAuthServiceTests
     [Test]
     public async Task AuthorizationUrl_DiscoveryFailure_IsAnUpstreamError()
     {
-        _client.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()))
+        _client.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new OAuthException(OAuthFailure.Discovery, "no metadata"));
 
         var result = await _service.AuthorizationUrlAsync(Alice, Server(), null, null, None);
@@ -307,7 +364,7 @@ public sealed class OAuthServiceTests
         Assert.That(Query(url)["client_id"], Is.EqualTo("cfg-client"));
         Assert.That((await StoredFlowAsync())!.TokenAuthMethod, Is.EqualTo("client_secret_basic"));
         VerifyRegistered(0);
-        _tokens.Verify(t => t.GetRegistrationAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _tokens.Verify(t => t.GetRegistrationAsync(It.IsAny<CredentialKey>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -321,7 +378,7 @@ public sealed class OAuthServiceTests
     [Test]
     public async Task Registration_StoredRegistration_IsReusedWithoutRegistering()
     {
-        _tokens.Setup(t => t.GetRegistrationAsync("remote", Issuer, It.IsAny<CancellationToken>())).ReturnsAsync(new ClientRegistration("stored-client", "s", "client_secret_post"));
+        _tokens.Setup(t => t.GetRegistrationAsync(It.Is<CredentialKey>(k => k.ServerId == Remote.Id), Issuer, It.IsAny<CancellationToken>())).ReturnsAsync(new ClientRegistration("stored-client", "s", "client_secret_post"));
         _options.ClientMetadataUrl = "https://platform.example.com/oauth/client-metadata.json";
         DiscoveryIs(Discovery(cimd: true));
 
@@ -355,7 +412,7 @@ public sealed class OAuthServiceTests
         Assert.That(Query(url)["client_id"], Is.EqualTo("https://platform.example.com/oauth/client-metadata.json"));
         Assert.That((await StoredFlowAsync())!.TokenAuthMethod, Is.EqualTo("none"));
         VerifyRegistered(0);
-        _tokens.Verify(t => t.SaveRegistrationAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()), Times.Never);
+        _tokens.Verify(t => t.SaveRegistrationAsync(It.IsAny<CredentialKey>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -376,13 +433,13 @@ public sealed class OAuthServiceTests
 
         Assert.That(Query(url)["client_id"], Is.EqualTo("dcr-client"));
         _client.Verify(c => c.RegisterAsync(It.Is<OAuthDiscovery>(d => d.Issuer == Issuer), RedirectUri, "discovered", It.IsAny<CancellationToken>()), Times.Once);
-        _tokens.Verify(t => t.SaveRegistrationAsync("remote", Issuer, new ClientRegistration("dcr-client", "dcr-secret", "client_secret_basic"), It.IsAny<CancellationToken>()), Times.Once);
+        _tokens.Verify(t => t.SaveRegistrationAsync(It.Is<CredentialKey>(k => k.ServerId == Remote.Id), Issuer, new ClientRegistration("dcr-client", "dcr-secret", "client_secret_basic"), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
     public async Task Registration_WhenAConcurrentFlowStoredOneFirst_TheStoredOneIsUsed()
     {
-        _tokens.Setup(t => t.SaveRegistrationAsync("remote", Issuer, It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
+        _tokens.Setup(t => t.SaveRegistrationAsync(It.Is<CredentialKey>(k => k.ServerId == Remote.Id), Issuer, It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ClientRegistration("first-client", "first-secret", "client_secret_basic"));
 
         var url = (await _service.AuthorizationUrlAsync(Alice, Server(), null, null, None)).Value;
@@ -442,7 +499,7 @@ public sealed class OAuthServiceTests
             Assert.That(refused.Error.ErrorText, Is.EqualTo("oauth_step_up_limit"));
         }
 
-        _client.Verify(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        _client.Verify(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
     }
 
     [Test]
@@ -475,7 +532,7 @@ public sealed class OAuthServiceTests
         await SaveFlowAsync(FlowStatus.Pending);
         var state = (await StoredFlowAsync())!.State;
         ExchangeReturns(new TokenResponse("at", "rt", "Bearer", 3600, "discovered"));
-        await _service.HandleCallbackAsync(state, "code", null, null, None); // the user authorized once, plainly
+        await _service.HandleCallbackAsync(state, "code", null, null, AliceBrowser, None); // the user authorized once, plainly
 
         for (var i = 1; i <= 3; i++)
         {
@@ -489,7 +546,7 @@ public sealed class OAuthServiceTests
     [Test]
     public async Task Callback_UnknownState_IsInvalidState()
     {
-        var outcome = await _service.HandleCallbackAsync("no-such-state", "code", null, null, None);
+        var outcome = await _service.HandleCallbackAsync("no-such-state", "code", null, null, AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(false, null, "invalid_state")));
         VerifyNoExchange();
@@ -499,7 +556,7 @@ public sealed class OAuthServiceTests
     [TestCase("")]
     public async Task Callback_MissingState_IsMissingState(string? state)
     {
-        var outcome = await _service.HandleCallbackAsync(state, "code", null, null, None);
+        var outcome = await _service.HandleCallbackAsync(state, "code", null, null, AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(false, null, "missing_state")));
     }
@@ -507,7 +564,7 @@ public sealed class OAuthServiceTests
     [Test]
     public async Task Callback_ProviderErrorWithUnknownState_ReportsThatErrorCode()
     {
-        var outcome = await _service.HandleCallbackAsync("no-such-state", null, "access_denied", null, None);
+        var outcome = await _service.HandleCallbackAsync("no-such-state", null, "access_denied", null, AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(false, null, "access_denied")));
     }
@@ -515,7 +572,7 @@ public sealed class OAuthServiceTests
     [Test]
     public async Task Callback_ProviderErrorWithoutState_ReportsThatErrorCode()
     {
-        var outcome = await _service.HandleCallbackAsync(null, null, "temporarily_unavailable", null, None);
+        var outcome = await _service.HandleCallbackAsync(null, null, "temporarily_unavailable", null, AliceBrowser, None);
 
         Assert.That(outcome.Error, Is.EqualTo("temporarily_unavailable"));
     }
@@ -525,9 +582,9 @@ public sealed class OAuthServiceTests
     [TestCase("a\"b")]
     public async Task Callback_UnsafeProviderError_IsCallbackFailed(string error)
     {
-        var unknown = await _service.HandleCallbackAsync("no-such-state", null, error, null, None);
+        var unknown = await _service.HandleCallbackAsync("no-such-state", null, error, null, AliceBrowser, None);
         var flow = await SaveFlowAsync();
-        var known = await _service.HandleCallbackAsync(flow.State, null, error, null, None);
+        var known = await _service.HandleCallbackAsync(flow.State, null, error, null, AliceBrowser, None);
 
         Assert.That(unknown.Error, Is.EqualTo("callback_failed"));
         Assert.That(known, Is.EqualTo(new CallbackOutcome(false, "remote", "callback_failed")));
@@ -535,14 +592,14 @@ public sealed class OAuthServiceTests
 
     [Test]
     public async Task Callback_OverlongProviderError_IsCallbackFailed() =>
-        Assert.That((await _service.HandleCallbackAsync(null, null, new string('a', 65), null, None)).Error, Is.EqualTo("callback_failed"));
+        Assert.That((await _service.HandleCallbackAsync(null, null, new string('a', 65), null, AliceBrowser, None)).Error, Is.EqualTo("callback_failed"));
 
     [Test]
     public async Task Callback_ProviderErrorForAKnownFlow_FailsTheFlow()
     {
         var flow = await SaveFlowAsync();
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, null, "access_denied", Issuer, None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, null, "access_denied", Issuer, AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(false, "remote", "access_denied")));
         var stored = await StoredFlowAsync();
@@ -557,7 +614,7 @@ public sealed class OAuthServiceTests
         var flow = await SaveFlowAsync();
         await _flows.ClaimByStateAsync(flow.State, None);   // another delivery is exchanging the code
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, null, "access_denied", Issuer, None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, null, "access_denied", Issuer, AliceBrowser, None);
 
         Assert.That(outcome.Error, Is.EqualTo("access_denied"));
         Assert.That((await StoredFlowAsync())!.Status, Is.EqualTo(FlowStatus.Exchanging));
@@ -569,7 +626,7 @@ public sealed class OAuthServiceTests
     {
         var flow = await SaveFlowAsync();
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, null, null, null, None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, null, null, null, AliceBrowser, None);
 
         Assert.That(outcome.Error, Is.EqualTo("missing_code"));
         Assert.That((await StoredFlowAsync())!.Status, Is.EqualTo(FlowStatus.Failed));
@@ -580,7 +637,7 @@ public sealed class OAuthServiceTests
     {
         var flow = await SaveFlowAsync();
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, "https://evil.example.com", None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, "https://evil.example.com", AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(false, "remote", "iss_mismatch")));
         VerifyNoExchange();
@@ -597,7 +654,7 @@ public sealed class OAuthServiceTests
         var flow = await SaveFlowAsync();
         ExchangeReturns(new TokenResponse("at", null, "Bearer", null, null));
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, iss, None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, iss, AliceBrowser, None);
 
         Assert.That(outcome.Success, Is.True);
     }
@@ -607,7 +664,7 @@ public sealed class OAuthServiceTests
     {
         var flow = await SaveFlowAsync(FlowStatus.Completed);
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, null, None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, null, AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null, "alice")));
         VerifyNoExchange();
@@ -621,7 +678,7 @@ public sealed class OAuthServiceTests
         _client.Setup(c => c.ExchangeCodeAsync(It.IsAny<OAuthFlow>(), It.IsAny<ClientRegistration>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new OAuthException(OAuthFailure.InvalidGrant, "The token request failed (HTTP 400: invalid_grant)"));
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, Issuer, None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, Issuer, AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(false, "remote", "callback_failed")));
         VerifyTokensSaved(0);
@@ -637,15 +694,15 @@ public sealed class OAuthServiceTests
         ExchangeReturns(new TokenResponse("at-1", "rt-1", "", 3600, "read"));
         FlowStatus? statusWhenSaved = null;
         TokenSet? saved = null;
-        _tokens.Setup(t => t.SaveAsync("alice", "remote", It.IsAny<TokenSet>(), null, It.IsAny<CancellationToken>()))
-            .Returns(async (string _, string _, TokenSet tokens, long? _, CancellationToken _) =>
+        _tokens.Setup(t => t.SaveAsync("alice", It.Is<CredentialKey>(k => k.ServerId == Remote.Id), It.IsAny<TokenSet>(), null, It.IsAny<CancellationToken>()))
+            .Returns(async (string _, CredentialKey _, TokenSet tokens, long? _, CancellationToken _) =>
             {
                 saved = tokens;
                 statusWhenSaved = (await StoredFlowAsync())?.Status;
                 return 7L;
             });
 
-        var outcome = await _service.HandleCallbackAsync(flow.State, "the-code", null, Issuer, None);
+        var outcome = await _service.HandleCallbackAsync(flow.State, "the-code", null, Issuer, AliceBrowser, None);
 
         Assert.That(outcome, Is.EqualTo(new CallbackOutcome(true, "remote", null, "alice", saved! with { Version = 7 })), "the reconnect uses these instead of reading them back");
         _client.Verify(c => c.ExchangeCodeAsync(It.Is<OAuthFlow>(f => f.State == flow.State && f.CodeVerifier == "the-verifier"), It.IsAny<ClientRegistration>(), "the-code", It.IsAny<CancellationToken>()), Times.Once);
@@ -669,9 +726,9 @@ public sealed class OAuthServiceTests
     {
         var flow = await SaveFlowAsync();
         ExchangeReturns(new TokenResponse("at", null, "Bearer", null, null));
-        await _service.HandleCallbackAsync(flow.State, "code", null, null, None);
+        await _service.HandleCallbackAsync(flow.State, "code", null, null, AliceBrowser, None);
 
-        var again = await _service.HandleCallbackAsync(flow.State, "code", null, null, None);
+        var again = await _service.HandleCallbackAsync(flow.State, "code", null, null, AliceBrowser, None);
 
         Assert.That(again.Success, Is.True);
         _client.Verify(c => c.ExchangeCodeAsync(It.IsAny<OAuthFlow>(), It.IsAny<ClientRegistration>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
@@ -681,10 +738,10 @@ public sealed class OAuthServiceTests
     public async Task Callback_UsesTheStoredRegistrationsSecret_WhenItIsTheFlowsClient()
     {
         var flow = await SaveFlowAsync();
-        _tokens.Setup(t => t.GetRegistrationAsync("remote", Issuer, It.IsAny<CancellationToken>())).ReturnsAsync(new ClientRegistration("flow-client", "stored-secret", "client_secret_basic"));
+        _tokens.Setup(t => t.GetRegistrationAsync(It.Is<CredentialKey>(k => k.ServerId == Remote.Id), Issuer, It.IsAny<CancellationToken>())).ReturnsAsync(new ClientRegistration("flow-client", "stored-secret", "client_secret_basic"));
         ExchangeReturns(new TokenResponse("at", null, "Bearer", null, null));
 
-        await _service.HandleCallbackAsync(flow.State, "code", null, null, None);
+        await _service.HandleCallbackAsync(flow.State, "code", null, null, AliceBrowser, None);
 
         _client.Verify(c => c.ExchangeCodeAsync(It.IsAny<OAuthFlow>(), new ClientRegistration("flow-client", "stored-secret", "client_secret_post"), "code", It.IsAny<CancellationToken>()), Times.Once);
     }
@@ -695,7 +752,7 @@ public sealed class OAuthServiceTests
         var old = await SaveFlowAsync(state: "old-state");
         await SaveFlowAsync(state: "new-state");
 
-        var outcome = await _service.HandleCallbackAsync(old.State, "code", null, null, None);
+        var outcome = await _service.HandleCallbackAsync(old.State, "code", null, null, AliceBrowser, None);
 
         Assert.That(outcome.Error, Is.EqualTo("invalid_state"));
         VerifyNoExchange();
@@ -722,7 +779,7 @@ public sealed class OAuthServiceTests
         var result = await _service.TokenInfoAsync(Alice, "bob:remote", None);
 
         Assert.That(result.Error, Is.EqualTo(OAuthService.AccessDenied));
-        _tokens.Verify(t => t.GetAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _tokens.Verify(t => t.GetAsync(It.IsAny<string>(), It.IsAny<CredentialKey>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -737,7 +794,7 @@ public sealed class OAuthServiceTests
     public async Task Status_FlowOfAUserWhoseIdExtendsTheCallersWithAColon_IsAccessDenied()
     {
         await SaveFlowAsync(FlowStatus.Completed, userId: "alice:other");
-        _tokens.Setup(t => t.GetAsync("alice:other", "remote", It.IsAny<CancellationToken>())).ReturnsAsync(
+        _tokens.Setup(t => t.GetAsync("alice:other", It.Is<CredentialKey>(k => k.ServerId == Remote.Id), It.IsAny<CancellationToken>())).ReturnsAsync(
             new TokenSet("at", "rt", "Bearer", T0.AddHours(1), "admin", Issuer, "https://auth.example.com/token", "c", "none", Resource, null));
 
         var status = await _service.StatusAsync(Alice, "alice:other:remote", None);
@@ -779,7 +836,7 @@ public sealed class OAuthServiceTests
     {
         await SaveFlowAsync(FlowStatus.Completed);
         var expires = T0.AddHours(1);
-        _tokens.Setup(t => t.GetAsync("alice", "remote", It.IsAny<CancellationToken>())).ReturnsAsync(
+        _tokens.Setup(t => t.GetAsync("alice", It.Is<CredentialKey>(k => k.ServerId == Remote.Id), It.IsAny<CancellationToken>())).ReturnsAsync(
             new TokenSet("at", "rt", "Bearer", expires, "read", Issuer, "https://auth.example.com/token", "c", "none", Resource, null));
 
         var info = await _service.TokenInfoAsync(Alice, "alice:remote", None);
@@ -893,13 +950,14 @@ public sealed class OAuthServiceTests
     {
         await SaveFlowAsync(FlowStatus.Completed);
         var tokens = new TokenSet("at", "rt", "Bearer", null, null, Issuer, "https://auth.example.com/token", "c", "none", Resource, "https://auth.example.com/revoke");
-        _tokens.Setup(t => t.GetAsync("alice", "remote", It.IsAny<CancellationToken>())).ReturnsAsync(tokens);
+        _tokens.Setup(t => t.GetAsync("alice", It.Is<CredentialKey>(k => k.ServerId == Remote.Id), It.IsAny<CancellationToken>())).ReturnsAsync(tokens);
+        _tokens.Setup(t => t.DeleteAsync("alice", Remote.Id, It.IsAny<CancellationToken>())).ReturnsAsync(true);
         _client.Setup(c => c.RevokeAsync(tokens, It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>())).ThrowsAsync(new OAuthException(OAuthFailure.TokenEndpoint, "nope"));
 
         var result = await _service.DisconnectAsync(Alice, Server(), None);
 
         Assert.That(result.Value, Is.EqualTo("Disconnected from remote; tokens revoked and deleted"));
-        _tokens.Verify(t => t.DeleteAsync("alice", "remote", It.IsAny<CancellationToken>()), Times.Once);
+        _tokens.Verify(t => t.DeleteAsync("alice", Remote.Id, It.IsAny<CancellationToken>()), Times.Once);
         Assert.That(await StoredFlowAsync(), Is.Null);
     }
 }

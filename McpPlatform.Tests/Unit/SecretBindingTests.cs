@@ -3,9 +3,12 @@ using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Tests.Unit;
 
-/// <summary>Which stored secrets survive an update (PRODUCT §4, §5 PATCH).</summary>
+/// <summary>Where credentials are sent (the credential binding) and which stored secrets survive an update (PRODUCT §4,
+/// §5 PATCH, §8).</summary>
 public sealed class SecretBindingTests
 {
+    private static bool Changed(McpServerConfig stored, McpServerConfig requested) => CredentialBinding.Of(stored) != CredentialBinding.Of(requested);
+
     private static McpServerConfig Config(string url = "https://mcp.example.com/sse", string? clientId = "client", string? secret = null, string? tokenUrl = "https://auth.example.com/token") => new()
     {
         Type = "sse",
@@ -16,25 +19,25 @@ public sealed class SecretBindingTests
     [Test]
     public void Changed_SameBinding_IsFalse()
     {
-        Assert.That(SecretBinding.Changed(Config(secret: "s"), Config() with { Description = "other", Title = "Other" }), Is.False);
+        Assert.That(Changed(Config(secret: "s"), Config() with { Description = "other", Title = "Other" }), Is.False);
     }
 
     [Test]
     public void Changed_TrailingSlashOnly_IsFalse()
     {
-        Assert.That(SecretBinding.Changed(Config(), Config(url: "https://mcp.example.com/sse/")), Is.False);
+        Assert.That(Changed(Config(), Config(url: "https://mcp.example.com/sse/")), Is.False);
     }
 
     [Test]
     public void Changed_OtherUrl_IsTrue()
     {
-        Assert.That(SecretBinding.Changed(Config(), Config(url: "https://evil.example.net/sse")), Is.True);
+        Assert.That(Changed(Config(), Config(url: "https://evil.example.net/sse")), Is.True);
     }
 
     [Test]
     public void Changed_OtherTokenUrl_IsTrue()
     {
-        Assert.That(SecretBinding.Changed(Config(), Config(tokenUrl: "https://evil.example.net/token")), Is.True);
+        Assert.That(Changed(Config(), Config(tokenUrl: "https://evil.example.net/token")), Is.True);
     }
 
     [Test]
@@ -43,30 +46,80 @@ public sealed class SecretBindingTests
         var requested = Config();
         requested = requested with { OAuth = requested.OAuth! with { AuthorizationUrl = "https://evil.example.net/authorize" } };
 
-        Assert.That(SecretBinding.Changed(Config(), requested), Is.True);
+        Assert.That(Changed(Config(), requested), Is.True);
     }
 
     [Test]
     public void Changed_OtherClientId_IsTrue()
     {
-        Assert.That(SecretBinding.Changed(Config(), Config(clientId: "other")), Is.True);
+        Assert.That(Changed(Config(), Config(clientId: "other")), Is.True);
     }
 
     [Test]
     public void Changed_OAuthRemoved_IsTrue()
     {
-        Assert.That(SecretBinding.Changed(Config(), Config() with { OAuth = null }), Is.True);
+        Assert.That(Changed(Config(), Config() with { OAuth = null }), Is.True);
     }
 
     [Test]
-    
     public void Changed_OtherRevocationEndpoint_IsTrue()
     {
         var stored = Config();
         stored = stored with { OAuth = stored.OAuth! with { RevocationEndpoint = "https://auth.example.com/revoke" } };
         var requested = stored with { OAuth = stored.OAuth! with { RevocationEndpoint = "https://evil.example.net/revoke" } };
 
-        Assert.That(SecretBinding.Changed(stored, requested), Is.True);
+        Assert.That(Changed(stored, requested), Is.True);
+    }
+
+    [Test]
+    public void Changed_AHeaderTemplateCarryingAPlaceholder_IsTrue()
+    {
+        var stored = Config() with { Headers = new Dictionary<string, string> { ["X-Api-Key"] = "{{API_KEY}}" } };
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Changed(stored, stored with { Headers = new Dictionary<string, string> { ["X-Forward"] = "{{API_KEY}}" } }), Is.True, "the variable now goes in another header");
+            Assert.That(Changed(stored, stored with { Headers = new Dictionary<string, string> { ["X-Api-Key"] = "prefix {{API_KEY}}" } }), Is.True);
+            Assert.That(Changed(stored, stored with { Headers = null, Url = "https://mcp.example.com/sse?key={{API_KEY}}" }), Is.True, "the variable moved into the query");
+            Assert.That(Changed(stored, stored with { Headers = new Dictionary<string, string> { ["x-api-key"] = "{{API_KEY}}" } }), Is.False, "header names are case-insensitive");
+        }
+    }
+
+    [Test]
+    public void Changed_ALiteralHeaderValueOrDescriptiveFields_IsFalse()
+    {
+        var stored = Config() with { Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer old-secret" } };
+        var requested = stored with
+        {
+            Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer new-secret" },
+            Title = "Renamed", Description = "d", IconPath = "https://icons.example.com/i.png",
+            OAuth = stored.OAuth! with { Scope = "more", ClientSecret = "rotated" },
+        };
+
+        Assert.That(Changed(stored, requested), Is.False, "none of these moves a credential anywhere");
+    }
+
+    [Test]
+    public void Changed_TheTokenEndpointAuthMethod_IsTrue()
+    {
+        var stored = Config();
+        var requested = stored with { OAuth = stored.OAuth! with { TokenEndpointAuthMethodsSupported = ["client_secret_post"] } };
+
+        Assert.That(Changed(stored, requested), Is.True);
+    }
+
+    [Test]
+    public void AppServerIds_AreStableVersion8_AndNeverADatabaseServersVersion7()
+    {
+        var id = ServerIds.ForAppServer("weather");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ServerIds.ForAppServer("weather"), Is.EqualTo(id));
+            Assert.That(ServerIds.ForAppServer("weather2"), Is.Not.EqualTo(id));
+            Assert.That(id.Version, Is.EqualTo(8));
+            Assert.That(Guid.CreateVersion7().Version, Is.EqualTo(7));
+        }
     }
 
     [Test]

@@ -73,9 +73,9 @@ public sealed class ServerRegistryServiceTests
     private List<(McpServerConfig Config, long? Version, bool Revoke)> CaptureUpdates(McpServer server)
     {
         var calls = new List<(McpServerConfig, long?, bool)>();
-        _repo.Setup(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .Callback<Guid, McpServerConfig, long?, bool, CancellationToken>((_, c, v, revoke, _) => calls.Add((c, v, revoke)))
-            .ReturnsAsync((Guid _, McpServerConfig c, long? _, bool _, CancellationToken _) => server with { Config = c, Version = server.Version + 1 });
+        _repo.Setup(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()))
+            .Callback<Guid, McpServerConfig, long?, bool, AuditEvent, CancellationToken>((_, c, v, revoke, _, _) => calls.Add((c, v, revoke)))
+            .ReturnsAsync((Guid _, McpServerConfig c, long? _, bool _, AuditEvent _, CancellationToken _) => server with { Config = c, Version = server.Version + 1 });
         return calls;
     }
 
@@ -250,7 +250,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Message, Is.EqualTo("Insufficient permissions to access this mcpServer"));
         }
 
-        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -266,7 +266,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Message, Is.EqualTo("Insufficient permissions to access this mcpServer"));
         }
 
-        _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -285,12 +285,13 @@ public sealed class ServerRegistryServiceTests
     public async Task Delete_AdminWithZeroBits_BypassesTheAclAndAudits()
     {
         var server = Stored("theirs", PermissionBits.None);
-        _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         var result = await _service.DeleteAsync(Admin, "theirs", null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True);
-        _audit.Verify(a => a.WriteAsync(It.Is<AuditEvent>(e => e.Action == AuditActions.ServerDeleted && e.ActorId == "root" && e.ResourceId == server.Id.ToString()), It.IsAny<CancellationToken>()));
+        // Recorded by the repository in the transaction of the delete.
+        _repo.Verify(r => r.DeleteAsync(server.Id, null, It.Is<AuditEvent>(e => e.Action == AuditActions.ServerDeleted && e.ActorId == "root" && e.ResourceId == server.Id.ToString()), It.IsAny<CancellationToken>()));
     }
 
     [Test]
@@ -339,7 +340,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 4, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
-        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -373,7 +374,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Update_RepositoryReportsAConcurrentChange_IsPreconditionFailed()
     {
         var server = Stored("mine", PermissionBits.All);
-        _repo.Setup(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+        _repo.Setup(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((McpServer?)null);
 
         var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
@@ -390,7 +391,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.DeleteAsync(Alice, "mine", expectedVersion: 2, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
-        _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [TestCase(null, ErrorKind.NotFound)]
@@ -398,7 +399,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Delete_RepositoryDeletesNothing_IsNotFoundOrPreconditionFailed(long? expectedVersion, ErrorKind expected)
     {
         Stored("mine", PermissionBits.All, version: 5);
-        _repo.Setup(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        _repo.Setup(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
 
         var result = await _service.DeleteAsync(Alice, "mine", expectedVersion, CancellationToken.None);
 
@@ -466,7 +467,8 @@ public sealed class ServerRegistryServiceTests
             Assert.That(revoke, Is.True);
         }
 
-        _audit.Verify(a => a.WriteAsync(It.Is<AuditEvent>(e => e.Action == AuditActions.ServerUpdated && e.Details!["credentialsRevoked"] == "true"), It.IsAny<CancellationToken>()));
+        // Recorded by the repository in the transaction of the change, which also deletes every user's credentials.
+        _repo.Verify(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), true, It.Is<AuditEvent>(e => e.Action == AuditActions.ServerUpdated && e.ActorId == "alice"), It.IsAny<CancellationToken>()));
     }
 
     [Test]
@@ -502,7 +504,6 @@ public sealed class ServerRegistryServiceTests
     }
 
     [Test]
-    
     public async Task Update_ChangingRevocationEndpoint_DropsTheStoredSecretAndRevokesCredentials()
     {
         var server = Stored("mine", PermissionBits.All, WithOAuth());
@@ -550,7 +551,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Errors?.Select(e => (e.Path, e.Code)), Is.EquivalentTo(new[] { ("headers.X-Key", "secret_required") }));
         }
 
-        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -590,7 +591,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.UpdateAsync(Alice, "mine", SseConfig("http://10.0.0.1/sse"), null, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Single().Code, Is.EqualTo("url_not_allowed"));
-        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     // ---- Create -------------------------------------------------------------------------------------------------
@@ -816,7 +817,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Delete_Success_TellsTheChangeListener()
     {
         var server = Stored("mine", PermissionBits.All);
-        _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
         await _service.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 

@@ -62,8 +62,8 @@ public sealed class OAuthClientRegistrationRowConfiguration : IEntityTypeConfigu
     {
         builder.ToTable("oauth_client_registrations");
         builder.HasKey(r => r.Id);
-        builder.Property(r => r.ServerName).HasMaxLength(256);
-        builder.HasIndex(r => new { r.ServerName, r.Issuer }).IsUnique();
+        builder.Property(r => r.Binding).HasMaxLength(64);
+        builder.HasIndex(r => new { r.ServerId, r.Issuer }).IsUnique();
         builder.Property(r => r.Metadata).HasColumnType("jsonb");
     }
 }
@@ -73,9 +73,9 @@ public sealed class OAuthTokenRowConfiguration : IEntityTypeConfiguration<OAuthT
     public void Configure(EntityTypeBuilder<OAuthTokenRow> builder)
     {
         builder.ToTable("oauth_tokens");
-        builder.Property(t => t.ServerName).HasMaxLength(256);
-        builder.HasKey(t => new { t.UserId, t.ServerName });
-        builder.HasIndex(t => t.ServerName);
+        builder.Property(t => t.Binding).HasMaxLength(64);
+        builder.HasKey(t => new { t.UserId, t.ServerId });
+        builder.HasIndex(t => t.ServerId);
         builder.HasIndex(t => t.ExpiresAt);
         builder.Property(t => t.Metadata).HasColumnType("jsonb");
         builder.Property(t => t.Version).IsConcurrencyToken();
@@ -87,9 +87,9 @@ public sealed class CredentialVariableRowConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<CredentialVariableRow> builder)
     {
         builder.ToTable("credential_variables");
-        builder.Property(c => c.ServerName).HasMaxLength(256);
+        builder.Property(c => c.Binding).HasMaxLength(64);
         builder.Property(c => c.Name).HasMaxLength(64);
-        builder.HasKey(c => new { c.UserId, c.ServerName, c.Name });
-        builder.HasIndex(c => c.ServerName);
+        builder.HasKey(c => new { c.UserId, c.ServerId, c.Name });
+        builder.HasIndex(c => c.ServerId);
     }
 }

@@ -95,14 +95,16 @@ public sealed class AclEntryRow
     public DateTimeOffset GrantedAt { get; set; }
 }
 
-// Tokens, registrations and credential variables are keyed by server name, not id: app-level servers have no row
-// in mcp_servers but need them too. Names are unique and never reused while rows exist (deleting a server deletes
-// them in the same transaction).
+// Tokens, registrations and credential variables are keyed by the server's immutable id (an app-level server's is
+// derived from its name; it has no row in mcp_servers, so there is no foreign key), never by its name, and carry the
+// credential binding they were stored under (see Domain CredentialBinding): a row whose binding is not the server's
+// current one is never read back.
 
 public sealed class OAuthClientRegistrationRow
 {
     public long Id { get; set; }
-    public required string ServerName { get; set; }
+    public Guid ServerId { get; set; }
+    public required string Binding { get; set; }
     public required string Issuer { get; set; }
     public required string ClientId { get; set; }
     public byte[]? ClientSecret { get; set; }
@@ -113,7 +115,8 @@ public sealed class OAuthClientRegistrationRow
 public sealed class OAuthTokenRow
 {
     public required string UserId { get; set; }
-    public required string ServerName { get; set; }
+    public Guid ServerId { get; set; }
+    public required string Binding { get; set; }
     public required byte[] AccessToken { get; set; }
     public byte[]? RefreshToken { get; set; }
     public string? TokenType { get; set; }
@@ -131,7 +134,8 @@ public sealed class OAuthTokenRow
 public sealed class CredentialVariableRow
 {
     public required string UserId { get; set; }
-    public required string ServerName { get; set; }
+    public Guid ServerId { get; set; }
+    public required string Binding { get; set; }
     public required string Name { get; set; }
     public required byte[] Value { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

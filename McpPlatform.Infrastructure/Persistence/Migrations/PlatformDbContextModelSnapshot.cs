@@ -215,15 +215,20 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
-                    b.Property<string>("ServerName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("server_name");
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("server_id");
 
                     b.Property<string>("Name")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("name");
+
+                    b.Property<string>("Binding")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("binding");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -234,11 +239,11 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("value");
 
-                    b.HasKey("UserId", "ServerName", "Name")
+                    b.HasKey("UserId", "ServerId", "Name")
                         .HasName("pk_credential_variables");
 
-                    b.HasIndex("ServerName")
-                        .HasDatabaseName("ix_credential_variables_server_name");
+                    b.HasIndex("ServerId")
+                        .HasDatabaseName("ix_credential_variables_server_id");
 
                     b.ToTable("credential_variables", (string)null);
                 });
@@ -293,6 +298,12 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Binding")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("binding");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -315,18 +326,16 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("metadata");
 
-                    b.Property<string>("ServerName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("server_name");
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("server_id");
 
                     b.HasKey("Id")
                         .HasName("pk_oauth_client_registrations");
 
-                    b.HasIndex("ServerName", "Issuer")
+                    b.HasIndex("ServerId", "Issuer")
                         .IsUnique()
-                        .HasDatabaseName("ix_oauth_client_registrations_server_name_issuer");
+                        .HasDatabaseName("ix_oauth_client_registrations_server_id_issuer");
 
                     b.ToTable("oauth_client_registrations", (string)null);
                 });
@@ -337,15 +346,20 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
-                    b.Property<string>("ServerName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("server_name");
+                    b.Property<Guid>("ServerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("server_id");
 
                     b.Property<byte[]>("AccessToken")
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("access_token");
+
+                    b.Property<string>("Binding")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("binding");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
@@ -380,14 +394,14 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("version");
 
-                    b.HasKey("UserId", "ServerName")
+                    b.HasKey("UserId", "ServerId")
                         .HasName("pk_oauth_tokens");
 
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_oauth_tokens_expires_at");
 
-                    b.HasIndex("ServerName")
-                        .HasDatabaseName("ix_oauth_tokens_server_name");
+                    b.HasIndex("ServerId")
+                        .HasDatabaseName("ix_oauth_tokens_server_id");
 
                     b.ToTable("oauth_tokens", (string)null);
                 });

@@ -9,18 +9,21 @@ public sealed class AuditLog(PlatformDbContext db, TimeProvider clock) : IAuditL
 {
     public async Task WriteAsync(AuditEvent auditEvent, CancellationToken ct)
     {
-        db.AuditLog.Add(new AuditRow
-        {
-            At = clock.GetUtcNow(),
-            ActorId = auditEvent.ActorId,
-            Action = auditEvent.Action,
-            ResourceType = auditEvent.ResourceType,
-            ResourceId = auditEvent.ResourceId,
-            Details = auditEvent.Details is null ? null : JsonSerializer.Serialize(auditEvent.Details),
-        });
+        db.AuditLog.Add(RowOf(auditEvent, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
     }
+
+    /// <summary>The row for an event; repositories that record a change in its own transaction add it there.</summary>
+    internal static AuditRow RowOf(AuditEvent auditEvent, DateTimeOffset at) => new()
+    {
+        At = at,
+        ActorId = auditEvent.ActorId,
+        Action = auditEvent.Action,
+        ResourceType = auditEvent.ResourceType,
+        ResourceId = auditEvent.ResourceId,
+        Details = auditEvent.Details is null ? null : JsonSerializer.Serialize(auditEvent.Details),
+    };
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(string? resourceId, string? actorId, long? beforeId, int limit, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using McpPlatform.Domain.Access;
+using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Persistence.Entities;
@@ -254,7 +255,7 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         return (new McpServer(id, name, server.Config, server.AuthorId, now, now, 1), CreateFailure.None);
     }
 
-    public async Task<McpServer?> UpdateAsync(Guid id, McpServerConfig config, long? expectedVersion, bool revokeCredentials, CancellationToken ct)
+    public async Task<McpServer?> UpdateAsync(Guid id, McpServerConfig config, long? expectedVersion, bool revokeCredentials, AuditEvent audit, CancellationToken ct)
     {
         var (configJson, secrets) = codec.Encode(id, config);
         var now = clock.GetUtcNow();
@@ -272,30 +273,34 @@ public sealed class ServerRepository(PlatformDbContext db, NpgsqlDataSource data
         }
 
         var row = await db.Servers.AsNoTracking().SingleAsync(s => s.Id == id, ct);
+        var details = new Dictionary<string, string?>(audit.Details ?? new Dictionary<string, string?>()) { ["credentialsRevoked"] = revokeCredentials ? "true" : "false" };
         if (revokeCredentials)
         {
-            await db.OAuthTokens.Where(t => t.ServerName == row.ServerName).ExecuteDeleteAsync(ct);
-            await db.OAuthClientRegistrations.Where(r => r.ServerName == row.ServerName).ExecuteDeleteAsync(ct);
+            (await ServerCredentials.DeleteAsync(db, id, ct)).AddTo(details);
         }
 
+        db.AuditLog.Add(AuditLog.RowOf(audit with { Details = details }, now));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
         return new McpServer(row.Id, row.ServerName, config, row.AuthorId, row.CreatedAt, row.UpdatedAt, row.Version);
     }
 
-    public async Task<bool> DeleteAsync(Guid id, long? expectedVersion, CancellationToken ct)
+    public async Task<bool> DeleteAsync(Guid id, long? expectedVersion, AuditEvent audit, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var name = await db.Servers.Where(s => s.Id == id).Select(s => s.ServerName).SingleOrDefaultAsync(ct);
-        // ACL entries go by foreign key; the rows keyed by name are deleted here, in the same transaction.
-        if (name is null || await db.Servers.Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion)).ExecuteDeleteAsync(ct) == 0)
+        // ACL entries go by foreign key; the credentials (no foreign key: app-level servers have them too) here.
+        if (await db.Servers.Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion)).ExecuteDeleteAsync(ct) == 0)
         {
             return false;
         }
 
-        await db.OAuthTokens.Where(t => t.ServerName == name).ExecuteDeleteAsync(ct);
-        await db.OAuthClientRegistrations.Where(r => r.ServerName == name).ExecuteDeleteAsync(ct);
-        await db.CredentialVariables.Where(c => c.ServerName == name).ExecuteDeleteAsync(ct);
+        var details = new Dictionary<string, string?>(audit.Details ?? new Dictionary<string, string?>());
+        (await ServerCredentials.DeleteAsync(db, id, ct)).AddTo(details);
+        db.AuditLog.Add(AuditLog.RowOf(audit with { Details = details }, clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
         return true;
     }
 

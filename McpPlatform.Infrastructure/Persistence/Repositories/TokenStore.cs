@@ -1,22 +1,25 @@
 using System.Text.Json;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Security;
+using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
 /// <summary>OAuth tokens per user × server and client registrations per server × issuer; secrets encrypted and
-/// bound to their row. Token rows carry a version, so a concurrent refresh cannot overwrite a newer one.</summary>
+/// bound to their row and credential binding. Token rows carry a version, so a concurrent refresh cannot overwrite a
+/// newer one.</summary>
 public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector, TimeProvider clock) : ITokenStore
 {
     private sealed record TokenMetadata(string TokenEndpoint, string ClientId, string TokenAuthMethod, string Resource, string? RevocationEndpoint);
 
     private sealed record RegistrationMetadata(string TokenAuthMethod);
 
-    public async Task<TokenSet?> GetAsync(string userId, string serverName, CancellationToken ct)
+    public async Task<TokenSet?> GetAsync(string userId, CredentialKey key, CancellationToken ct)
     {
-        var row = await db.OAuthTokens.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId && t.ServerName == serverName, ct);
+        var row = await db.OAuthTokens.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.UserId == userId && t.ServerId == key.ServerId && t.Binding == key.Binding, ct);
         if (row?.Metadata is null)
         {
             return null;
@@ -24,30 +27,32 @@ public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector,
 
         var meta = JsonSerializer.Deserialize<TokenMetadata>(row.Metadata)!;
         return new TokenSet(
-            protector.Unprotect(row.AccessToken, SecretContexts.AccessToken(userId, serverName)),
-            row.RefreshToken is null ? null : protector.Unprotect(row.RefreshToken, SecretContexts.RefreshToken(userId, serverName)),
+            protector.Unprotect(row.AccessToken, SecretContexts.AccessToken(userId, key.ServerId, key.Binding)),
+            row.RefreshToken is null ? null : protector.Unprotect(row.RefreshToken, SecretContexts.RefreshToken(userId, key.ServerId, key.Binding)),
             row.TokenType ?? "Bearer", row.ExpiresAt, row.Scope, row.Issuer ?? string.Empty,
             meta.TokenEndpoint, meta.ClientId, meta.TokenAuthMethod, meta.Resource, meta.RevocationEndpoint, row.Version);
     }
 
-    public async Task<long?> SaveAsync(string userId, string serverName, TokenSet tokens, long? expectedVersion, CancellationToken ct)
+    public async Task<long?> SaveAsync(string userId, CredentialKey key, TokenSet tokens, long? expectedVersion, CancellationToken ct)
     {
-        var access = protector.Protect(tokens.AccessToken, SecretContexts.AccessToken(userId, serverName));
-        var refresh = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken, SecretContexts.RefreshToken(userId, serverName));
+        var (serverId, binding) = key;
+        var access = protector.Protect(tokens.AccessToken, SecretContexts.AccessToken(userId, serverId, binding));
+        var refresh = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken, SecretContexts.RefreshToken(userId, serverId, binding));
         var metadata = JsonSerializer.Serialize(new TokenMetadata(tokens.TokenEndpoint, tokens.ClientId, tokens.TokenAuthMethod, tokens.Resource, tokens.RevocationEndpoint));
         var now = clock.GetUtcNow();
-        // RETURNING gives the caller the row's new version, so tokens just stored need not be read back.
+        // RETURNING gives the caller the row's new version, so tokens just stored need not be read back. A refresh
+        // (expected version) only replaces tokens stored under the same binding.
         var saved = expectedVersion is { } version
             ? db.Database.SqlQuery<long>($"""
                 UPDATE oauth_tokens SET access_token = {access}, refresh_token = {refresh}, token_type = {tokens.TokenType}, expires_at = {tokens.ExpiresAt},
                        issuer = {tokens.Issuer}, scope = {tokens.Scope}, metadata = {metadata}::jsonb, version = version + 1, updated_at = {now}
-                WHERE user_id = {userId} AND server_name = {serverName} AND version = {version}
+                WHERE user_id = {userId} AND server_id = {serverId} AND binding = {binding} AND version = {version}
                 RETURNING version AS "Value"
                 """)
             : db.Database.SqlQuery<long>($"""
-                INSERT INTO oauth_tokens (user_id, server_name, access_token, refresh_token, token_type, expires_at, issuer, scope, metadata, version, updated_at)
-                VALUES ({userId}, {serverName}, {access}, {refresh}, {tokens.TokenType}, {tokens.ExpiresAt}, {tokens.Issuer}, {tokens.Scope}, {metadata}::jsonb, 1, {now})
-                ON CONFLICT (user_id, server_name) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+                INSERT INTO oauth_tokens (user_id, server_id, binding, access_token, refresh_token, token_type, expires_at, issuer, scope, metadata, version, updated_at)
+                VALUES ({userId}, {serverId}, {binding}, {access}, {refresh}, {tokens.TokenType}, {tokens.ExpiresAt}, {tokens.Issuer}, {tokens.Scope}, {metadata}::jsonb, 1, {now})
+                ON CONFLICT (user_id, server_id) DO UPDATE SET binding = excluded.binding, access_token = excluded.access_token, refresh_token = excluded.refresh_token,
                     token_type = excluded.token_type, expires_at = excluded.expires_at, issuer = excluded.issuer, scope = excluded.scope,
                     metadata = excluded.metadata, version = oauth_tokens.version + 1, updated_at = excluded.updated_at
                 RETURNING version AS "Value"
@@ -57,12 +62,13 @@ public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector,
         return versions.Count == 0 ? null : versions[0];
     }
 
-    public async Task<bool> DeleteAsync(string userId, string serverName, CancellationToken ct) =>
-        await db.OAuthTokens.Where(t => t.UserId == userId && t.ServerName == serverName).ExecuteDeleteAsync(ct) > 0;
+    public async Task<bool> DeleteAsync(string userId, Guid serverId, CancellationToken ct) =>
+        await db.OAuthTokens.Where(t => t.UserId == userId && t.ServerId == serverId).ExecuteDeleteAsync(ct) > 0;
 
-    public async Task<ClientRegistration?> GetRegistrationAsync(string serverName, string issuer, CancellationToken ct)
+    public async Task<ClientRegistration?> GetRegistrationAsync(CredentialKey key, string issuer, CancellationToken ct)
     {
-        var row = await db.OAuthClientRegistrations.AsNoTracking().SingleOrDefaultAsync(r => r.ServerName == serverName && r.Issuer == issuer, ct);
+        var row = await db.OAuthClientRegistrations.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.ServerId == key.ServerId && r.Issuer == issuer && r.Binding == key.Binding, ct);
         if (row is null)
         {
             return null;
@@ -71,19 +77,23 @@ public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector,
         var meta = row.Metadata is null ? null : JsonSerializer.Deserialize<RegistrationMetadata>(row.Metadata);
         return new ClientRegistration(
             row.ClientId,
-            row.ClientSecret is null ? null : protector.Unprotect(row.ClientSecret, SecretContexts.ClientSecret(serverName, issuer)),
+            row.ClientSecret is null ? null : protector.Unprotect(row.ClientSecret, SecretContexts.ClientSecret(key.ServerId, key.Binding, issuer)),
             meta?.TokenAuthMethod ?? (row.ClientSecret is null ? "none" : "client_secret_basic"));
     }
 
-    public async Task<ClientRegistration> SaveRegistrationAsync(string serverName, string issuer, ClientRegistration registration, CancellationToken ct)
+    public async Task<ClientRegistration> SaveRegistrationAsync(CredentialKey key, string issuer, ClientRegistration registration, CancellationToken ct)
     {
-        var secret = registration.ClientSecret is null ? null : protector.Protect(registration.ClientSecret, SecretContexts.ClientSecret(serverName, issuer));
+        var (serverId, binding) = key;
+        var secret = registration.ClientSecret is null ? null : protector.Protect(registration.ClientSecret, SecretContexts.ClientSecret(serverId, binding, issuer));
         var metadata = JsonSerializer.Serialize(new RegistrationMetadata(registration.TokenAuthMethod));
+        // The first registration stored under a binding wins; one stored under another binding is replaced.
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO oauth_client_registrations (server_name, issuer, client_id, client_secret, metadata, created_at)
-            VALUES ({serverName}, {issuer}, {registration.ClientId}, {secret}, {metadata}::jsonb, {clock.GetUtcNow()})
-            ON CONFLICT (server_name, issuer) DO NOTHING
+            INSERT INTO oauth_client_registrations (server_id, binding, issuer, client_id, client_secret, metadata, created_at)
+            VALUES ({serverId}, {binding}, {issuer}, {registration.ClientId}, {secret}, {metadata}::jsonb, {clock.GetUtcNow()})
+            ON CONFLICT (server_id, issuer) DO UPDATE SET binding = excluded.binding, client_id = excluded.client_id,
+                client_secret = excluded.client_secret, metadata = excluded.metadata, created_at = excluded.created_at
+            WHERE oauth_client_registrations.binding <> excluded.binding
             """, ct);
-        return await GetRegistrationAsync(serverName, issuer, ct) ?? registration;
+        return await GetRegistrationAsync(key, issuer, ct) ?? registration;
     }
 }

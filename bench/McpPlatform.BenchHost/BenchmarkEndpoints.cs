@@ -5,28 +5,22 @@ using McpPlatform.Api.Auth;
 using McpPlatform.Infrastructure.Persistence.Repositories;
 using Npgsql;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.BenchHost;
 
 /// <summary>
-/// Benchmark-only endpoints, mapped only when <c>Benchmark:Enabled</c> is true (scripts/bench.sh sets it). The floor
-/// endpoint goes through the same authentication and authorization as the API but does no other work: it returns a
-/// cached JSON payload of about the requested size, so wrk against it measures Kestrel + JWT + writing the bytes.
-/// The flat endpoint is the reference for get-by-name. The memory endpoint collects garbage first, so what the connection scenario reads is what is held.
+/// The benchmark's own routes (this host only; scripts/bench.sh drives them). The floor endpoint goes through the
+/// same authentication and authorization as the API but does no other work: it returns a cached JSON payload of about
+/// the requested size, so wrk against it measures Kestrel + JWT + writing the bytes. The flat endpoint is the
+/// reference for get-by-name. The memory endpoint collects garbage first, so what the connection scenario reads is
+/// what is held.
 /// </summary>
 public static class BenchmarkEndpoints
 {
     private const int MaxBytes = 1024 * 1024;
     private static readonly ConcurrentDictionary<int, byte[]> Payloads = new();
 
-    public static bool Enabled(IConfiguration configuration) => configuration.GetValue<bool>("Benchmark:Enabled");
-
-    public static WebApplication MapBenchmarkEndpoints(this WebApplication app)
+    public static IEndpointRouteBuilder MapBenchmarkEndpoints(this IEndpointRouteBuilder app)
     {
-        if (!Enabled(app.Configuration))
-        {
-            return app;
-        }
-
         app.MapGet("/bench/floor", (int? bytes) =>
             {
                 var size = Math.Clamp(bytes ?? 2048, 16, MaxBytes);

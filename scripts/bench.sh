@@ -253,11 +253,13 @@ db_xacts() { psql_bench -tAc "SELECT xact_commit + xact_rollback FROM pg_stat_da
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$API_PID/stat"; }
 # pg_cpu_ticks: CPU of the PostgreSQL cluster so far, in clock ticks: the postmaster with its exited children (cutime,
 # cstime: pgbench's backends are gone when it ends) and every live child (the API's pooled backends, the bgwriter, ...).
+# A child that exits between the listing and its reading (an autovacuum worker, say) counts with the postmaster's
+# exited children instead; its failed read must not fail the pipeline, which would end the run under set -e/pipefail.
 pg_cpu_ticks() {
     local postmaster; postmaster="$(head -n 1 "$PGDATA/postmaster.pid")"
     local children; children="$(cat "/proc/$postmaster/task/$postmaster/children" 2>/dev/null)"
     { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat"
-      for pid in $children; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null; done; } | awk '{ s += $1 } END { print s + 0 }'
+      for pid in $children; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done; } | awk '{ s += $1 } END { print s + 0 }'
 }
 CLK_TCK="$(getconf CLK_TCK)"
 

@@ -24,7 +24,7 @@ function serverTiming(response) {
         const dur = params.find(p => p.startsWith('dur='));
         if (name && dur) timing[name] = Number(dur.slice(4));
     }
-    if (timing.platform === undefined) throw new Error('no Server-Timing header: is Benchmark:Enabled set?');
+    if (timing.platform === undefined) throw new Error('no Server-Timing header: is this the benchmark host (bench/McpPlatform.BenchHost)?');
     return timing;
 }
 

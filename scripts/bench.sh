@@ -8,9 +8,11 @@
 #            --spin-eval          also measure DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 beside the default (+2.5 min)
 #            --connections-only   only the scenarios with real MCP / OAuth peers (tools, OAuth flows, idle connections)
 #
-# Seeds with set-based SQL (bench/seed.sql), drives the published API (Release) with wrk (bench/wrk.lua, 16
-# connections after a warm-up) and runs the same SQL through pgbench (bench/pgbench/*.sql, 16 clients, -M extended
-# and -M prepared) as the database floor, and GET /bench/floor (Benchmark:Enabled) as the Kestrel + JWT floor.
+# Seeds with set-based SQL (bench/seed.sql), drives the API with wrk (bench/wrk.lua, 16 connections after a warm-up)
+# and runs the same SQL through pgbench (bench/pgbench/*.sql, 16 clients, -M extended and -M prepared) as the
+# database floor, and GET /bench/floor as the Kestrel + JWT floor. The API runs as the benchmark host
+# (bench/McpPlatform.BenchHost, published in Release): the same application plus the /bench routes and Server-Timing,
+# which the production build does not have.
 # Prints a table and writes bench/results/<timestamp>.json. Stops what it started, also on Ctrl-C.
 set -euo pipefail
 
@@ -42,7 +44,7 @@ while [ "$#" -gt 0 ]; do
         --warmup) WARMUP="$2"; shift ;;
         --spin-eval) SPIN_EVAL=1 ;;
         --connections-only) REGISTRY=0; TIERS="" ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -168,9 +170,10 @@ REDIS_STARTED=1
 psql_bench() { pg_psql "$PGPORT" -d bench "$@"; }
 
 # ------------------------------------------------------------------ build
-log "dotnet publish (Release) → $PUB"
+log "dotnet publish bench/McpPlatform.BenchHost (Release) → $PUB"
 T0=$(date +%s)
-dotnet publish "$REPO/McpPlatform.Api" -c Release -o "$PUB" -v q --nologo >"$WORK/publish.log" 2>&1 \
+rm -rf "$PUB"   # nothing left over from an earlier build (or from the API alone) may stand in for a missing file
+dotnet publish "$REPO/bench/McpPlatform.BenchHost" -c Release -o "$PUB" -v q --nologo >"$WORK/publish.log" 2>&1 \
     || { tail -n 30 "$WORK/publish.log" >&2; exit 1; }
 log "published in $(( $(date +%s) - T0 )) s"
 
@@ -182,19 +185,20 @@ export Encryption__Keys__b1="$(printf 'bench-encryption-key-32-bytes!!!' | base6
 export Encryption__ActiveKeyId=b1
 export ASPNETCORE_ENVIRONMENT=Production
 export Database__MigrateOnStartup=false
-export Benchmark__Enabled=true
 export Urls="http://127.0.0.1:$API_PORT"
 export Telemetry__MetricsMode=Off
 export Logging__LogLevel__Default=Warning
 # GC and thread-pool settings are the application's own (Server GC from the Web SDK) unless set in the environment.
-api() { (cd "$PUB" && dotnet "$PUB/McpPlatform.Api.dll" "$@"); }
+# The bench host takes the API's commands too (migrate, token).
+API_DLL="$PUB/McpPlatform.BenchHost.dll"
+api() { (cd "$PUB" && dotnet "$API_DLL" "$@"); }
 
 log "migrations"
 api migrate >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; exit 1; }
 
 start_api() {  # start_api [extra env assignments...]
     stop_api
-    (cd "$PUB" && exec env "$@" dotnet "$PUB/McpPlatform.Api.dll") >>"$WORK/api.log" 2>&1 &
+    (cd "$PUB" && exec env "$@" dotnet "$API_DLL") >>"$WORK/api.log" 2>&1 &
     API_PID=$!
     local i
     for ((i = 0; i < 120; i++)); do
@@ -249,11 +253,13 @@ db_xacts() { psql_bench -tAc "SELECT xact_commit + xact_rollback FROM pg_stat_da
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$API_PID/stat"; }
 # pg_cpu_ticks: CPU of the PostgreSQL cluster so far, in clock ticks: the postmaster with its exited children (cutime,
 # cstime: pgbench's backends are gone when it ends) and every live child (the API's pooled backends, the bgwriter, ...).
+# A child that exits between the listing and its reading (an autovacuum worker, say) counts with the postmaster's
+# exited children instead; its failed read must not fail the pipeline, which would end the run under set -e/pipefail.
 pg_cpu_ticks() {
     local postmaster; postmaster="$(head -n 1 "$PGDATA/postmaster.pid")"
     local children; children="$(cat "/proc/$postmaster/task/$postmaster/children" 2>/dev/null)"
     { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat"
-      for pid in $children; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null; done; } | awk '{ s += $1 } END { print s + 0 }'
+      for pid in $children; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done; } | awk '{ s += $1 } END { print s + 0 }'
 }
 CLK_TCK="$(getconf CLK_TCK)"
 

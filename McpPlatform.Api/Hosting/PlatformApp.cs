@@ -69,7 +69,7 @@ public static class PlatformApp
         }
     }
 
-    public static WebApplication Build(WebApplicationBuilder builder)
+    public static WebApplication Build(WebApplicationBuilder builder, PlatformExtensions? extensions = null)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -79,10 +79,7 @@ public static class PlatformApp
         services.AddLogRedaction();
 
         services.AddInfrastructure(configuration, builder.Environment);
-        if (BenchmarkEndpoints.Enabled(configuration))
-        {
-            services.AddUpstreamTiming();
-        }
+        extensions?.Services?.Invoke(services, configuration);
         services.AddSingleton<RegistrySnapshots>();
         services.AddScoped<ServerRegistryService>();
         services.AddScoped<RoleService>();
@@ -126,11 +123,7 @@ public static class PlatformApp
 
         var app = builder.Build();
         ValidateConfiguration(app.Services);
-        if (BenchmarkEndpoints.Enabled(configuration))
-        {
-            app.UseUpstreamTiming();
-        }
-
+        extensions?.FirstMiddleware?.Invoke(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
@@ -155,7 +148,7 @@ public static class PlatformApp
         app.MapPlatformMetrics(telemetry);
         app.MapControllers();
         app.MapPlatformHealthChecks();
-        app.MapBenchmarkEndpoints();
+        extensions?.Endpoints?.Invoke(app);
         app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }

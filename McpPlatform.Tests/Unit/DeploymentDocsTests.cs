@@ -29,7 +29,6 @@ public sealed partial class DeploymentDocsTests
         "Client:BaseUrl",
         "Database:MigrateOnStartup",
         "Database:SeedDemo",
-        "Benchmark:Enabled",
         "Mcp:Servers:<name>",
         "Urls",
     ];

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.BenchHost;
 
 /// <summary>
-/// Benchmark only (<c>Benchmark:Enabled</c>): how much of a request's time the platform spent itself and how much it
+/// Benchmark host only: how much of a request's time the platform spent itself and how much it
 /// spent waiting for upstream servers (authorization and MCP servers), as a <c>Server-Timing</c> response header
 /// <c>platform;dur=…, upstream;dur=…</c> in milliseconds. The OAuth scenario of scripts/bench.sh sums it over a
 /// flow's requests: the platform's time per flow, whatever the peer's own speed.

@@ -2,31 +2,26 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using McpPlatform.Api.Auth;
+using McpPlatform.Domain.Access;
 using McpPlatform.Infrastructure.Persistence.Repositories;
 using Npgsql;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.BenchHost;
 
 /// <summary>
-/// Benchmark-only endpoints, mapped only when <c>Benchmark:Enabled</c> is true (scripts/bench.sh sets it). The floor
-/// endpoint goes through the same authentication and authorization as the API but does no other work: it returns a
-/// cached JSON payload of about the requested size, so wrk against it measures Kestrel + JWT + writing the bytes.
-/// The flat endpoint is the reference for get-by-name. The memory endpoint collects garbage first, so what the connection scenario reads is what is held.
+/// The benchmark's own routes (this host only; scripts/bench.sh drives them). The floor endpoint goes through the
+/// same authentication and authorization as the API but does no other work: it returns a cached JSON payload of about
+/// the requested size, so wrk against it measures Kestrel + JWT + writing the bytes. The flat endpoint is the
+/// reference for get-by-name. The memory endpoint collects garbage first, so what the connection scenario reads is
+/// what is held.
 /// </summary>
 public static class BenchmarkEndpoints
 {
     private const int MaxBytes = 1024 * 1024;
     private static readonly ConcurrentDictionary<int, byte[]> Payloads = new();
 
-    public static bool Enabled(IConfiguration configuration) => configuration.GetValue<bool>("Benchmark:Enabled");
-
-    public static WebApplication MapBenchmarkEndpoints(this WebApplication app)
+    public static IEndpointRouteBuilder MapBenchmarkEndpoints(this IEndpointRouteBuilder app)
     {
-        if (!Enabled(app.Configuration))
-        {
-            return app;
-        }
-
         app.MapGet("/bench/floor", (int? bytes) =>
             {
                 var size = Math.Clamp(bytes ?? 2048, 16, MaxBytes);
@@ -35,17 +30,21 @@ public static class BenchmarkEndpoints
             .RequireAuthorization()
             .ExcludeFromDescription();
         // The flat reference for GET /api/mcp/servers/{name}: Kestrel + JWT + the repository's per-caller statement on
-        // the shared data source, and the row written out as it comes — no MVC, no EF, no domain rules, no snapshot
-        // (what serving the endpoint from the database each time would cost at best).
+        // the shared data source, the access rule, and the row written out as it comes — no MVC, no EF, no snapshot
+        // (what serving the endpoint from the database each time would cost at best). The statement returns the row
+        // with whatever bits the caller holds, none included: as on the real endpoint, only a caller who may VIEW the
+        // server (or an admin) reads it; anyone else gets the 404 of a server that does not exist, where the real
+        // endpoint answers 403 (a reference endpoint need not say more than a missing server would).
         app.MapGet("/bench/flat/{name}", async (string name, HttpContext context, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
-                var principals = context.GetCaller().Principals;
+                var caller = context.GetCaller();
+                var principals = caller.Principals;
                 await using var command = dataSource.CreateCommand(ServerRepository.FindByNameSql);
                 command.Parameters.Add(new NpgsqlParameter { Value = name });
                 command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.WireType).ToArray() });
                 command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.Id).ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(ct);
-                if (!await reader.ReadAsync(ct))
+                if (!await reader.ReadAsync(ct) || !AccessPolicy.Allows(caller.IsAdmin, (PermissionBits)reader.GetInt32(8), PermissionBits.View))
                 {
                     return Results.NotFound();
                 }

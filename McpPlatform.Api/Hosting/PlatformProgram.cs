@@ -1,0 +1,44 @@
+namespace McpPlatform.Api.Hosting;
+
+/// <summary>
+/// What the executable does with its arguments: an admin command, or the application, after the start-up migration
+/// and demo seed its configuration asks for. The API's entry point runs it as it is; a host that extends the
+/// application (the benchmark host under <c>bench/</c>) runs it with its <see cref="PlatformExtensions"/>, so both start
+/// the same way and accept the same commands.
+/// </summary>
+public static class PlatformProgram
+{
+    public static async Task<int> RunAsync(string[] args, PlatformExtensions? extensions = null)
+    {
+        if (Commands.Commands.IsCommand(args))
+        {
+            return await Commands.Commands.RunAsync(args);
+        }
+
+        var app = PlatformApp.Build(PlatformApp.CreateBuilder(args), extensions);
+        var migrate = app.Configuration.GetValue("Database:MigrateOnStartup", !app.Environment.IsProduction());
+        var seedDemo = app.Configuration.GetValue("Database:SeedDemo", app.Environment.IsDevelopment());
+        if (migrate || seedDemo)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var startup = scope.ServiceProvider.GetRequiredService<DatabaseStartup>();
+            if (migrate)
+            {
+                await startup.MigrateAsync(CancellationToken.None);
+            }
+
+            if (seedDemo)
+            {
+                await startup.SeedDemoAsync(CancellationToken.None);
+                Console.WriteLine("Development tokens (12 h) — paste one into Swagger UI's Authorize button:");
+                foreach (var (caller, token) in startup.DemoTokens())
+                {
+                    Console.WriteLine($"  {caller.UserId} ({caller.Role}): {token}");
+                }
+            }
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+}

@@ -216,7 +216,9 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                session = await connector.ConnectAsync(target, () => RefreshToolsAsync(key, entry), CancellationToken.None);
+                // One re-listing at a time per session, and at most one more queued, however often the server says its tools changed.
+                var refresh = new CoalescingRunner(() => RefreshToolsAsync(key, entry));
+                session = await connector.ConnectAsync(target, refresh.RequestAsync, CancellationToken.None);
                 var tools = await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
                 Task<IMcpSession>? newer = null;
                 var installed = false;

@@ -183,8 +183,14 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
     /// <summary>The protocol version negotiated with the <c>initialize</c> handshake; null when there was none.</summary>
     public string? HandshakeVersion => client.NegotiatedProtocolVersion is { } version && InitializeRevisions.Contains(version) ? version : null;
 
+    /// <summary>The handler is started, not awaited: the SDK runs one task per notification it receives, which must
+    /// not wait on a re-listing (the pool coalesces them), or a flood of notifications would hold one task each.</summary>
     public void OnToolsChanged(Func<Task> handler) =>
-        _toolsChanged = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, async (_, _) => await handler());
+        _toolsChanged = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
+        {
+            _ = handler();
+            return ValueTask.CompletedTask;
+        });
 
     public async Task<IReadOnlyList<ToolInfo>> ListToolsAsync(ToolListLimits limits, CancellationToken ct)
     {

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
@@ -171,6 +173,7 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
 internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challenges, UpstreamBounds bounds, HttpClient http) : IMcpSession
 {
     private static readonly JsonSerializerOptions Json = McpJsonUtilities.DefaultOptions;
+    private static readonly JsonTypeInfo<Tool> ToolJson = (JsonTypeInfo<Tool>)Json.GetTypeInfo(typeof(Tool));
 
     /// <summary>The revisions negotiated with the <c>initialize</c> handshake (2026-07-28 replaced it with <c>server/discover</c>).</summary>
     private static readonly FrozenSet<string> InitializeRevisions = FrozenSet.Create(StringComparer.Ordinal, "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
@@ -192,6 +195,10 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
             return ValueTask.CompletedTask;
         });
 
+    /// <summary>Pages through <c>tools/list</c> up to the limits. Each page is read as the JSON the transport parsed
+    /// (lazily, over the message's bytes), and tools are made from it one at a time only until a limit is reached: the
+    /// SDK's typed listing would first build every tool of the page — 100,000 tiny tools in one 5 MB page cost it over
+    /// 100 MB of allocations to keep 1,000.</summary>
     public async Task<IReadOnlyList<ToolInfo>> ListToolsAsync(ToolListLimits limits, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, bounds.Broken);
@@ -205,10 +212,15 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
         {
             for (var page = 0; page < limits.MaxPages; page++)
             {
-                var result = await client.ListToolsAsync(new ListToolsRequestParams { Cursor = cursor }, timeout.Token);
-                foreach (var tool in result.Tools)
+                var response = await client.SendRequestAsync(
+                    new JsonRpcRequest { Method = RequestMethods.ToolsList, Params = JsonSerializer.SerializeToNode(new ListToolsRequestParams { Cursor = cursor }, Json) },
+                    timeout.Token);
+                var result = response.Result as JsonObject ?? throw new McpException("The tools/list result is not an object");
+                var listed = result["tools"] as JsonArray ?? throw new McpException("The tools/list result has no tools array");
+                foreach (var node in listed)
                 {
-                    bytes += JsonSerializer.SerializeToUtf8Bytes(tool, Json).Length;
+                    var tool = node.Deserialize(ToolJson) ?? throw new McpException("A tool of the tools/list result is null");
+                    bytes += JsonSerializer.SerializeToUtf8Bytes(tool, ToolJson).Length;
                     if (tools.Count >= limits.MaxTools || bytes > limits.MaxBytes)
                     {
                         return tools;
@@ -217,7 +229,7 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
                     tools.Add(new ToolInfo(tool.Name, tool.Description, tool.InputSchema.ValueKind == JsonValueKind.Undefined ? null : tool.InputSchema.Clone()));
                 }
 
-                cursor = result.NextCursor;
+                cursor = result["nextCursor"] is JsonValue next && next.TryGetValue<string>(out var value) ? value : null;
                 if (string.IsNullOrEmpty(cursor))
                 {
                     break;

@@ -75,7 +75,8 @@ public static class DependencyInjection
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(McpOptions.Section).Get<ConnectionOptions>() ?? new ConnectionOptions());
         services.AddSingleton<HttpMessageHandler>(sp => SsrfGuard.CreateHandler(sp.GetRequiredService<OutboundUrlPolicy>()));
         services.AddSingleton(sp => new HttpClient(sp.GetRequiredService<HttpMessageHandler>(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
-        services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(sp.GetRequiredService<HttpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(
+            sp.GetRequiredService<HttpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<ConnectionOptions>().MaxMessageBytes));
 
         // OAuth: flow state and locks in Redis when there is one (so any instance can finish a flow), else in memory.
         services.AddSingleton(sp =>

@@ -108,15 +108,18 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
 
     public Task ServerChangedAsync(string serverName, CancellationToken ct) => DropServerAsync(serverName, ct);
 
-    /// <summary>Marks a session broken after a failed call, so the next use reconnects.</summary>
-    public async Task MarkBrokenAsync(ConnectionKey key, string error)
+    /// <summary>Marks a session broken after a failed call, so the next use reconnects. The session is closed without
+    /// waiting: the caller's answer should not wait for a failing server to acknowledge the close.</summary>
+    public Task MarkBrokenAsync(ConnectionKey key, string error)
     {
         if (_entries.TryRemove(key, out var entry))
         {
-            await CloseAsync(entry);
+            _ = CloseAsync(entry);
             var broken = new Entry { State = ConnectionState.Error, Error = error, ConfigStamp = entry.ConfigStamp, LastUsed = clock.GetUtcNow() };
             _entries.TryAdd(key, broken);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Counts a call on an open session that failed (no answer in time, dropped, garbage) against the server's
@@ -213,7 +216,9 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                session = await connector.ConnectAsync(target, () => RefreshToolsAsync(key, entry), CancellationToken.None);
+                // One re-listing at a time per session, and at most one more queued, however often the server says its tools changed.
+                var refresh = new CoalescingRunner(() => RefreshToolsAsync(key, entry));
+                session = await connector.ConnectAsync(target, refresh.RequestAsync, CancellationToken.None);
                 var tools = await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
                 Task<IMcpSession>? newer = null;
                 var installed = false;
@@ -265,7 +270,8 @@ public sealed class ConnectionPool : IServerChangeListener, IAsyncDisposable
                 RecordConnect(started, e.Failure.ToString().ToLowerInvariant(), target);
                 if (session is not null)
                 {
-                    await DisposeQuietlyAsync(session);
+                    // Not waited for: a server that failed its tools/list need not acknowledge the close before the caller hears of it.
+                    _ = DisposeQuietlyAsync(session);
                 }
 
                 // Authorization problems and refusals will not go away by retrying, and say nothing about the server's health.

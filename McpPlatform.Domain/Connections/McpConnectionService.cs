@@ -329,9 +329,13 @@ public sealed class McpConnectionService(
         await pool.MarkBrokenAsync(key, e.Message);
         // A server that accepts sessions but never completes a call trips the breaker too; a refusal is an answer.
         var message = onSession && e.Failure != UpstreamFailure.Rejected && pool.CallFailed(server.Name) ? e.Message + " (circuit opened)" : e.Message;
-        return e.Failure == UpstreamFailure.Timeout
-            ? new Error(ErrorKind.UpstreamTimeout, "upstream_timeout", message)
-            : new Error(ErrorKind.UpstreamFailed, "upstream_error", message);
+        return e.Failure switch
+        {
+            UpstreamFailure.Timeout => new Error(ErrorKind.UpstreamTimeout, "upstream_timeout", message),
+            // Cut off at the transport (Mcp:MaxMessageBytes) before it could be read whole: as a result over ToolResultMaxBytes is.
+            UpstreamFailure.TooLarge when onSession => new Error(ErrorKind.UpstreamFailed, "upstream_result_too_large", message),
+            _ => new Error(ErrorKind.UpstreamFailed, "upstream_error", message),
+        };
     }
 }
 

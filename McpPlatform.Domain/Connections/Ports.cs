@@ -40,6 +40,9 @@ public enum UpstreamFailure
 
     /// <summary>It answered the request with a JSON-RPC error (e.g. an unknown tool or invalid arguments).</summary>
     Rejected,
+
+    /// <summary>It sent a message larger than <see cref="ConnectionOptions.MaxMessageBytes"/>, cut off while being read.</summary>
+    TooLarge,
 }
 
 /// <summary>Thrown by the connector when the upstream server fails; the message is safe to show (no secrets).</summary>
@@ -139,6 +142,10 @@ public interface IServerChangeListener
 /// <summary>The <c>Mcp</c> timers and bounds the connection layer uses; all configurable so tests can shorten them.</summary>
 public sealed class ConnectionOptions
 {
+    /// <summary>8 MiB: a tools/list page of <see cref="ToolListMaxBytes"/> or a result of <see cref="ToolResultMaxBytes"/>
+    /// (5 MiB each by default) fits, with room for the JSON-RPC envelope, SSE framing and escaping.</summary>
+    public const long DefaultMaxMessageBytes = 8 * 1024 * 1024;
+
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan ToolCallTimeout { get; set; } = TimeSpan.FromSeconds(60);
     public int ConnectAttempts { get; set; } = 2;
@@ -152,6 +159,10 @@ public sealed class ConnectionOptions
     public long ToolListMaxBytes { get; set; } = 5 * 1024 * 1024;
     public TimeSpan ToolListTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public long ToolResultMaxBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>The largest MCP message read from a server over HTTP (a JSON body, or one SSE event), counted as it is
+    /// read, before the SDK buffers or parses it: past it the request and the session fail.</summary>
+    public long MaxMessageBytes { get; set; } = DefaultMaxMessageBytes;
 
     public ToolListLimits ToolListLimits => new(ToolListMaxPages, ToolListMaxTools, ToolListMaxBytes, ToolListTimeout);
 
@@ -179,6 +190,7 @@ public sealed class ConnectionOptions
         {
             ("Mcp:ConnectAttempts", ConnectAttempts), ("Mcp:CircuitBreakerFailures", CircuitBreakerFailures), ("Mcp:MaxConnectionsPerUser", MaxConnectionsPerUser),
             ("Mcp:ToolListMaxPages", ToolListMaxPages), ("Mcp:ToolListMaxTools", ToolListMaxTools), ("Mcp:ToolListMaxBytes", ToolListMaxBytes), ("Mcp:ToolResultMaxBytes", ToolResultMaxBytes),
+            ("Mcp:MaxMessageBytes", MaxMessageBytes),
         })
         {
             if (value <= 0)

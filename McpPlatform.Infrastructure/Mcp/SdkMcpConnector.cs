@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
@@ -13,8 +15,10 @@ using ModelContextProtocol.Protocol;
 
 namespace McpPlatform.Infrastructure.Mcp;
 
-/// <summary>Opens MCP sessions with the official SDK: streamable HTTP (falling back to SSE), SSE, or stdio for app-level servers.</summary>
-public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory loggers) : IMcpConnector
+/// <summary>Opens MCP sessions with the official SDK: streamable HTTP (falling back to SSE), SSE, or stdio for app-level
+/// servers. Over HTTP no message larger than <paramref name="maxMessageBytes"/> is read (<see cref="UpstreamBounds"/>);
+/// stdio servers, which only an administrator configures, are not bounded so (the SDK reads their output itself).</summary>
+public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory loggers, long maxMessageBytes = ConnectionOptions.DefaultMaxMessageBytes) : IMcpConnector
 {
     private static readonly Implementation ClientInfo = new() { Name = "mcp-platform", Version = "1.0.0" };
 
@@ -59,8 +63,9 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
     private async Task<SdkMcpSession> OpenAsync(ConnectionTarget target, string? protocolVersion, CancellationToken ct)
     {
         // One HttpClient per session over the shared (SSRF-guarded) handler, so this session's 401/403 challenges
-        // can be read back; the SDK only reports the status code.
-        var challenges = new ChallengeRecorder(outbound);
+        // can be read back (the SDK only reports the status code) and its messages are bounded as they are read.
+        var bounds = new UpstreamBounds(outbound, maxMessageBytes);
+        var challenges = new ChallengeRecorder(bounds);
         var http = new HttpClient(challenges, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         IClientTransport transport = target.Transport switch
         {
@@ -92,7 +97,7 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
             _ => throw new McpUpstreamException(UpstreamFailure.Protocol, $"Transport {target.Transport} is not supported for '{target.ServerName}'"),
         };
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, bounds.Broken);
         timeout.CancelAfter(target.ConnectTimeout);
         try
         {
@@ -101,7 +106,7 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
                 new McpClientOptions { ClientInfo = ClientInfo, InitializationTimeout = target.ConnectTimeout, ProtocolVersion = protocolVersion },
                 loggers,
                 timeout.Token);
-            return new SdkMcpSession(client, challenges, http);
+            return new SdkMcpSession(client, challenges, bounds, http);
         }
         catch (Exception e) when (e is not McpUpstreamException)
         {
@@ -111,7 +116,7 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
             }
 
             http.Dispose();
-            throw Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, $"Could not connect to MCP server '{target.ServerName}'", challenges.Last);
+            throw Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, $"Could not connect to MCP server '{target.ServerName}'", challenges.Last, bounds.Overflow);
         }
     }
 
@@ -127,9 +132,11 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
     }
 
     /// <summary>Maps SDK and transport exceptions onto the failure kinds the domain understands; the message never
-    /// contains request headers or tokens.</summary>
-    internal static McpUpstreamException Translate(Exception e, bool timedOut, string context, WwwAuthenticateChallenge? challenge = null) => e switch
+    /// contains request headers or tokens. A message over the size bound (<paramref name="overflow"/>) explains any
+    /// failure after it, however the SDK reported it (a parse error, a closed stream, a cancellation).</summary>
+    internal static McpUpstreamException Translate(Exception e, bool timedOut, string context, WwwAuthenticateChallenge? challenge = null, McpUpstreamException? overflow = null) => e switch
     {
+        _ when overflow is not null => new McpUpstreamException(UpstreamFailure.TooLarge, $"{context}: {overflow.Message}", e),
         McpUpstreamException upstream => upstream,
         _ when timedOut => new McpUpstreamException(UpstreamFailure.Timeout, $"{context}: no answer in time", e),
         TimeoutException => new McpUpstreamException(UpstreamFailure.Timeout, $"{context}: no answer in time", e),
@@ -163,26 +170,38 @@ public sealed class SdkMcpConnector(HttpMessageHandler outbound, ILoggerFactory 
 }
 
 /// <summary>One SDK client session behind the domain's port.</summary>
-internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challenges, HttpClient http) : IMcpSession
+internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challenges, UpstreamBounds bounds, HttpClient http) : IMcpSession
 {
     private static readonly JsonSerializerOptions Json = McpJsonUtilities.DefaultOptions;
+    private static readonly JsonTypeInfo<Tool> ToolJson = (JsonTypeInfo<Tool>)Json.GetTypeInfo(typeof(Tool));
 
     /// <summary>The revisions negotiated with the <c>initialize</c> handshake (2026-07-28 replaced it with <c>server/discover</c>).</summary>
     private static readonly FrozenSet<string> InitializeRevisions = FrozenSet.Create(StringComparer.Ordinal, "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
 
     private IAsyncDisposable? _toolsChanged;
 
-    public Task Completion { get; } = client.Completion;
+    /// <summary>Ends when the SDK's session ends, or when a message over the size bound broke it.</summary>
+    public Task Completion { get; } = Task.WhenAny(client.Completion, Task.Delay(Timeout.Infinite, bounds.Broken));
 
     /// <summary>The protocol version negotiated with the <c>initialize</c> handshake; null when there was none.</summary>
     public string? HandshakeVersion => client.NegotiatedProtocolVersion is { } version && InitializeRevisions.Contains(version) ? version : null;
 
+    /// <summary>The handler is started, not awaited: the SDK runs one task per notification it receives, which must
+    /// not wait on a re-listing (the pool coalesces them), or a flood of notifications would hold one task each.</summary>
     public void OnToolsChanged(Func<Task> handler) =>
-        _toolsChanged = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, async (_, _) => await handler());
+        _toolsChanged = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
+        {
+            _ = handler();
+            return ValueTask.CompletedTask;
+        });
 
+    /// <summary>Pages through <c>tools/list</c> up to the limits. Each page is read as the JSON the transport parsed
+    /// (lazily, over the message's bytes), and tools are made from it one at a time only until a limit is reached: the
+    /// SDK's typed listing would first build every tool of the page — 100,000 tiny tools in one 5 MB page cost it over
+    /// 100 MB of allocations to keep 1,000.</summary>
     public async Task<IReadOnlyList<ToolInfo>> ListToolsAsync(ToolListLimits limits, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, bounds.Broken);
         timeout.CancelAfter(limits.Timeout);
         var tools = new List<ToolInfo>();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -193,10 +212,15 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
         {
             for (var page = 0; page < limits.MaxPages; page++)
             {
-                var result = await client.ListToolsAsync(new ListToolsRequestParams { Cursor = cursor }, timeout.Token);
-                foreach (var tool in result.Tools)
+                var response = await client.SendRequestAsync(
+                    new JsonRpcRequest { Method = RequestMethods.ToolsList, Params = JsonSerializer.SerializeToNode(new ListToolsRequestParams { Cursor = cursor }, Json) },
+                    timeout.Token);
+                var result = response.Result as JsonObject ?? throw new McpException("The tools/list result is not an object");
+                var listed = result["tools"] as JsonArray ?? throw new McpException("The tools/list result has no tools array");
+                foreach (var node in listed)
                 {
-                    bytes += JsonSerializer.SerializeToUtf8Bytes(tool, Json).Length;
+                    var tool = node.Deserialize(ToolJson) ?? throw new McpException("A tool of the tools/list result is null");
+                    bytes += JsonSerializer.SerializeToUtf8Bytes(tool, ToolJson).Length;
                     if (tools.Count >= limits.MaxTools || bytes > limits.MaxBytes)
                     {
                         return tools;
@@ -205,7 +229,7 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
                     tools.Add(new ToolInfo(tool.Name, tool.Description, tool.InputSchema.ValueKind == JsonValueKind.Undefined ? null : tool.InputSchema.Clone()));
                 }
 
-                cursor = result.NextCursor;
+                cursor = result["nextCursor"] is JsonValue next && next.TryGetValue<string>(out var value) ? value : null;
                 if (string.IsNullOrEmpty(cursor))
                 {
                     break;
@@ -214,7 +238,7 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
         }
         catch (Exception e) when (e is not McpUpstreamException)
         {
-            throw SdkMcpConnector.Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, "tools/list failed", challenges.Last);
+            throw SdkMcpConnector.Translate(e, timeout.IsCancellationRequested && !ct.IsCancellationRequested, "tools/list failed", challenges.Last, bounds.Overflow);
         }
 
         return tools;
@@ -225,9 +249,10 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
         var args = arguments is { ValueKind: JsonValueKind.Object } obj
             ? obj.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
             : new Dictionary<string, JsonElement>();
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(ct, bounds.Broken);
         try
         {
-            var result = await client.CallToolAsync(new CallToolRequestParams { Name = name, Arguments = args }, ct);
+            var result = await client.CallToolAsync(new CallToolRequestParams { Name = name, Arguments = args }, call.Token);
             return new ToolCallResult(JsonSerializer.SerializeToElement(result, Json), result.IsError == true);
         }
         catch (McpProtocolException e)
@@ -236,9 +261,9 @@ internal sealed class SdkMcpSession(McpClient client, ChallengeRecorder challeng
             var error = new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = e.Message }] };
             return new ToolCallResult(JsonSerializer.SerializeToElement(error, Json), true);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested || bounds.Overflow is not null)
         {
-            throw SdkMcpConnector.Translate(e, false, $"tools/call {name} failed", challenges.Last);
+            throw SdkMcpConnector.Translate(e, false, $"tools/call {name} failed", challenges.Last, bounds.Overflow);
         }
     }
 

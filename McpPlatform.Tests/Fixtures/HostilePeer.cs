@@ -74,6 +74,9 @@ public sealed class HostilePeer : IAsyncDisposable
         await context.Response.WriteAsync(json);
     });
 
+    /// <summary>The request a handler is answering, as recorded (its body has already been read).</summary>
+    public static RecordedRequest RequestOf(HttpContext context) => (RecordedRequest)context.Items[typeof(RecordedRequest)]!;
+
     /// <summary>The requests received for <paramref name="path"/>.</summary>
     public IReadOnlyList<RecordedRequest> RequestsTo(string path) =>
         [.. _requests.Where(r => r.PathAndQuery == path || r.PathAndQuery.StartsWith(path + "?", StringComparison.Ordinal))];
@@ -96,11 +99,13 @@ public sealed class HostilePeer : IAsyncDisposable
             body = new string(buffer, 0, read);
         }
 
-        _requests.Enqueue(new RecordedRequest(
+        var recorded = new RecordedRequest(
             request.Method,
             request.Path + request.QueryString,
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body));
+            body);
+        _requests.Enqueue(recorded);
+        context.Items[typeof(RecordedRequest)] = recorded;
         if (_routes.TryGetValue(request.Path.Value ?? "/", out var handler))
         {
             await handler(context);

@@ -24,6 +24,7 @@ public sealed class StartupConfigurationTests : ApiTest
 
     [TestCase("--OAuth:FlowTtl=abc", "OAuth:FlowTtl")]
     [TestCase("--Mcp:ConnectTimeout=-00:00:01", "Mcp:ConnectTimeout")]
+    [TestCase("--Mcp:MaxMessageBytes=0", "Mcp:MaxMessageBytes")]
     [TestCase("--RateLimits:CreatePerMinute=0", "RateLimits:CreatePerMinute")]
     [TestCase("--Server:PublicBaseUrl=not-a-url", "Server:PublicBaseUrl")]
     public void BadValues_FailWhenTheAppIsBuiltNamingTheKey(string setting, string key)

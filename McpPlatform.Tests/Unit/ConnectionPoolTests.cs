@@ -582,6 +582,30 @@ public sealed class ConnectionPoolTests
     }
 
     [Test]
+    public async Task AFloodOfToolsListChanged_RelistsOnceAtATime_WithAtMostOneMoreQueued()
+    {
+        var session = new FakeSession([]);
+        var lists = 0;
+        var gate = new TaskCompletionSource<IReadOnlyList<ToolInfo>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.Mock.Setup(s => s.ListToolsAsync(It.IsAny<ToolListLimits>(), It.IsAny<CancellationToken>()))
+            .Returns(() => Interlocked.Increment(ref lists) == 1 ? Task.FromResult<IReadOnlyList<ToolInfo>>([Tool("read")]) : gate.Task);
+        Func<Task>? onToolsChanged = null;
+        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
+            .Callback<ConnectionTarget, Func<Task>, CancellationToken>((_, callback, _) => onToolsChanged = callback)
+            .ReturnsAsync(session.Object);
+        await ConnectAsync(AliceGithub);
+
+        var notified = Enumerable.Range(0, 10_000).Select(_ => onToolsChanged!()).ToList();
+
+        Assert.That(() => Volatile.Read(ref lists), Is.EqualTo(2).After(2000, 10), "the connect's listing, then one re-listing in flight");
+        Assert.That(notified.Select(t => t).Distinct().Count(), Is.LessThanOrEqualTo(2), "the notifications share the run in flight and the one queued");
+        gate.SetResult([Tool("read"), Tool("write")]);
+        await Task.WhenAll(notified);
+        Assert.That(Volatile.Read(ref lists), Is.EqualTo(3), "and one more for everything that arrived meanwhile");
+        Assert.That(await CachedToolNamesAsync(AliceGithub), Is.EqualTo(new[] { "read", "write" }));
+    }
+
+    [Test]
     public async Task ToolsListChanged_WhenTheNewListFails_ForgetsTheCachedTools()
     {
         await ConnectAsync(Files);

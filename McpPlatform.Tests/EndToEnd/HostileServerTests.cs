@@ -51,12 +51,10 @@ public sealed class HostileServerTests
             ["Mcp:ConnectTimeout"] = "00:00:02",
             ["Mcp:ToolListTimeout"] = "00:00:02",
             ["Mcp:ToolCallTimeout"] = "00:00:02",
-            // GET /bench/memory: a forced, compacting collection before each reading of resident memory.
-            ["Benchmark:Enabled"] = "true",
             // Production's levels: at Trace the SDK writes every message it receives to the log, whatever its size.
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        });
+        }, assembly: ApiProcess.BenchHost); // GET /bench/memory: a forced, compacting collection before each reading of resident memory
         _alice = _api.ClientFor(Alice);
         _alice.Timeout = TimeSpan.FromSeconds(30);
         _healthy = await HostileMcpServer.StartAsync();

@@ -42,10 +42,7 @@ public sealed class TrustBoundaryTests : ApiTest
     {
         await using var genuine = await NodePeer.StartEverythingStreamableAsync();
         await using var attacker = await HostilePeer.StartAsync();
-        await SeeAsync(Alice, Bob, Carol);
-        var (name, dbId) = await CreateWithKeyHeaderAsync(genuine.Url);
-        await ShareAsync(Alice, dbId, new { updated = new object[] { Grant("bob", "mcpServer_editor"), Grant("carol", "mcpServer_viewer") } });
-        await InstallKeyAsync(Carol, name, CarolsKey);
+        var (name, dbId) = await KeyedServerWithEditorBobAndViewerCarolAsync(genuine.Url);
         Assert.That((await ReinitializeAsync(Carol, name))["success"]!.GetValue<bool>(), Is.True, "Carol's key works where she entered it");
 
         // Bob, an editor, sends the server (header template and all, which he can read) to his own host.
@@ -81,10 +78,7 @@ public sealed class TrustBoundaryTests : ApiTest
     {
         await using var genuine = await NodePeer.StartEverythingStreamableAsync();
         await using var attacker = await HostilePeer.StartAsync();
-        await SeeAsync(Alice, Bob, Carol);
-        var (name, dbId) = await CreateWithKeyHeaderAsync(genuine.Url);
-        await ShareAsync(Alice, dbId, new { updated = new object[] { Grant("bob", "mcpServer_editor"), Grant("carol", "mcpServer_viewer") } });
-        await InstallKeyAsync(Carol, name, CarolsKey);
+        var (name, _) = await KeyedServerWithEditorBobAndViewerCarolAsync(genuine.Url);
 
         var moved = Without(With(await ReadConfigAsync(Bob, name), "url", attacker.Origin + "/mcp?key={{API_KEY}}"), "headers");
         using (var patch = await As(Bob).PatchAsJsonAsync($"/api/mcp/servers/{name}", new { config = moved }))
@@ -334,6 +328,17 @@ public sealed class TrustBoundaryTests : ApiTest
         }
 
         return browser;
+    }
+
+    /// <summary>Alice's server that sends each user's own <c>API_KEY</c> in a header; Bob may edit it, Carol uses it
+    /// and has stored her key.</summary>
+    private async Task<(string Name, string DbId)> KeyedServerWithEditorBobAndViewerCarolAsync(string url)
+    {
+        await SeeAsync(Alice, Bob, Carol);
+        var (name, dbId) = await CreateWithKeyHeaderAsync(url);
+        await ShareAsync(Alice, dbId, new { updated = new object[] { Grant("bob", "mcpServer_editor"), Grant("carol", "mcpServer_viewer") } });
+        await InstallKeyAsync(Carol, name, CarolsKey);
+        return (name, dbId);
     }
 
     private async Task<(string Name, string DbId)> CreateWithKeyHeaderAsync(string url)

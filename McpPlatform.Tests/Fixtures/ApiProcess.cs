@@ -51,7 +51,14 @@ public sealed class ApiProcess : IAsyncDisposable
 
     /// <summary>The settings every process instance gets: those of the loopback connections host (see
     /// <see cref="ConnectionsHost"/>), and the run's database (<see cref="TestRun.StartApiAsync"/> creates it first).</summary>
-    public static async Task<ApiProcess> StartAsync(string name, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+    /// <summary>The production API.</summary>
+    public const string Api = "McpPlatform.Api.dll";
+
+    /// <summary>The same application with the benchmark's additions (bench/McpPlatform.BenchHost), e.g. <c>GET
+    /// /bench/memory</c>, which collects garbage before it answers, for tests that read resident memory.</summary>
+    public const string BenchHost = "McpPlatform.BenchHost.dll";
+
+    public static async Task<ApiProcess> StartAsync(string name, IReadOnlyDictionary<string, string>? settings = null, int? port = null, string assembly = Api)
     {
         await TestRun.StartApiAsync();
         var chosenPort = port ?? NodePeer.FreePort();
@@ -65,7 +72,7 @@ public sealed class ApiProcess : IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "McpPlatform.Api.dll"));
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         startInfo.ArgumentList.Add("--urls");
         startInfo.ArgumentList.Add($"http://localhost:{chosenPort.ToString(CultureInfo.InvariantCulture)}");
         var environment = new Dictionary<string, string>(ConnectionsHost.Settings())

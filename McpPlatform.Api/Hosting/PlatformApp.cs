@@ -143,6 +143,7 @@ public static class PlatformApp
         });
         app.UseCors();
         app.UseAuthentication();
+        app.UseMiddleware<StorableTextMiddleware>();
         app.UseMiddleware<PrincipalRecordingMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();

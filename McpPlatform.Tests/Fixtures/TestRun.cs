@@ -28,6 +28,20 @@ public sealed class TestRun
         ["RateLimits:OAuthInitiatePerMinute"] = "3",
     });
 
+    /// <summary>A host for the hostile corpora (<c>HostileInputTests</c>, <c>OpenApiFuzzTests</c>): their thousands of
+    /// requests a minute from the same few callers must reach validation rather than a 429, so the rate limits are out
+    /// of reach. The servers they name point at a closed port on loopback, allowed here so that a connect is refused at
+    /// once (no name to resolve, no address that never answers); timers are short besides.</summary>
+    public static Task<ApiFactory> StartHostileApiAsync() => StartAsync("hostile", new Dictionary<string, string>
+    {
+        ["RateLimits:ReinitializePerMinute"] = "100000",
+        ["RateLimits:OAuthInitiatePerMinute"] = "100000",
+        ["Mcp:ConnectTimeout"] = "00:00:02",
+        ["Mcp:ToolCallTimeout"] = "00:00:02",
+        ["Mcp:ToolListTimeout"] = "00:00:02",
+        ["Security:AllowedOutboundHosts:0"] = "127.0.0.1:1",
+    });
+
     /// <summary>A connections host with short timers and a breaker that opens after two failures, for the tests
     /// against MCP servers that hang, drop connections or answer garbage.</summary>
     public static Task<ApiFactory> StartFaultsApiAsync() => StartAsync("faults", new Dictionary<string, string>(ConnectionsHost.Settings())

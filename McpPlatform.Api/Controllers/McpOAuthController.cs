@@ -64,6 +64,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
     /// Always a redirect, to <c>/oauth/success?serverName=</c> or <c>/oauth/error?error=</c>.</summary>
     [HttpGet("{serverName}/oauth/callback")]
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimits.OAuthCallback)]
     [ProducesResponseType(StatusCodes.Status302Found)]
     public async Task<IActionResult> Callback(string serverName, [FromQuery] string? code, [FromQuery] string? state, [FromQuery] string? error, [FromQuery] string? iss, CancellationToken ct)
     {
@@ -106,6 +107,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
 
     [HttpPost("oauth/cancel/{serverName}")]
     [Authorize]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<SuccessResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Cancel(string serverName, CancellationToken ct) =>
         Ok(new SuccessResponse(true, await oauth.CancelAsync(HttpContext.GetCaller(), serverName, ct)));
@@ -114,6 +116,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
     /// deleted, the connection closed, the cached tools cleared.</summary>
     [HttpDelete("{serverName}/oauth/tokens")]
     [Authorize(Policy = McpPolicies.Use)]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<SuccessResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Disconnect(string serverName, CancellationToken ct)

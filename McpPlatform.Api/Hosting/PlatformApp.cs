@@ -51,11 +51,7 @@ public static class PlatformApp
             problems.Add($"Server:PublicBaseUrl '{oauth.PublicBaseUrl}' is not an absolute URL.");
         }
 
-        var rates = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-        if (rates.CreatePerMinute <= 0 || rates.ReinitializePerMinute <= 0 || rates.OAuthInitiatePerMinute <= 0)
-        {
-            problems.Add("RateLimits:CreatePerMinute, RateLimits:ReinitializePerMinute and RateLimits:OAuthInitiatePerMinute must be positive.");
-        }
+        problems.AddRange(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Problems());
 
         _ = services.GetRequiredService<Domain.Servers.IAppServerCatalog>();
         if (problems.Count > 0)

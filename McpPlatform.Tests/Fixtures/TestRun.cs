@@ -20,12 +20,15 @@ public sealed class TestRun
     /// <c>localhost</c> is an allowed outbound host (the address 127.0.0.1 still is not) and timers are short.</summary>
     public static Task<ApiFactory> StartConnectionsApiAsync(IReadOnlyDictionary<string, string> settings) => StartAsync("connections", settings);
 
-    /// <summary>A host with tiny per-user rate limits, for the 429 tests.</summary>
+    /// <summary>A host with tiny rate limits (3 a minute), for the 429 tests.</summary>
     public static Task<ApiFactory> StartRateLimitedApiAsync() => StartAsync("rate-limited", new Dictionary<string, string>
     {
         ["RateLimits:CreatePerMinute"] = "3",
         ["RateLimits:ReinitializePerMinute"] = "3",
         ["RateLimits:OAuthInitiatePerMinute"] = "3",
+        ["RateLimits:ToolCallPerMinute"] = "3",
+        ["RateLimits:WritePerMinute"] = "3",
+        ["RateLimits:OAuthCallbackPerMinute"] = "3",
     });
 
     /// <summary>A host for the hostile corpora (<c>HostileInputTests</c>, <c>OpenApiFuzzTests</c>): their thousands of
@@ -36,6 +39,9 @@ public sealed class TestRun
     {
         ["RateLimits:ReinitializePerMinute"] = "100000",
         ["RateLimits:OAuthInitiatePerMinute"] = "100000",
+        ["RateLimits:ToolCallPerMinute"] = "100000",
+        ["RateLimits:WritePerMinute"] = "100000",
+        ["RateLimits:OAuthCallbackPerMinute"] = "100000",
         ["Mcp:ConnectTimeout"] = "00:00:02",
         ["Mcp:ToolCallTimeout"] = "00:00:02",
         ["Mcp:ToolListTimeout"] = "00:00:02",

@@ -2,14 +2,15 @@ using System.Text;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
 using McpPlatform.Domain.Common;
+using McpPlatform.Domain.Identity;
 using Microsoft.Net.Http.Headers;
 
 namespace McpPlatform.Api.Validation;
 
 /// <summary>
 /// The one place where text PostgreSQL cannot store (<see cref="StorableText"/>) is refused, for every route: in a
-/// query parameter's name or value, a route value, the caller's token claims (recorded as the user and their groups)
-/// and any string of a JSON body, member names included. The answer is a 400 ProblemDetails naming the parameter or
+/// query parameter's name or value, a route value, the caller's token claims (recorded as the user and their groups,
+/// so also no longer than their columns) and any string of a JSON body, member names included. The answer is a 400 ProblemDetails naming the parameter or
 /// the body member, shaped like every other validation failure. Runs after authentication (claims) and routing (route
 /// values), before anything reads the database.
 /// </summary>
@@ -78,7 +79,8 @@ public sealed class StorableTextMiddleware(RequestDelegate next)
         return null;
     }
 
-    /// <summary>The token is signed, but by an issuer that may put anything into a name; the claims are stored.</summary>
+    /// <summary>The token is signed, but by an issuer that may put anything into a claim, and the claims are stored
+    /// (the user, their groups): in columns of <see cref="ClaimLimits"/>' sizes.</summary>
     private static FieldError? InClaims(HttpContext context)
     {
         if (context.FindCaller() is not { } caller)
@@ -86,10 +88,13 @@ public sealed class StorableTextMiddleware(RequestDelegate next)
             return null;
         }
 
-        foreach (var (claim, value) in new[] { ("sub", caller.UserId), ("name", caller.Name), ("email", caller.Email), ("role", caller.Role) }
-                     .Concat(caller.Groups.Select(g => ("groups", (string?)g))))
+        foreach (var (claim, value, limit) in new[]
+                 {
+                     ("sub", caller.UserId, ClaimLimits.Id), ("name", caller.Name, ClaimLimits.Name), ("email", caller.Email, ClaimLimits.Email),
+                     ("role", caller.Role, ClaimLimits.Role),
+                 }.Concat(caller.Groups.Select(g => ("groups", (string?)g, ClaimLimits.Id))))
         {
-            if (StorableText.Problem(value) is { } problem)
+            if ((StorableText.Problem(value) ?? (value?.Length > limit ? $"must be at most {limit} characters" : null)) is { } problem)
             {
                 return new FieldError($"token.{claim}", $"The token's {claim} claim {problem}", StorableText.Code);
             }

@@ -78,6 +78,36 @@ public sealed class StorableTextTests : ApiTest
         Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM users WHERE id = 'nul-name'"), Is.Zero);
     }
 
+    /// <summary>Every request of such a caller was a 500 (22001: value too long, while recording them).</summary>
+    [TestCase("sub", 257)]
+    [TestCase("name", 257)]
+    [TestCase("email", 321)]
+    [TestCase("role", 65)]
+    [TestCase("groups", 257)]
+    public async Task OverlongTokenClaim_Is400NamingTheClaim(string claim, int length)
+    {
+        var text = new string('x', length);
+        var caller = new Caller(claim == "sub" ? text : "long-" + claim, claim == "role" ? text : SystemRoles.User, claim == "groups" ? ["team-a", text] : [],
+            claim == "name" ? text : "Long", claim == "email" ? text : null);
+
+        using var response = await As(caller).GetAsync("/api/mcp/servers");
+
+        var body = await AssertProblemAsync(response, HttpStatusCode.BadRequest, message: "Invalid request");
+        Assert.That(body["errors"]![0]!["path"]!.GetValue<string>(), Is.EqualTo($"token.{claim}"));
+        Assert.That(body["errors"]![0]!["message"]!.GetValue<string>(), Does.Contain($"at most {length - 1} characters"));
+    }
+
+    [Test]
+    public async Task TokenClaimsAtTheirLimits_AreRecorded()
+    {
+        var caller = new Caller(new string('s', 256), SystemRoles.User, [new string('g', 256)], new string('n', 256), new string('e', 320));
+
+        using var response = await As(caller).GetAsync("/api/mcp/servers");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM users WHERE length(id) = 256 AND length(email) = 320"), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task SurrogatePairsAndOtherUnicode_AreStoredAsSent()
     {

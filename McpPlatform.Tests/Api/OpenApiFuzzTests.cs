@@ -65,6 +65,7 @@ public sealed class OpenApiFuzzTests : ApiTest
         await TestContext.Out.WriteLineAsync(
             $"{corpus.Count} requests over {operations.Count} operations ({operations.Sum(o => o.Parameters.Count)} parameters, {operations.Count(o => o.HasBody)} bodies) " +
             $"in {clock.Elapsed.TotalSeconds:F1} s (slowest {sender.Slowest.TotalMilliseconds:F0} ms); statuses: {sender.Summary()}; failures: {failures.Count}");
+        await TestContext.Out.WriteLineAsync("operations: " + string.Join(", ", operations.Select(o => o.Name)));
         Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(40)));
     }
 

@@ -10,9 +10,9 @@ namespace McpPlatform.Api.Validation;
 /// <summary>
 /// The one place where text PostgreSQL cannot store (<see cref="StorableText"/>) is refused, for every route: in a
 /// query parameter's name or value, a route value, the caller's token claims (recorded as the user and their groups,
-/// so also no longer than their columns) and any string of a JSON body, member names included. The answer is a 400 ProblemDetails naming the parameter or
-/// the body member, shaped like every other validation failure. Runs after authentication (claims) and routing (route
-/// values), before anything reads the database.
+/// so also no longer than their columns) and any string of a JSON body, member names included. The answer is a 400
+/// ProblemDetails naming the parameter or the body member, shaped like every other validation failure. Runs after
+/// authentication (claims) and routing (route values), before the principal recorder, the first to use the database.
 /// </summary>
 public sealed class StorableTextMiddleware(RequestDelegate next)
 {

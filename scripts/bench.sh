@@ -463,7 +463,7 @@ log "peers: server-everything on $EV_PORT, oidc-provider on $AS_PORT with its MC
 psql_bench -c "TRUNCATE acl_entries, mcp_servers, oauth_client_registrations, oauth_tokens, credential_variables" >/dev/null   # peers start empty: so does what the platform knows of them
 BASE="http://127.0.0.1:$API_PORT"
 start_api Security__AllowedOutboundHosts__0=localhost Server__PublicBaseUrl="$BASE" \
-    RateLimits__CreatePerMinute=100000 RateLimits__ReinitializePerMinute=100000 RateLimits__OAuthInitiatePerMinute=100000 \
+    RateLimits__CreatePerMinute=100000 RateLimits__ReinitializePerMinute=100000 RateLimits__OAuthInitiatePerMinute=100000 RateLimits__OAuthCallbackPerMinute=100000 \
     Mcp__Servers__bench-per-user__type=streamable-http Mcp__Servers__bench-per-user__url="http://localhost:$EV_PORT/mcp" \
     "Mcp__Servers__bench-per-user__headers__X-Bench-Key={{BENCH_KEY}}" Mcp__Servers__bench-per-user__customUserVars__BENCH_KEY__title=Key \
     Mcp__Servers__bench-per-user__startup=false

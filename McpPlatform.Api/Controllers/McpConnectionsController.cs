@@ -75,6 +75,7 @@ public sealed class McpConnectionsController(
     /// <c>CallToolResult</c>. Authorization needed → 403 <c>oauth_required</c>; unknown tool 404; upstream timeout
     /// 504, failure 502, circuit open 503.</summary>
     [HttpPost("{serverName}/tools/{toolName}/call")]
+    [EnableRateLimiting(RateLimits.ToolCall)]
     [ProducesResponseType(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status502BadGateway)]
@@ -95,6 +96,7 @@ public sealed class UserPluginsController(CredentialService credentials) : Contr
     /// <summary><c>install</c> stores the caller's values (encrypted), <c>uninstall</c> deletes them; either way the
     /// caller's connection is closed and cached tools cleared. Empty 200.</summary>
     [HttpPost]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]

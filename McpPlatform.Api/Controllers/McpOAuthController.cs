@@ -95,6 +95,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
     /// <c>/oauth/success?serverName=</c> or <c>/oauth/error?error=</c> (<c>csrf_validation_failed</c> from another browser).</summary>
     [HttpGet("{serverName}/oauth/callback")]
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimits.OAuthCallback)]
     [ProducesResponseType(StatusCodes.Status302Found)]
     public async Task<IActionResult> Callback(string serverName, [FromQuery] string? code, [FromQuery] string? state, [FromQuery] string? error, [FromQuery] string? iss, CancellationToken ct)
     {
@@ -137,6 +138,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
 
     [HttpPost("oauth/cancel/{serverName}")]
     [Authorize]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<SuccessResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Cancel(string serverName, CancellationToken ct) =>
         Ok(new SuccessResponse(true, await oauth.CancelAsync(HttpContext.GetCaller(), serverName, ct)));
@@ -145,6 +147,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
     /// deleted, the connection closed, the cached tools cleared.</summary>
     [HttpDelete("{serverName}/oauth/tokens")]
     [Authorize(Policy = McpPolicies.Use)]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<SuccessResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Disconnect(string serverName, CancellationToken ct)

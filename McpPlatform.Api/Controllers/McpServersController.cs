@@ -79,6 +79,7 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
     /// change; then every user's tokens for the server are discarded too. ★ Optional <c>If-Match</c>.</summary>
     [HttpPatch("{serverName}")]
     [Authorize(Policy = McpPolicies.UseAndCreate)]
+    [EnableRateLimiting(RateLimits.Write)]
     [InvalidBodyMessage("Invalid configuration")]
     [ProducesResponseType<McpServerResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
@@ -101,6 +102,7 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
     /// <summary>Deletes the server with its ACL entries, tokens, registrations and credential variables. ★ Optional <c>If-Match</c>.</summary>
     [HttpDelete("{serverName}")]
     [Authorize(Policy = McpPolicies.UseAndCreate)]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Delete(string serverName, CancellationToken ct)

@@ -1,11 +1,13 @@
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Contracts;
 using McpPlatform.Api.Errors;
+using McpPlatform.Api.Hosting;
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Sharing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Controllers;
 
@@ -59,6 +61,7 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
 
     /// <summary>Grants, changes and removes shares; <c>public: true</c> also needs role SHARE_PUBLIC. The last owner cannot be removed.</summary>
     [HttpPut("mcpServer/{dbId}")]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<UpdatePermissionsResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]

@@ -2,10 +2,12 @@ using System.Text.Json;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Contracts;
 using McpPlatform.Api.Errors;
+using McpPlatform.Api.Hosting;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Controllers;
 
@@ -27,6 +29,7 @@ public sealed class RolesController(RoleService roles) : ControllerBase
 
     /// <summary>Sets some of <c>USE</c>, <c>CREATE</c>, <c>SHARE</c>, <c>SHARE_PUBLIC</c> for a role (admins only).</summary>
     [HttpPut("{roleName}/mcp-servers")]
+    [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<RoleResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]

@@ -56,11 +56,7 @@ public static class PlatformApp
             problems.Add($"OAuth:BindingCookieSameSite must be Lax or None, not '{sameSite}'.");
         }
 
-        var rates = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-        if (rates.CreatePerMinute <= 0 || rates.ReinitializePerMinute <= 0 || rates.OAuthInitiatePerMinute <= 0)
-        {
-            problems.Add("RateLimits:CreatePerMinute, RateLimits:ReinitializePerMinute and RateLimits:OAuthInitiatePerMinute must be positive.");
-        }
+        problems.AddRange(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Problems());
 
         _ = services.GetRequiredService<Domain.Servers.IAppServerCatalog>();
         if (problems.Count > 0)
@@ -142,6 +138,7 @@ public static class PlatformApp
         });
         app.UseCors();
         app.UseAuthentication();
+        app.UseMiddleware<StorableTextMiddleware>();
         app.UseMiddleware<PrincipalRecordingMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();

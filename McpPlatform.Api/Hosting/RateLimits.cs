@@ -6,21 +6,20 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Hosting;
 
-/// <summary>The <c>RateLimits</c> section: requests per minute per user, per instance.</summary>
-public sealed class RateLimitOptions
-{
-    public const string Section = "RateLimits";
-
-    public int CreatePerMinute { get; set; } = 120;
-    public int ReinitializePerMinute { get; set; } = 120;
-    public int OAuthInitiatePerMinute { get; set; } = 60;
-}
-
+/// <summary>The named rate-limit policies (<c>[EnableRateLimiting]</c> on the actions they apply to); a refusal is a 429
+/// ProblemDetails with <c>Retry-After</c>.</summary>
 public static class RateLimits
 {
     public const string Create = "create";
     public const string Reinitialize = "reinitialize";
     public const string OAuthInitiate = "oauth-initiate";
+    public const string ToolCall = "tool-call";
+
+    /// <summary>One budget per user shared by every write route other than create.</summary>
+    public const string Write = "write";
+
+    /// <summary>The anonymous OAuth callback, per client address.</summary>
+    public const string OAuthCallback = "oauth-callback";
 
     public static IServiceCollection AddPlatformRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +29,9 @@ public static class RateLimits
             limiter.AddPolicy(Create, context => PerUser(context, Create, Options(context).CreatePerMinute));
             limiter.AddPolicy(Reinitialize, context => PerUser(context, Reinitialize, Options(context).ReinitializePerMinute));
             limiter.AddPolicy(OAuthInitiate, context => PerUser(context, OAuthInitiate, Options(context).OAuthInitiatePerMinute));
+            limiter.AddPolicy(ToolCall, context => PerUser(context, ToolCall, Options(context).ToolCallPerMinute));
+            limiter.AddPolicy(Write, context => PerUser(context, Write, Options(context).WritePerMinute));
+            limiter.AddPolicy(OAuthCallback, context => Window($"{OAuthCallback}:{ClientNetwork(context)}", Options(context).OAuthCallbackPerMinute));
             limiter.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
@@ -45,7 +47,28 @@ public static class RateLimits
         context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
 
     private static RateLimitPartition<string> PerUser(HttpContext context, string policy, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(
-            $"{policy}:{context.FindCaller()?.UserId ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous"}",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+        Window($"{policy}:{context.FindCaller()?.UserId ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous"}", perMinute);
+
+    private static RateLimitPartition<string> Window(string partition, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+
+    /// <summary>The client's address; for IPv6 its /64, since one client is usually given a whole /64 and could
+    /// otherwise take a fresh address for each request.</summary>
+    private static string ClientNetwork(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? new System.Net.IPNetwork(address, 64).BaseAddress + "/64"
+            : address.ToString();
+    }
 }

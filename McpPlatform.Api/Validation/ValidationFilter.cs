@@ -65,7 +65,8 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
         return Problems.Result(Error.Validation(MessageFor(context.ActionDescriptor), failures), context.HttpContext);
     }
 
-    private static string NormalisePath(string key)
+    /// <summary>Body paths as LibreChat reports them: without <c>$.</c>, and a server config's members without <c>config.</c>.</summary>
+    internal static string NormalisePath(string key)
     {
         var path = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key.TrimStart('$');
         return path.StartsWith("config.", StringComparison.Ordinal) ? path["config.".Length..] : path;

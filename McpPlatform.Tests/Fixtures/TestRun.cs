@@ -20,12 +20,32 @@ public sealed class TestRun
     /// <c>localhost</c> is an allowed outbound host (the address 127.0.0.1 still is not) and timers are short.</summary>
     public static Task<ApiFactory> StartConnectionsApiAsync(IReadOnlyDictionary<string, string> settings) => StartAsync("connections", settings);
 
-    /// <summary>A host with tiny per-user rate limits, for the 429 tests.</summary>
+    /// <summary>A host with tiny rate limits (3 a minute), for the 429 tests.</summary>
     public static Task<ApiFactory> StartRateLimitedApiAsync() => StartAsync("rate-limited", new Dictionary<string, string>
     {
         ["RateLimits:CreatePerMinute"] = "3",
         ["RateLimits:ReinitializePerMinute"] = "3",
         ["RateLimits:OAuthInitiatePerMinute"] = "3",
+        ["RateLimits:ToolCallPerMinute"] = "3",
+        ["RateLimits:WritePerMinute"] = "3",
+        ["RateLimits:OAuthCallbackPerMinute"] = "3",
+    });
+
+    /// <summary>A host for the hostile corpora (<c>HostileInputTests</c>, <c>OpenApiFuzzTests</c>): their thousands of
+    /// requests a minute from the same few callers must reach validation rather than a 429, so the rate limits are out
+    /// of reach. The servers they name point at a closed port on loopback, allowed here so that a connect is refused at
+    /// once (no name to resolve, no address that never answers); timers are short besides.</summary>
+    public static Task<ApiFactory> StartHostileApiAsync() => StartAsync("hostile", new Dictionary<string, string>
+    {
+        ["RateLimits:ReinitializePerMinute"] = "100000",
+        ["RateLimits:OAuthInitiatePerMinute"] = "100000",
+        ["RateLimits:ToolCallPerMinute"] = "100000",
+        ["RateLimits:WritePerMinute"] = "100000",
+        ["RateLimits:OAuthCallbackPerMinute"] = "100000",
+        ["Mcp:ConnectTimeout"] = "00:00:02",
+        ["Mcp:ToolCallTimeout"] = "00:00:02",
+        ["Mcp:ToolListTimeout"] = "00:00:02",
+        ["Security:AllowedOutboundHosts:0"] = "127.0.0.1:1",
     });
 
     /// <summary>A connections host with short timers and a breaker that opens after two failures, for the tests

@@ -26,6 +26,9 @@ public sealed class StartupConfigurationTests : ApiTest
     [TestCase("--Mcp:ConnectTimeout=-00:00:01", "Mcp:ConnectTimeout")]
     [TestCase("--Mcp:MaxMessageBytes=0", "Mcp:MaxMessageBytes")]
     [TestCase("--RateLimits:CreatePerMinute=0", "RateLimits:CreatePerMinute")]
+    [TestCase("--RateLimits:ToolCallPerMinute=-1", "RateLimits:ToolCallPerMinute")]
+    [TestCase("--RateLimits:WritePerMinute=0", "RateLimits:WritePerMinute")]
+    [TestCase("--RateLimits:OAuthCallbackPerMinute=many", "RateLimits:OAuthCallbackPerMinute")]
     [TestCase("--Server:PublicBaseUrl=not-a-url", "Server:PublicBaseUrl")]
     public void BadValues_FailWhenTheAppIsBuiltNamingTheKey(string setting, string key)
     {

@@ -12,10 +12,10 @@ public sealed class UserRowConfiguration : IEntityTypeConfiguration<UserRow>
     {
         builder.ToTable("users");
         builder.HasKey(u => u.Id);
-        builder.Property(u => u.Id).HasMaxLength(256);
-        builder.Property(u => u.Name).HasMaxLength(256);
-        builder.Property(u => u.Email).HasMaxLength(320);
-        builder.Property(u => u.Role).HasMaxLength(64);
+        builder.Property(u => u.Id).HasMaxLength(ClaimLimits.Id);
+        builder.Property(u => u.Name).HasMaxLength(ClaimLimits.Name);
+        builder.Property(u => u.Email).HasMaxLength(ClaimLimits.Email);
+        builder.Property(u => u.Role).HasMaxLength(ClaimLimits.Role);
     }
 }
 
@@ -25,8 +25,8 @@ public sealed class GroupRowConfiguration : IEntityTypeConfiguration<GroupRow>
     {
         builder.ToTable("groups");
         builder.HasKey(g => g.Id);
-        builder.Property(g => g.Id).HasMaxLength(256);
-        builder.Property(g => g.Name).HasMaxLength(256);
+        builder.Property(g => g.Id).HasMaxLength(ClaimLimits.Id);
+        builder.Property(g => g.Name).HasMaxLength(ClaimLimits.Id);
     }
 }
 

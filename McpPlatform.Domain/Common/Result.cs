@@ -20,10 +20,16 @@ public readonly struct Result<T>
     public static implicit operator Result<T>(T value) => new(value, null);
 
     public static implicit operator Result<T>(Error error) => new(default, error);
-}
 
-/// <summary>A value-less success marker for <see cref="Result{T}"/>.</summary>
-public readonly record struct Success
-{
-    public static Success Instance => default;
+    /// <summary>The value transformed, or the same error.</summary>
+    public Result<TOut> Map<TOut>(Func<T, TOut> map) => Error is null ? map(_value!) : Error;
+
+    /// <summary>The next step run on the value, or the same error without running it.</summary>
+    public Result<TOut> Bind<TOut>(Func<T, Result<TOut>> next) => Error is null ? next(_value!) : Error;
+
+    /// <summary><see cref="Bind{TOut}"/> for an asynchronous next step.</summary>
+    public async Task<Result<TOut>> BindAsync<TOut>(Func<T, Task<Result<TOut>>> next) => Error is null ? await next(_value!) : Error;
+
+    /// <summary>One of two outcomes, by whether this is a success.</summary>
+    public TOut Match<TOut>(Func<T, TOut> success, Func<Error, TOut> failure) => Error is null ? success(_value!) : failure(Error);
 }

@@ -17,6 +17,9 @@
 #   pg_psql <port> [psql args...]        psql -h 127.0.0.1 -p <port> -U postgres -X -v ON_ERROR_STOP=1
 #   start_redis <dir> <port>             redis-server daemon on 127.0.0.1:<port>, no persistence
 #   stop_redis <dir>                     kill the pid in <dir>/redis.pid (only that pid; errors ignored)
+#   free_cluster_ports <preferred> [n]   first of n consecutive free ports <= 55535 whose bus ports (+10000) are free
+#   start_redis_cluster <dir> <port> [n] a Redis Cluster of n (3) masters on loopback, created with redis-cli
+#   stop_redis_cluster <dir>             stop every node started under <dir>
 #   sum_trx_counters <dir>               print "<passed> <failed> <files-with-counters>" summed over *.trx
 #
 # Progress lines go to stderr, prefixed with $SVC_LOG_PREFIX (default "[services]").
@@ -371,6 +374,83 @@ stop_redis() {
         fi
     fi
     rm -f "$pidfile" 2>/dev/null || true
+    return 0
+}
+
+# ---------------------------------------------------------------- Redis Cluster
+
+# free_cluster_ports <preferred> <count>: print the first of <count> consecutive free ports from <preferred>
+# (at most 55535) whose cluster bus ports (+10000) are free too.
+free_cluster_ports() {
+    local start="${1:?free_cluster_ports: preferred port required}" count="${2:-3}" port i ok
+    for ((port = start; port + count - 1 <= 55535 && port < start + 500; port++)); do
+        ok=1
+        for ((i = 0; i < count; i++)); do
+            if _svc_port_in_use $((port + i)) || _svc_port_in_use $((port + i + 10000)); then
+                ok=0
+                break
+            fi
+        done
+        if [ "$ok" -eq 1 ]; then
+            printf '%s\n' "$port"
+            return 0
+        fi
+    done
+    _svc_log "free_cluster_ports: no $count free ports (and bus ports) from $start"
+    return 1
+}
+
+# start_redis_cluster <dir> <first-port> [masters]: a Redis Cluster of <masters> (default 3) masters, no
+# replicas, on 127.0.0.1:<first-port>.. (each in <dir>/<port>, no persistence), created with redis-cli and waited
+# for until cluster_state is ok.
+start_redis_cluster() {
+    local dir="${1:?start_redis_cluster: dir required}" first="${2:?start_redis_cluster: first port required}" masters="${3:-3}"
+    local port i nodes=()
+    mkdir -p "$dir"
+    dir="$(cd "$dir" && pwd -P)"
+    for ((i = 0; i < masters; i++)); do
+        port=$((first + i))
+        mkdir -p "$dir/$port"
+        [ -f "$dir/$port/redis.pid" ] && stop_redis "$dir/$port"
+        rm -f "$dir/$port/nodes.conf"
+        _svc_log "starting Redis Cluster node on 127.0.0.1:$port (dir $dir/$port)"
+        redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+            --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+            --dir "$dir/$port" --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log"
+        nodes+=("127.0.0.1:$port")
+    done
+    for ((i = 0; i < masters; i++)); do
+        port=$((first + i))
+        local tries
+        for ((tries = 0; tries < 60; tries++)); do
+            _svc_redis_ping "$port" && break
+            sleep 0.5
+        done
+    done
+    _svc_log "creating the cluster: ${nodes[*]}"
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 || {
+        _svc_log "redis-cli --cluster create failed:"
+        tail -n 20 "$dir/create.log" >&2 || true
+        return 1
+    }
+    for ((i = 0; i < 60; i++)); do
+        if redis-cli -h 127.0.0.1 -p "$first" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then
+            _svc_log "Redis Cluster ready (${nodes[*]})"
+            return 0
+        fi
+        sleep 0.5
+    done
+    _svc_log "Redis Cluster did not reach cluster_state:ok"
+    return 1
+}
+
+# stop_redis_cluster <dir>: stop every node started under <dir>.
+stop_redis_cluster() {
+    local dir="${1:?stop_redis_cluster: dir required}" node
+    [ -d "$dir" ] || return 0
+    for node in "$dir"/*/; do
+        [ -f "$node/redis.pid" ] && stop_redis "${node%/}"
+    done
     return 0
 }
 

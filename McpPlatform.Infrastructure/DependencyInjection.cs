@@ -9,6 +9,7 @@ using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.FlowState;
 using McpPlatform.Infrastructure.OAuth;
 using McpPlatform.Infrastructure.Mcp;
+using McpPlatform.Infrastructure.Mcp.Sessions;
 using McpPlatform.Infrastructure.Persistence;
 using McpPlatform.Infrastructure.Persistence.Repositories;
 using McpPlatform.Infrastructure.Security;
@@ -71,29 +72,8 @@ public static class DependencyInjection
         services.AddSingleton<OutboundUrlPolicy>();
         services.AddSingleton<IOutboundUrlPolicy>(sp => sp.GetRequiredService<OutboundUrlPolicy>());
 
-        // Connections: one SSRF-guarded HTTP handler for every outbound MCP call, one pool per instance.
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(McpOptions.Section).Get<ConnectionOptions>() ?? new ConnectionOptions());
-        services.AddSingleton<HttpMessageHandler>(sp => SsrfGuard.CreateHandler(sp.GetRequiredService<OutboundUrlPolicy>()));
-        services.AddSingleton(sp => new HttpClient(sp.GetRequiredService<HttpMessageHandler>(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
-        services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(
-            sp.GetRequiredService<HttpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<ConnectionOptions>().MaxMessageBytes));
-
-        // OAuth: flow state and locks in Redis when there is one (so any instance can finish a flow), else in memory.
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IConfiguration>().GetSection("OAuth").Get<OAuthOptions>() ?? new OAuthOptions();
-            var config = sp.GetRequiredService<IConfiguration>();
-            options.PublicBaseUrl = config["Server:PublicBaseUrl"] ?? options.PublicBaseUrl;
-            options.ClientBaseUrl = config["Client:BaseUrl"] ?? options.ClientBaseUrl;
-            return options;
-        });
-        services.AddSingleton<IOAuthClient>(sp => new DiscoveryCachingOAuthClient(
-            new HttpOAuthClient(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<IOutboundUrlPolicy>()), sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<OAuthOptions>()));
-        services.AddSingleton<IBrowserBinding, HmacBrowserBinding>();
-        services.AddScoped<ITokenStore, TokenStore>();
-        services.AddSingleton<ConnectionPool>();
-        services.AddSingleton<IServerChangeListener>(sp => sp.GetService<ServerChangeBroadcast>() ?? (IServerChangeListener)sp.GetRequiredService<ConnectionPool>());
-        services.AddHostedService<ConnectionMaintenance>();
+        AddConnections(services, configuration);
+        AddOAuth(services, configuration);
         services.AddSingleton<OrphanedCredentialPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanedCredentialPurge>());
         services.AddSingleton<MemoryRevisionedCache>();
@@ -101,18 +81,10 @@ public static class DependencyInjection
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
             services.AddSingleton<ICatalogRevisions, RedisCatalogRevisions>();
-            services.AddSingleton<IToolCache, RedisToolCache>();
-            services.AddSingleton<ServerChangeBroadcast>();
-            services.AddHostedService(sp => sp.GetRequiredService<ServerChangeBroadcast>());
-            services.AddSingleton<IOAuthFlowStore, RedisFlowStore>();
-            services.AddSingleton<IDistributedLock, RedisDistributedLock>();
         }
         else
         {
             services.AddSingleton<ICatalogRevisions, MemoryCatalogRevisions>();
-            services.AddSingleton<IToolCache, MemoryToolCache>();
-            services.AddSingleton<IOAuthFlowStore, MemoryFlowStore>();
-            services.AddSingleton<IDistributedLock, MemoryDistributedLock>();
         }
 
         services.AddSingleton<IAppServerCatalog>(sp => AppServerCatalog.Load(configuration, environment.ContentRootPath, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
@@ -127,5 +99,62 @@ public static class DependencyInjection
         services.AddScoped<ICredentialStore, CredentialStore>();
         services.AddScoped<KeyRotationService>();
         return services;
+    }
+
+    /// <summary>Connections: one SSRF-guarded HTTP handler for every outbound MCP call, one session runtime per
+    /// instance, tool lists in Redis when there is one (else in memory).</summary>
+    private static void AddConnections(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ConnectionOptions>().Bind(configuration.GetSection(McpOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectionOptions>, ConnectionOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ConnectionOptions>>().Value);
+        services.AddSingleton<HttpMessageHandler>(sp => SsrfGuard.CreateHandler(sp.GetRequiredService<OutboundUrlPolicy>()));
+        services.AddSingleton(sp => new HttpClient(sp.GetRequiredService<HttpMessageHandler>(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
+        services.AddSingleton<IMcpConnector>(sp => new SdkMcpConnector(
+            sp.GetRequiredService<HttpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<ConnectionOptions>().MaxMessageBytes));
+        services.AddSingleton<IToolListObserver, ToolCatalogWriter>();
+        services.AddSingleton<McpSessionPool>();
+        services.AddSingleton<IMcpSessions>(sp => sp.GetRequiredService<McpSessionPool>());
+        services.AddSingleton<IServerChangeListener>(sp => sp.GetService<ServerChangeBroadcast>() ?? (IServerChangeListener)sp.GetRequiredService<McpSessionPool>());
+        services.AddHostedService<ConnectionMaintenance>();
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 })
+        {
+            services.AddSingleton<IToolCache, RedisToolCache>();
+            services.AddSingleton<ServerChangeBroadcast>();
+            services.AddHostedService(sp => sp.GetRequiredService<ServerChangeBroadcast>());
+        }
+        else
+        {
+            services.AddSingleton<IToolCache, MemoryToolCache>();
+        }
+    }
+
+    /// <summary>OAuth: flow state and locks in Redis when there is one (so any instance can finish a flow), else in memory.</summary>
+    private static void AddOAuth(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OAuthOptions>()
+            .Bind(configuration.GetSection(OAuthOptionsValidator.Section))
+            .Configure(options =>
+            {
+                options.PublicBaseUrl = configuration[OAuthOptionsValidator.PublicBaseUrlKey] ?? options.PublicBaseUrl;
+                options.ClientBaseUrl = configuration[OAuthOptionsValidator.ClientBaseUrlKey] ?? options.ClientBaseUrl;
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OAuthOptions>, OAuthOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<OAuthOptions>>().Value);
+        services.AddSingleton<IOAuthClient>(sp => new DiscoveryCachingOAuthClient(
+            new HttpOAuthClient(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<IOutboundUrlPolicy>()), sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<OAuthOptions>()));
+        services.AddSingleton<IBrowserBinding, HmacBrowserBinding>();
+        services.AddScoped<ITokenStore, TokenStore>();
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 })
+        {
+            services.AddSingleton<IOAuthFlowStore, RedisFlowStore>();
+            services.AddSingleton<IDistributedLock, RedisDistributedLock>();
+        }
+        else
+        {
+            services.AddSingleton<IOAuthFlowStore, MemoryFlowStore>();
+            services.AddSingleton<IDistributedLock, MemoryDistributedLock>();
+        }
     }
 }

@@ -15,11 +15,13 @@ namespace McpPlatform.Api.Controllers;
 [Route("api/mcp")]
 [Authorize(Policy = McpPolicies.Use)]
 public sealed class McpConnectionsController(
-    McpConnectionService connections,
+    ReinitializeService reinitialize,
+    ToolCallService toolCalls,
+    ConnectionStatusService status,
     ToolCatalogService catalog,
     ToolCatalogResponses catalogResponses,
     CredentialService credentials,
-    Domain.OAuth.OAuthService oauth,
+    Domain.OAuth.OAuthFlowStarter oauth,
     Domain.OAuth.OAuthOptions oauthOptions) : ControllerBase
 {
     /// <summary>Every usable server with its tools, from the tool cache (never waits on a server).</summary>
@@ -38,7 +40,7 @@ public sealed class McpConnectionsController(
     public async Task<IActionResult> Reinitialize(string serverName, CancellationToken ct)
     {
         var caller = HttpContext.GetCaller();
-        var outcome = await connections.ReinitializeAsync(caller, serverName, ct);
+        var outcome = await reinitialize.ReinitializeAsync(caller, serverName, ct);
         if (outcome is { IsSuccess: true, Value.OAuthUrl: not null })
         {
             OAuthBrowserCookie.Write(Response, oauth.ProveBrowser(caller, outcome.Value.ServerName), oauthOptions);
@@ -52,7 +54,7 @@ public sealed class McpConnectionsController(
     [ProducesResponseType<ConnectionStatusResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Status(CancellationToken ct)
     {
-        var all = await connections.StatusAllAsync(HttpContext.GetCaller(), ct);
+        var all = await status.StatusAllAsync(HttpContext.GetCaller(), ct);
         return Ok(new ConnectionStatusResponse(true, all.ToDictionary(
             s => s.ServerName,
             s => new ServerConnectionStatus(s.RequiresOAuth, ConnectionStates.ToWire(s.State), s.Error))));
@@ -62,7 +64,7 @@ public sealed class McpConnectionsController(
     [ProducesResponseType<SingleConnectionStatusResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ServerStatus(string serverName, CancellationToken ct) =>
-        (await connections.StatusAsync(HttpContext.GetCaller(), serverName, ct)).ToActionResult(this, SingleConnectionStatusResponse.From);
+        (await status.StatusAsync(HttpContext.GetCaller(), serverName, ct)).ToActionResult(this, SingleConnectionStatusResponse.From);
 
     /// <summary>Which of the server's variables the caller has set: booleans, never values.</summary>
     [HttpGet("{serverName}/auth-values")]
@@ -82,7 +84,7 @@ public sealed class McpConnectionsController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout)]
     public async Task<IActionResult> CallTool(string serverName, string toolName, [FromBody] ToolCallRequest? request, CancellationToken ct)
     {
-        var result = await connections.CallToolAsync(HttpContext.GetCaller(), serverName, toolName, request?.Arguments, ct);
+        var result = await toolCalls.CallToolAsync(HttpContext.GetCaller(), serverName, toolName, request?.Arguments, ct);
         return result.ToActionResult(this, r => (IActionResult)new ContentResult { Content = r.Result.GetRawText(), ContentType = "application/json", StatusCode = 200 });
     }
 }

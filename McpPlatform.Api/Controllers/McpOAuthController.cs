@@ -31,7 +31,15 @@ public sealed record BindResponse(bool Success);
 /// status, cancel, and disconnect (revoke and delete the caller's tokens).</summary>
 [ApiController]
 [Route("api/mcp")]
-public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService registry, McpConnectionService connections, OAuthOptions options, ILogger<McpOAuthController> logger) : ControllerBase
+public sealed class McpOAuthController(
+    OAuthFlowStarter oauth,
+    OAuthCallbackHandler callbacks,
+    OAuthFlowQueries flows,
+    OAuthDisconnect disconnects,
+    ServerRegistryService registry,
+    ReinitializeService connections,
+    OAuthOptions options,
+    ILogger<McpOAuthController> logger) : ControllerBase
 {
     /// <summary>302 to the authorization server: the caller's pending flow's URL, or a new flow's.</summary>
     [HttpGet("{serverName}/oauth/initiate")]
@@ -50,7 +58,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
 
         if (flowId is not null && flowId != OAuthFlow.IdFor(caller.UserId, serverName))
         {
-            return Problems.Result(flowId.StartsWith(caller.UserId + ":", StringComparison.Ordinal) ? new Error(ErrorKind.Validation, "Invalid flow state") : OAuthService.FlowNotFound, HttpContext);
+            return Problems.Result(flowId.StartsWith(caller.UserId + ":", StringComparison.Ordinal) ? new Error(ErrorKind.Validation, "Invalid flow state") : OAuthFlowQueries.FlowNotFound, HttpContext);
         }
 
         var server = await registry.ResolveForUseAsync(caller, serverName, ct);
@@ -102,7 +110,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
         CallbackOutcome outcome;
         try
         {
-            outcome = await oauth.HandleCallbackAsync(state, code, error, iss, name => OAuthBrowserCookie.Read(Request, name), ct);
+            outcome = await callbacks.HandleAsync(state, code, error, iss, name => OAuthBrowserCookie.Read(Request, name), ct);
             if (outcome is { Success: true, ServerName: { } name, UserId: { } userId })
             {
                 // Tokens are stored; reconnect with them. A failure here still ends on success.
@@ -126,7 +134,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
     [Authorize]
     [ProducesResponseType<TokensResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Tokens(string flowId, CancellationToken ct) =>
-        (await oauth.TokenInfoAsync(HttpContext.GetCaller(), flowId, ct)).ToActionResult(this,
+        (await flows.TokenInfoAsync(HttpContext.GetCaller(), flowId, ct)).ToActionResult(this,
             t => new TokensResponse(new TokenInfoResponse(t.TokenType, t.ExpiresAt?.ToUnixTimeMilliseconds(), t.Scope, t.HasRefreshToken)));
 
     /// <summary>★ Authenticated, owner only: <c>{status, completed, failed, error}</c>.</summary>
@@ -134,14 +142,14 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
     [Authorize]
     [ProducesResponseType<FlowStatusResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Status(string flowId, CancellationToken ct) =>
-        (await oauth.StatusAsync(HttpContext.GetCaller(), flowId, ct)).ToActionResult(this, s => new FlowStatusResponse(s.Status, s.Completed, s.Failed, s.Error));
+        (await flows.StatusAsync(HttpContext.GetCaller(), flowId, ct)).ToActionResult(this, s => new FlowStatusResponse(s.Status, s.Completed, s.Failed, s.Error));
 
     [HttpPost("oauth/cancel/{serverName}")]
     [Authorize]
     [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<SuccessResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Cancel(string serverName, CancellationToken ct) =>
-        Ok(new SuccessResponse(true, await oauth.CancelAsync(HttpContext.GetCaller(), serverName, ct)));
+        Ok(new SuccessResponse(true, await flows.CancelAsync(HttpContext.GetCaller(), serverName, ct)));
 
     /// <summary>★ The caller disconnects: tokens revoked at the authorization server (RFC 7009) where supported and
     /// deleted, the connection closed, the cached tools cleared.</summary>
@@ -159,7 +167,7 @@ public sealed class McpOAuthController(OAuthService oauth, ServerRegistryService
             return Problems.Result(server.Error!, HttpContext);
         }
 
-        return (await oauth.DisconnectAsync(caller, server.Value, ct)).ToActionResult(this, message => new SuccessResponse(true, message));
+        return (await disconnects.DisconnectAsync(caller, server.Value, ct)).ToActionResult(this, message => new SuccessResponse(true, message));
     }
 
     /// <summary>The Client ID Metadata Document, for authorization servers that take <c>OAuth:ClientMetadataUrl</c>

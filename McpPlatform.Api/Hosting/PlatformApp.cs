@@ -39,23 +39,9 @@ public static class PlatformApp
     private static void ValidateConfiguration(IServiceProvider services)
     {
         var problems = new List<string>();
-        problems.AddRange(services.GetRequiredService<ConnectionOptions>().Problems());
-        var oauth = services.GetRequiredService<OAuthOptions>();
-        if (oauth.FlowTtl <= TimeSpan.Zero || oauth.RefreshMargin < TimeSpan.Zero || oauth.MaxStepUpAttempts < 0)
-        {
-            problems.Add("OAuth:FlowTtl must be positive, OAuth:RefreshMargin and OAuth:MaxStepUpAttempts not negative.");
-        }
-
-        if (!Uri.TryCreate(oauth.PublicBaseUrl, UriKind.Absolute, out _))
-        {
-            problems.Add($"Server:PublicBaseUrl '{oauth.PublicBaseUrl}' is not an absolute URL.");
-        }
-
-        if (oauth.BindingCookieSameSite is { } sameSite && !sameSite.Equals("Lax", StringComparison.OrdinalIgnoreCase) && !sameSite.Equals("None", StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add($"OAuth:BindingCookieSameSite must be Lax or None, not '{sameSite}'.");
-        }
-
+        // Resolving these runs their validators, which name the key of a bad value.
+        _ = services.GetRequiredService<ConnectionOptions>();
+        _ = services.GetRequiredService<OAuthOptions>();
         problems.AddRange(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Problems());
 
         _ = services.GetRequiredService<Domain.Servers.IAppServerCatalog>();
@@ -81,11 +67,18 @@ public static class PlatformApp
         services.AddScoped<RoleService>();
         services.AddScoped<SharingService>();
         services.AddScoped<PrincipalSearchService>();
-        services.AddScoped<McpConnectionService>();
+        services.AddScoped<SessionOpener>();
+        services.AddScoped<ReinitializeService>();
+        services.AddScoped<ToolCallService>();
+        services.AddScoped<ConnectionStatusService>();
         services.AddScoped<ToolCatalogService>();
         services.AddSingleton<ToolCatalogResponses>();
         services.AddScoped<CredentialService>();
-        services.AddScoped<OAuthService>();
+        services.AddScoped<OAuthClientRegistrations>();
+        services.AddScoped<OAuthFlowStarter>();
+        services.AddScoped<OAuthCallbackHandler>();
+        services.AddScoped<OAuthFlowQueries>();
+        services.AddScoped<OAuthDisconnect>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<DatabaseStartup>();
         services.AddScoped<Commands.ServerImportExport>();

@@ -6,7 +6,7 @@ using McpPlatform.Domain.Servers;
 namespace McpPlatform.Domain.Connections;
 
 /// <summary>A caller's own values for a server's <c>customUserVars</c> (LibreChat's plugin auth for <c>mcp_&lt;server&gt;</c>).</summary>
-public sealed class CredentialService(ServerRegistryService registry, ICredentialStore credentials, ConnectionPool pool, IAuditLog audit)
+public sealed class CredentialService(ServerRegistryService registry, ICredentialStore credentials, IMcpSessions sessions, IAuditLog audit)
 {
     public const string PluginPrefix = "mcp_";
     public const int MaxValueLength = 4096;
@@ -71,7 +71,7 @@ public sealed class CredentialService(ServerRegistryService registry, ICredentia
             await credentials.DeleteAsync(caller.UserId, server.Id, ct);
         }
 
-        await pool.DisconnectAsync(server.KeyFor(caller.UserId), ct);
+        await sessions.DisconnectAsync(server.KeyFor(caller.UserId), ct);
         await audit.WriteAsync(new AuditEvent(caller.UserId, action == "install" ? AuditActions.CredentialsSet : AuditActions.CredentialsRemoved, "credentials", $"{caller.UserId}/{name}",
             new Dictionary<string, string?> { ["serverName"] = name, ["variables"] = string.Join(",", auth?.Keys ?? []) }), ct);
         return Success.Instance;

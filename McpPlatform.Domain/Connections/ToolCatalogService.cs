@@ -2,16 +2,6 @@ using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Connections;
 
-/// <summary>A declared per-user variable as the SPA's form shows it.</summary>
-public sealed record AuthField(string Name, string Label, string Description);
-
-public sealed record CatalogTool(string Name, string PluginKey, string Description, System.Text.Json.JsonElement? InputSchema);
-
-public sealed record ServerTools(string Name, string Icon, bool Authenticated, IReadOnlyList<AuthField> AuthConfig, IReadOnlyList<CatalogTool> Tools);
-
-/// <summary>A caller's catalogue and the revision of what it was built from.</summary>
-public sealed record ToolCatalog(IReadOnlyList<ServerTools> Servers, CatalogRevision Revision);
-
 /// <summary><c>GET /api/mcp/tools</c>: every usable server with its cached tools. Reads caches only, so a slow or
 /// dead server never delays it; tools appear once a connection has listed them. Each catalogue carries the revision
 /// it was built at, so that a rendering of it can be served again while <see cref="IsCurrentAsync"/> holds for it.</summary>

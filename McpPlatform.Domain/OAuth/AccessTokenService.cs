@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Telemetry;
 
@@ -7,7 +8,8 @@ namespace McpPlatform.Domain.OAuth;
 /// Valid access tokens for connections. A token that expires within the margin (or that the server just refused)
 /// is refreshed once, single-flight across every instance: a distributed lock plus the token row's version, so a
 /// refresh token is used exactly once even when many requests need it at the same moment. <c>invalid_grant</c>
-/// deletes the tokens: the user must authorize again, and nothing loops.
+/// deletes the tokens: the user must authorize again, and nothing loops. No usable tokens is a null value; a refresh
+/// that failed otherwise is an <see cref="OAuthErrors"/> value.
 /// </summary>
 public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, IDistributedLock locks, OAuthOptions options, TimeProvider clock)
 {
@@ -17,7 +19,7 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
     /// instead of reading them back.</param>
     /// <param name="server">The server as the caller may use it: its credential key decides which tokens are valid for it, and
     /// its config holds a pre-registered client's secret.</param>
-    public async Task<TokenSet?> GetValidAsync(string userId, UsableServer server, long? refusedVersion, TokenSet? justStored, CancellationToken ct)
+    public async Task<Result<TokenSet?>> GetValidAsync(string userId, UsableServer server, long? refusedVersion, TokenSet? justStored, CancellationToken ct)
     {
         var key = server.Credentials;
         var stored = justStored ?? await tokens.GetAsync(userId, key, ct);
@@ -29,14 +31,14 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
 
         if (stored.RefreshToken is null)
         {
-            return forceRefresh || IsExpired(stored) ? null : stored;
+            return forceRefresh || IsExpired(stored) ? (TokenSet?)null : stored;
         }
 
         await using var held = await locks.TryAcquireAsync($"mcp:oauth-refresh:{userId}:{key.ServerId}", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20), ct);
         var current = await tokens.GetAsync(userId, key, ct);
         if (current is null)
         {
-            return null;
+            return (TokenSet?)null;
         }
 
         if (current.Version != stored.Version)
@@ -48,31 +50,30 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
 
         if (held is null)
         {
-            throw new OAuthException(OAuthFailure.TokenEndpoint, "Another refresh of these tokens is taking too long");
+            return OAuthErrors.TokenEndpoint("Another refresh of these tokens is taking too long");
         }
 
-        try
+        var secret = (await tokens.GetRegistrationAsync(key, current.Issuer, ct))?.ClientSecret ?? server.Config.OAuth?.ClientSecret;
+        var response = await client.RefreshAsync(current, new ClientRegistration(current.ClientId, secret, current.TokenAuthMethod), ct);
+        if (!response.IsSuccess)
         {
-            var secret = (await tokens.GetRegistrationAsync(key, current.Issuer, ct))?.ClientSecret ?? server.Config.OAuth?.ClientSecret;
-            var response = await client.RefreshAsync(current, new ClientRegistration(current.ClientId, secret, current.TokenAuthMethod), ct);
-            Refreshed("success");
-            var refreshed = OAuthService.ToTokenSet(response, current.Issuer, current.TokenEndpoint, current.ClientId, current.TokenAuthMethod, current.Resource, current.RevocationEndpoint, current.RefreshToken, clock.GetUtcNow());
-            // Saved: these are the tokens now stored. Not saved: another refresh won, whose tokens are.
-            return await tokens.SaveAsync(userId, key, refreshed, current.Version, ct) is { } version
-                ? refreshed with { Version = version }
-                : await tokens.GetAsync(userId, key, ct);
-        }
-        catch (OAuthException e) when (e.Failure == OAuthFailure.InvalidGrant)
-        {
+            if (!OAuthErrors.IsInvalidGrant(response.Error!))
+            {
+                Refreshed("error");
+                return response.Error!;
+            }
+
             Refreshed("invalid_grant");
             await tokens.DeleteAsync(userId, key.ServerId, ct);
-            return null;
+            return (TokenSet?)null;
         }
-        catch (OAuthException)
-        {
-            Refreshed("error");
-            throw;
-        }
+
+        Refreshed("success");
+        var refreshed = TokenSet.From(response.Value, current.Issuer, current.TokenEndpoint, current.ClientId, current.TokenAuthMethod, current.Resource, current.RevocationEndpoint, current.RefreshToken, clock.GetUtcNow());
+        // Saved: these are the tokens now stored. Not saved: another refresh won, whose tokens are.
+        return await tokens.SaveAsync(userId, key, refreshed, current.Version, ct) is { } version
+            ? refreshed with { Version = version }
+            : await tokens.GetAsync(userId, key, ct);
     }
 
     private static void Refreshed(string outcome) => PlatformTelemetry.TokenRefreshes.Add(1, PlatformTelemetry.Tag("outcome", outcome));

@@ -109,7 +109,7 @@ public static class OAuthEndpoints
     }
 
     private static Error Mismatch(string field, string message) =>
-        new(ErrorKind.Conflict, "oauth_configuration_mismatch", message, Errors: [new FieldError(field, message, "endpoint_mismatch")]);
+        new(ErrorKind.Conflict, Connections.WireCodes.OAuthConfigurationMismatch, message, Errors: [new FieldError(field, message, "endpoint_mismatch")]);
 
     private static bool SameOrigin(string a, string? b) => b is not null && Origin(a) == Origin(b);
 

@@ -12,7 +12,7 @@ namespace McpPlatform.Infrastructure.Mcp;
 /// outage each instance clears its in-process caches once, since it may have missed messages or revision moves.
 /// </summary>
 public sealed class ServerChangeBroadcast(
-    ConnectionPool pool, IConnectionMultiplexer redis, IMemoryCache memory, Caching.MemoryRevisionedCache registryReads, ILogger<ServerChangeBroadcast> logger)
+    IMcpSessions sessions, IConnectionMultiplexer redis, IMemoryCache memory, Caching.MemoryRevisionedCache registryReads, ILogger<ServerChangeBroadcast> logger)
     : IServerChangeListener, IHostedService
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("mcp:server-changed");
@@ -21,7 +21,7 @@ public sealed class ServerChangeBroadcast(
 
     public async Task ServerChangedAsync(string serverName, CancellationToken ct)
     {
-        await pool.DropServerAsync(serverName, ct);
+        await sessions.DropServerAsync(serverName, ct);
         try
         {
             await redis.GetSubscriber().PublishAsync(Channel, $"{_instance}|{serverName}");
@@ -41,7 +41,7 @@ public sealed class ServerChangeBroadcast(
             var separator = text.IndexOf('|', StringComparison.Ordinal);
             if (separator > 0 && text[..separator] != _instance)
             {
-                _ = pool.DropServerAsync(text[(separator + 1)..], CancellationToken.None);
+                _ = sessions.DropServerAsync(text[(separator + 1)..], CancellationToken.None);
             }
         });
         redis.ConnectionRestored += OnRestored;

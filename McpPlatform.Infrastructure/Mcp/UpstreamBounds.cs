@@ -16,13 +16,13 @@ internal sealed class UpstreamBounds(HttpMessageHandler inner, long maxMessageBy
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource _broken = new();
-    private McpUpstreamException? _overflow;
+    private UpstreamFault? _overflow;
 
     /// <summary>Cancelled at the first message over the bound.</summary>
     public CancellationToken Broken => _broken.Token;
 
     /// <summary>The first message over the bound, if there was one.</summary>
-    public McpUpstreamException? Overflow => Volatile.Read(ref _overflow);
+    public UpstreamFault? Overflow => Volatile.Read(ref _overflow);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -50,10 +50,10 @@ internal sealed class UpstreamBounds(HttpMessageHandler inner, long maxMessageBy
         return response;
     }
 
-    private McpUpstreamException Overflowed()
+    private UpstreamFault Overflowed()
     {
-        var overflow = new McpUpstreamException(
-            UpstreamFailure.TooLarge, $"the server sent a message larger than {maxMessageBytes} bytes (Mcp:MaxMessageBytes)");
+        var overflow = new UpstreamFault(UpstreamErrors.TooLarge(
+            $"the server sent a message larger than {maxMessageBytes} bytes (Mcp:MaxMessageBytes)"));
         if (Interlocked.CompareExchange(ref _overflow, overflow, null) is null)
         {
             // Callbacks run elsewhere: this runs inside a read of the transport, which is about to throw anyway.

@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Common;
 using McpPlatform.Domain.OAuth;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -11,7 +12,7 @@ namespace McpPlatform.Infrastructure.OAuth;
 /// </summary>
 public sealed class DiscoveryCachingOAuthClient(IOAuthClient inner, IMemoryCache cache, OAuthOptions options) : IOAuthClient
 {
-    public async Task<OAuthDiscovery> DiscoverAsync(Uri serverUrl, WwwAuthenticateChallenge? challenge, IReadOnlyDictionary<string, string> extraHeaders, string? fallbackIssuer, CancellationToken ct)
+    public async Task<Result<OAuthDiscovery>> DiscoverAsync(Uri serverUrl, WwwAuthenticateChallenge? challenge, IReadOnlyDictionary<string, string> extraHeaders, string? fallbackIssuer, CancellationToken ct)
     {
         if (challenge is not null || options.DiscoveryCacheTtl <= TimeSpan.Zero)
         {
@@ -26,20 +27,24 @@ public sealed class DiscoveryCachingOAuthClient(IOAuthClient inner, IMemoryCache
         }
 
         var discovered = await inner.DiscoverAsync(serverUrl, null, extraHeaders, fallbackIssuer, ct);
-        cache.Set(key, discovered, options.DiscoveryCacheTtl);
+        if (discovered.IsSuccess)
+        {
+            cache.Set(key, discovered.Value, options.DiscoveryCacheTtl);
+        }
+
         return discovered;
     }
 
-    public Task<ClientRegistration> RegisterAsync(OAuthDiscovery discovery, string redirectUri, string? scope, CancellationToken ct) =>
+    public Task<Result<ClientRegistration>> RegisterAsync(OAuthDiscovery discovery, string redirectUri, string? scope, CancellationToken ct) =>
         inner.RegisterAsync(discovery, redirectUri, scope, ct);
 
-    public Task<TokenResponse> ExchangeCodeAsync(OAuthFlow flow, ClientRegistration client, string code, CancellationToken ct) =>
+    public Task<Result<TokenResponse>> ExchangeCodeAsync(OAuthFlow flow, ClientRegistration client, string code, CancellationToken ct) =>
         inner.ExchangeCodeAsync(flow, client, code, ct);
 
-    public Task<TokenResponse> RefreshAsync(TokenSet tokens, ClientRegistration client, CancellationToken ct) =>
+    public Task<Result<TokenResponse>> RefreshAsync(TokenSet tokens, ClientRegistration client, CancellationToken ct) =>
         inner.RefreshAsync(tokens, client, ct);
 
-    public Task RevokeAsync(TokenSet tokens, ClientRegistration client, CancellationToken ct) =>
+    public Task<Result<Success>> RevokeAsync(TokenSet tokens, ClientRegistration client, CancellationToken ct) =>
         inner.RevokeAsync(tokens, client, ct);
 
     private sealed record DiscoveryKey(string ServerUrl, string Headers, string? FallbackIssuer);

@@ -27,7 +27,7 @@ public sealed class MultiInstanceTests : ApiTest
             Assert.That((await ReadJsonAsync(reinit))["success"]!.GetValue<bool>(), Is.True);
         }
 
-        var pool = Api.Services.GetRequiredService<ConnectionPool>();
+        var pool = Api.Services.GetRequiredService<IMcpSessions>();
         var key = new ConnectionKey(name, ConnectionKey.Shared);
         Assert.That(pool.Snapshot(key)?.State, Is.EqualTo(ConnectionState.Connected));
 

@@ -13,7 +13,7 @@ namespace McpPlatform.Tests.Integration;
 /// The SDK connector's bound on the size of each MCP message (<c>Mcp:MaxMessageBytes</c>), against a hand-written
 /// server answering <c>tools/list</c> as the test needs: a JSON body counts as a whole (and one announced too large
 /// is not read at all), an SSE stream per event whatever its line endings, so a stream longer than the bound passes as
-/// long as each event fits; a message over it fails with <see cref="UpstreamFailure.TooLarge"/> and ends the session.
+/// long as each event fits; a message over it fails as too large (<see cref="UpstreamErrors.TooLargeCode"/>) and ends the session.
 /// Also: a session whose server never answers the closing DELETE still closes promptly.
 /// </summary>
 public sealed class McpMessageBoundTests
@@ -40,10 +40,10 @@ public sealed class McpMessageBoundTests
         };
         await using var session = await ConnectAsync(Bound);
 
-        var failure = Assert.ThrowsAsync<McpUpstreamException>(() => session.ListToolsAsync(Limits, CancellationToken.None));
+        var failure = (await session.ListToolsAsync(Limits, CancellationToken.None)).Error;
 
-        Assert.That(failure!.Failure, Is.EqualTo(UpstreamFailure.TooLarge), failure.Message);
-        Assert.That(failure.Message, Does.Contain("larger than 65536 bytes"));
+        Assert.That(failure?.ErrorText, Is.EqualTo(UpstreamErrors.TooLargeCode), failure?.Message);
+        Assert.That(failure!.Message, Does.Contain("larger than 65536 bytes"));
         Assert.That(() => session.Completion.IsCompleted, Is.True.After(2000, 10), "the session is over");
     }
 
@@ -59,7 +59,7 @@ public sealed class McpMessageBoundTests
             [.. Enumerable.Repeat(notification, 40).Select(n => new[] { n }), ToolsEvent(id, 10, newline)]);
         await using var session = await ConnectAsync(Bound);
 
-        var tools = await session.ListToolsAsync(Limits, CancellationToken.None);
+        var tools = (await session.ListToolsAsync(Limits, CancellationToken.None)).Value;
 
         Assert.That(tools, Has.Count.EqualTo(10));
     }
@@ -73,13 +73,13 @@ public sealed class McpMessageBoundTests
         _server.ToolsList = (context, id) => WriteSseAsync(context, newline, [ToolsEvent(id, 2_000, newline)]);
         await using (var roomy = await ConnectAsync(1024 * 1024))
         {
-            Assert.That(await roomy.ListToolsAsync(Limits, CancellationToken.None), Has.Count.EqualTo(2_000), "the answer itself is valid");
+            Assert.That((await roomy.ListToolsAsync(Limits, CancellationToken.None)).Value, Has.Count.EqualTo(2_000), "the answer itself is valid");
         }
 
         await using var session = await ConnectAsync(Bound);
-        var failure = Assert.ThrowsAsync<McpUpstreamException>(() => session.ListToolsAsync(Limits, CancellationToken.None));
+        var failure = (await session.ListToolsAsync(Limits, CancellationToken.None)).Error;
 
-        Assert.That(failure!.Failure, Is.EqualTo(UpstreamFailure.TooLarge), failure.Message);
+        Assert.That(failure?.ErrorText, Is.EqualTo(UpstreamErrors.TooLargeCode), failure?.Message);
     }
 
     [Test]
@@ -98,12 +98,12 @@ public sealed class McpMessageBoundTests
 
     private static readonly TimeSpan UpstreamBoundsGrace = TimeSpan.FromSeconds(2);
 
-    private Task<IMcpSession> ConnectAsync(long maxMessageBytes) =>
-        new SdkMcpConnector(new SocketsHttpHandler(), NullLoggerFactory.Instance, maxMessageBytes).ConnectAsync(
+    private async Task<IMcpSession> ConnectAsync(long maxMessageBytes) =>
+        (await new SdkMcpConnector(new SocketsHttpHandler(), NullLoggerFactory.Instance, maxMessageBytes).ConnectAsync(
             new ConnectionTarget("bounded", TransportKind.StreamableHttp, new Uri(_server.Url), new Dictionary<string, string>(), null, [],
                 new Dictionary<string, string>(), TimeSpan.FromSeconds(10)),
             () => Task.CompletedTask,
-            CancellationToken.None);
+            CancellationToken.None)).Value;
 
     /// <summary>A tools/list result of <paramref name="count"/> tools, one per line.</summary>
     private static string ToolsJson(int count, string separator) =>

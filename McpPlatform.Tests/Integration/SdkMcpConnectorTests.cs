@@ -74,8 +74,8 @@ public sealed class SdkMcpConnectorTests
     private async Task<IReadOnlyList<string>> ConnectAndListAsync()
     {
         var target = new ConnectionTarget("faulty", TransportKind.StreamableHttp, new Uri(_peer.Url), new Dictionary<string, string>(), null, [], new Dictionary<string, string>(), TimeSpan.FromSeconds(15));
-        await using var session = await _connector.ConnectAsync(target, () => Task.CompletedTask, None);
-        return [.. (await session.ListToolsAsync(Limits, None)).Select(t => t.Name)];
+        await using var session = (await _connector.ConnectAsync(target, () => Task.CompletedTask, None)).Value;
+        return [.. (await session.ListToolsAsync(Limits, None)).Value.Select(t => t.Name)];
     }
 
     private async Task<Func<string, int>> PostsAsync()

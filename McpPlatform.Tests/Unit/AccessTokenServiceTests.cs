@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
@@ -47,7 +48,11 @@ public sealed class AccessTokenServiceTests
         T0, ServerSource.Db);
 
     private Task<TokenSet?> GetAsync(long? refusedVersion = null, string? configuredSecret = null) =>
-        _service.GetValidAsync("alice", Remote(configuredSecret), refusedVersion, null, None);
+        Unwrap(_service.GetValidAsync("alice", Remote(configuredSecret), refusedVersion, null, None));
+
+    /// <summary>The tokens, or a failed refresh as <see cref="RefreshFailed"/>.</summary>
+    private static async Task<TokenSet?> Unwrap(Task<Result<TokenSet?>> valid) =>
+        await valid is { IsSuccess: true } result ? result.Value : throw new RefreshFailed((await valid).Error!);
 
     [Test]
     public async Task NoTokens_IsNull()
@@ -122,7 +127,7 @@ public sealed class AccessTokenServiceTests
     {
         _store.Seed(Tokens(T0.AddSeconds(30)), version: 1);
         _client.Setup(c => c.RefreshAsync(It.IsAny<TokenSet>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new OAuthException(OAuthFailure.InvalidGrant, "invalid_grant"));
+            .ReturnsAsync(OAuthErrors.InvalidGrant("The token request failed (HTTP 400: invalid_grant)"));
 
         var result = await GetAsync();
 
@@ -138,9 +143,9 @@ public sealed class AccessTokenServiceTests
     {
         var stored = _store.Seed(Tokens(T0.AddSeconds(30)), version: 1);
         _client.Setup(c => c.RefreshAsync(It.IsAny<TokenSet>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new OAuthException(OAuthFailure.Unreachable, "down"));
+            .ReturnsAsync(OAuthErrors.Unreachable("down"));
 
-        Assert.ThrowsAsync<OAuthException>(() => GetAsync());
+        Assert.ThrowsAsync<RefreshFailed>(() => GetAsync());
         Assert.That(_store.Current, Is.EqualTo(stored));
     }
 
@@ -252,10 +257,16 @@ public sealed class AccessTokenServiceTests
         var service = new AccessTokenService(_store, _client.Object, locks.Object, _options, _clock);
         _store.Seed(Tokens(T0.AddSeconds(30)), version: 1);
 
-        var e = Assert.ThrowsAsync<OAuthException>(() => service.GetValidAsync("alice", Remote(), null, null, None));
+        var e = Assert.ThrowsAsync<RefreshFailed>(() => Unwrap(service.GetValidAsync("alice", Remote(), null, null, None)));
 
-        Assert.That(e.Failure, Is.EqualTo(OAuthFailure.TokenEndpoint));
+        Assert.That(e.Failure, Is.EqualTo(OAuthErrors.TokenEndpointCode));
         VerifyRefreshes(0);
+    }
+
+    /// <summary>A refresh that failed otherwise than with invalid_grant.</summary>
+    private sealed class RefreshFailed(Error error) : Exception(error.Message)
+    {
+        public string? Failure => error.ErrorText;
     }
 
     /// <summary>One user × server's tokens with a row version that every save bumps, honouring the expected version.</summary>

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
+using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Infrastructure.Caching;
+using McpPlatform.Infrastructure.Mcp.Sessions;
 using Moq;
 using static McpPlatform.Tests.Unit.ConnectionTestKit;
 
 namespace McpPlatform.Tests.Unit;
 
-/// <summary>The pool's rules with a mocked connector, a real in-memory tool cache and a hand-driven clock:
-/// single-flight connects, stamps, retries, the circuit breaker, idle eviction and the per-user cap.</summary>
+/// <summary>The session runtime's rules with a mocked connector, a real in-memory tool cache (through the catalogue's
+/// writer) and a hand-driven clock: single-flight connects, stamps, retries, the circuit breaker, idle eviction and
+/// the per-user cap.</summary>
 public sealed class ConnectionPoolTests
 {
     private static readonly DateTimeOffset Stamp1 = T0;
@@ -21,7 +24,7 @@ public sealed class ConnectionPoolTests
     private Mock<IMcpConnector> _connector = null!;
     private MemoryToolCache _cache = null!;
     private ConnectionOptions _options = null!;
-    private ConnectionPool _pool = null!;
+    private McpSessionPool _pool = null!;
     private ConcurrentQueue<Opened> _opened = null!;
 
     [SetUp]
@@ -32,20 +35,26 @@ public sealed class ConnectionPoolTests
         _opened = OpenFreshSessions(_connector);
         _cache = new MemoryToolCache(new MemoryCatalogRevisions());
         _options = new ConnectionOptions { RetryBackoff = TimeSpan.FromMilliseconds(1) };
-        _pool = new ConnectionPool(_connector.Object, _cache, _clock, _options);
+        _pool = new McpSessionPool(_connector.Object, new ToolCatalogWriter(_cache), _clock, _options);
     }
 
     [TearDown]
     public async Task TearDown() => await _pool.DisposeAsync();
 
-    private Task<IMcpSession> ConnectAsync(ConnectionKey key, DateTimeOffset? stamp = null, long credentialStamp = 0) =>
-        _pool.GetOrConnectAsync(key, () => Target(key.ServerName), stamp ?? Stamp1, None, credentialStamp);
+    /// <summary>The session, or the failure as <see cref="Failed"/> (an upstream error) or <see cref="Refused"/> (an open circuit).</summary>
+    private async Task<IMcpSession> ConnectAsync(ConnectionKey key, DateTimeOffset? stamp = null, long credentialStamp = 0) =>
+        Unwrap(await _pool.GetOrConnectAsync(key, () => Target(key.ServerName), stamp ?? Stamp1, credentialStamp, None));
+
+    private static IMcpSession Unwrap(Result<IMcpSession> result) =>
+        result.IsSuccess ? result.Value : UpstreamErrors.IsCircuitOpen(result.Error!) ? throw new Refused(result.Error!) : throw new Failed(result.Error!);
 
     private FakeSession SessionOf(int index) => _opened.ElementAt(index).Session;
 
-    private void ConnectorThrows(UpstreamFailure failure, string message = "Connection refused") =>
+    private void ConnectorThrows(Func<string, Error> failure, string message = "Connection refused") =>
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new McpUpstreamException(failure, message));
+            .ReturnsAsync(failure(message));
+
+    private static Error Unauthorized(string message) => UpstreamErrors.Unauthorized(message, null);
 
     private void VerifyConnects(int times) =>
         _connector.Verify(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()), Times.Exactly(times));
@@ -83,17 +92,17 @@ public sealed class ConnectionPoolTests
     [Test]
     public async Task ConcurrentCalls_ForOneKey_ConnectOnce_AndShareTheSession()
     {
-        var gate = new TaskCompletionSource<IMcpSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<Result<IMcpSession>>(TaskCreationOptions.RunContinuationsAsynchronously);
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).Returns(gate.Task);
         var targetsBuilt = 0;
 
         var calls = Enumerable.Range(0, 8)
-            .Select(_ => Task.Run(() => _pool.GetOrConnectAsync(Files, () => { Interlocked.Increment(ref targetsBuilt); return Target("files"); }, Stamp1, None)))
+            .Select(_ => Task.Run(() => _pool.GetOrConnectAsync(Files, () => { Interlocked.Increment(ref targetsBuilt); return Target("files"); }, Stamp1, 0, None)))
             .ToList();
         await Task.Delay(50);
         var session = new FakeSession([Tool("read")]);
-        gate.SetResult(session.Object);
-        var sessions = await Task.WhenAll(calls);
+        gate.SetResult(ResultOf.Value(session.Object));
+        var sessions = (await Task.WhenAll(calls)).Select(r => r.Value);
 
         Assert.That(sessions, Has.All.SameAs(session.Object));
         VerifyConnects(1);
@@ -160,7 +169,7 @@ public sealed class ConnectionPoolTests
             Assert.That(await CachedToolNamesAsync(AliceGithub), Is.Null);
             Assert.That(await CachedToolNamesAsync(BobGithub), Is.EqualTo(new[] { "github_tool" }));
             Assert.That(_pool.Snapshot(AliceGithub), Is.Null);
-            Assert.That(_pool.Count, Is.EqualTo(1));
+            Assert.That(_pool.Snapshot(BobGithub)?.State, Is.EqualTo(ConnectionState.Connected), "bob's connection is all that is left");
         }
     }
 
@@ -180,10 +189,10 @@ public sealed class ConnectionPoolTests
     public async Task DropServer_ClosesEveryOwnersSession_AndRemovesTheServersTools()
     {
         var cache = new Mock<IToolCache>();
-        await using var pool = new ConnectionPool(_connector.Object, cache.Object, _clock, _options);
-        await pool.GetOrConnectAsync(AliceGithub, () => Target("github"), Stamp1, None);
-        await pool.GetOrConnectAsync(BobGithub, () => Target("github"), Stamp1, None);
-        await pool.GetOrConnectAsync(Files, () => Target("files"), Stamp1, None);
+        await using var pool = new McpSessionPool(_connector.Object, new ToolCatalogWriter(cache.Object), _clock, _options);
+        await pool.GetOrConnectAsync(AliceGithub, () => Target("github"), Stamp1, 0, None);
+        await pool.GetOrConnectAsync(BobGithub, () => Target("github"), Stamp1, 0, None);
+        await pool.GetOrConnectAsync(Files, () => Target("files"), Stamp1, 0, None);
 
         await pool.DropServerAsync("github", None);
 
@@ -213,14 +222,17 @@ public sealed class ConnectionPoolTests
     }
 
     [Test]
-    public async Task MarkBroken_ClosesTheSession_ReportsTheError_AndTheNextUseReconnects()
+    public async Task AFailedCall_ClosesTheSession_ReportsTheError_AndTheNextUseReconnects()
     {
-        await ConnectAsync(Files);
+        var session = await ConnectAsync(Files);
+        SessionOf(0).Mock.Setup(s => s.CallToolAsync("read", It.IsAny<System.Text.Json.JsonElement?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(UpstreamErrors.Protocol("tool call failed"));
 
-        await _pool.MarkBrokenAsync(Files, "tool call failed");
+        var failed = await _pool.CallToolAsync(Files, session, "read", null, None);
 
         using (Assert.EnterMultipleScope())
         {
+            Assert.That(failed.Error?.Message, Is.EqualTo("tool call failed"));
             Assert.That(SessionOf(0).DisposeCount, Is.EqualTo(1));
             Assert.That(_pool.Snapshot(Files)?.State, Is.EqualTo(ConnectionState.Error));
             Assert.That(_pool.Snapshot(Files)?.Error, Is.EqualTo("tool call failed"));
@@ -237,11 +249,11 @@ public sealed class ConnectionPoolTests
     public async Task FailingConnect_ThrowsAndSetsTheErrorStateWithTheMessage()
     {
         _options.ConnectAttempts = 1;
-        ConnectorThrows(UpstreamFailure.Unreachable, "Connection refused");
+        ConnectorThrows(UpstreamErrors.Unreachable, "Connection refused");
 
-        var e = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(Files));
+        var e = Assert.ThrowsAsync<Failed>(() => ConnectAsync(Files));
 
-        Assert.That(e.Failure, Is.EqualTo(UpstreamFailure.Unreachable));
+        Assert.That(e.Failure, Is.EqualTo(UpstreamErrors.UnreachableCode));
         var snapshot = _pool.Snapshot(Files);
         using (Assert.EnterMultipleScope())
         {
@@ -256,10 +268,10 @@ public sealed class ConnectionPoolTests
     public void FailingConnect_IsNotCachedAsPending_TheNextCallTriesAgain()
     {
         _options.ConnectAttempts = 1;
-        ConnectorThrows(UpstreamFailure.Unreachable);
+        ConnectorThrows(UpstreamErrors.Unreachable);
 
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(Files));
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(Files));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(Files));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(Files));
 
         VerifyConnects(2);
     }
@@ -270,16 +282,16 @@ public sealed class ConnectionPoolTests
         _options.ConnectAttempts = 1;
         _options.CircuitBreakerFailures = 3;
         _options.CircuitBreakerCooldown = TimeSpan.FromSeconds(30);
-        ConnectorThrows(UpstreamFailure.Unreachable, "down");
+        ConnectorThrows(UpstreamErrors.Unreachable, "down");
 
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
-        var opening = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        var opening = Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
         Assert.That(opening.Message, Does.EndWith("(circuit opened)"));
 
-        var open = Assert.ThrowsAsync<CircuitOpenException>(() => ConnectAsync(AliceGithub));
+        var open = Assert.ThrowsAsync<Refused>(() => ConnectAsync(AliceGithub));
         Assert.That(open.RetryAfter, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromSeconds(30)));
-        Assert.ThrowsAsync<CircuitOpenException>(() => ConnectAsync(BobGithub), "the breaker is per server, whoever asks");
+        Assert.ThrowsAsync<Refused>(() => ConnectAsync(BobGithub), "the breaker is per server, whoever asks");
         VerifyConnects(3);
         Assert.That(_pool.Snapshot(AliceGithub)?.State, Is.EqualTo(ConnectionState.Error));
 
@@ -298,17 +310,17 @@ public sealed class ConnectionPoolTests
         _options.ConnectAttempts = 1;
         _options.CircuitBreakerFailures = 3;
         _options.CircuitBreakerCooldown = TimeSpan.FromSeconds(30);
-        ConnectorThrows(UpstreamFailure.Timeout, "no answer");
+        ConnectorThrows(UpstreamErrors.Timeout, "no answer");
         for (var i = 0; i < 3; i++)
         {
-            Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+            Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
         }
 
         _clock.Advance(TimeSpan.FromSeconds(31));
-        var probe = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        var probe = Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
 
         Assert.That(probe.Message, Does.EndWith("(circuit opened)"), "one failed probe, not another three failures");
-        var open = Assert.ThrowsAsync<CircuitOpenException>(() => ConnectAsync(BobGithub));
+        var open = Assert.ThrowsAsync<Refused>(() => ConnectAsync(BobGithub));
         Assert.That(open.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)), "a full cooldown from the failed probe");
         VerifyConnects(4);
 
@@ -323,11 +335,12 @@ public sealed class ConnectionPoolTests
     public async Task CircuitBreaker_WhenHalfOpen_LetsOneProbeThroughAndRefusesTheOthersMeanwhile()
     {
         _options.ConnectAttempts = 1;
-        _options.CircuitBreakerFailures = 1;
-        ConnectorThrows(UpstreamFailure.Unreachable, "down");
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        _options.CircuitBreakerFailures = 2;
+        ConnectorThrows(UpstreamErrors.Unreachable, "down");
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
         _clock.Advance(_options.CircuitBreakerCooldown + TimeSpan.FromSeconds(1));
-        var gate = new TaskCompletionSource<IMcpSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<Result<IMcpSession>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var probing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
             .Returns(() =>
@@ -339,27 +352,28 @@ public sealed class ConnectionPoolTests
         var probe = ConnectAsync(AliceGithub);
         await probing.Task.WaitAsync(TimeSpan.FromSeconds(10));
         // Bob's connection is another key, so only the breaker can stop it from being a second probe.
-        var meanwhile = Assert.ThrowsAsync<CircuitOpenException>(() => ConnectAsync(BobGithub).WaitAsync(TimeSpan.FromSeconds(10)));
+        var meanwhile = Assert.ThrowsAsync<Refused>(() => ConnectAsync(BobGithub).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.That(meanwhile.RetryAfter, Is.GreaterThan(TimeSpan.Zero));
 
         var session = new FakeSession([Tool("github_tool")]);
-        gate.SetResult(session.Object);
+        gate.SetResult(ResultOf.Value(session.Object));
         Assert.That(await probe, Is.SameAs(session.Object));
-        VerifyConnects(2);
+        VerifyConnects(3);
     }
 
     [Test]
     public async Task CircuitBreaker_AProbeThatNeedsAuthorization_LetsTheNextCallerProbe()
     {
         _options.ConnectAttempts = 1;
-        _options.CircuitBreakerFailures = 1;
-        ConnectorThrows(UpstreamFailure.Unreachable, "down");
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        _options.CircuitBreakerFailures = 2;
+        ConnectorThrows(UpstreamErrors.Unreachable, "down");
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
         _clock.Advance(_options.CircuitBreakerCooldown + TimeSpan.FromSeconds(1));
 
-        ConnectorThrows(UpstreamFailure.Unauthorized, "401");
-        var unauthorized = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
-        Assert.That(unauthorized.Failure, Is.EqualTo(UpstreamFailure.Unauthorized));
+        ConnectorThrows(Unauthorized, "401");
+        var unauthorized = Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        Assert.That(unauthorized.Failure, Is.EqualTo(UpstreamErrors.UnauthorizedCode));
 
         _opened = OpenFreshSessions(_connector);
         Assert.That(await ConnectAsync(BobGithub), Is.Not.Null, "the probe was released, not left in flight");
@@ -369,12 +383,13 @@ public sealed class ConnectionPoolTests
     public async Task CircuitBreaker_OfOneServer_DoesNotBlockAnother()
     {
         _options.ConnectAttempts = 1;
-        _options.CircuitBreakerFailures = 1;
+        _options.CircuitBreakerFailures = 2;
         _connector.Setup(c => c.ConnectAsync(It.Is<ConnectionTarget>(t => t.ServerName == "github"), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new McpUpstreamException(UpstreamFailure.Unreachable, "down"));
+            .ReturnsAsync(UpstreamErrors.Unreachable("down"));
 
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
-        Assert.ThrowsAsync<CircuitOpenException>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Refused>(() => ConnectAsync(AliceGithub));
 
         Assert.That(await ConnectAsync(Files), Is.Not.Null);
     }
@@ -384,14 +399,14 @@ public sealed class ConnectionPoolTests
     {
         _options.ConnectAttempts = 2;
         _options.CircuitBreakerFailures = 2;
-        ConnectorThrows(UpstreamFailure.Unauthorized, "401");
+        ConnectorThrows(Unauthorized, "401");
 
-        var first = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
-        Assert.That(first.Failure, Is.EqualTo(UpstreamFailure.Unauthorized));
+        var first = Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        Assert.That(first.Failure, Is.EqualTo(UpstreamErrors.UnauthorizedCode));
         VerifyConnects(1);
 
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
-        var third = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(AliceGithub));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
+        var third = Assert.ThrowsAsync<Failed>(() => ConnectAsync(AliceGithub));
 
         Assert.That(third.Message, Is.EqualTo("401"), "no circuit opened");
         VerifyConnects(3);
@@ -401,9 +416,9 @@ public sealed class ConnectionPoolTests
     public void RejectedFailures_AreNotRetried()
     {
         _options.ConnectAttempts = 3;
-        ConnectorThrows(UpstreamFailure.Rejected, "invalid params");
+        ConnectorThrows(UpstreamErrors.Rejected, "invalid params");
 
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(Files));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(Files));
 
         VerifyConnects(1);
     }
@@ -415,8 +430,8 @@ public sealed class ConnectionPoolTests
         _options.RetryBackoff = TimeSpan.FromMilliseconds(1);
         var session = new FakeSession([Tool("read")]);
         _connector.SetupSequence(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new McpUpstreamException(UpstreamFailure.Unreachable, "blip"))
-            .ReturnsAsync(session.Object);
+            .ReturnsAsync(UpstreamErrors.Unreachable("blip"))
+            .ReturnsAsync(ResultOf.Value(session.Object));
 
         var connected = await ConnectAsync(Files);
 
@@ -429,11 +444,11 @@ public sealed class ConnectionPoolTests
     public void UnreachableFailures_GiveUpAfterConnectAttempts()
     {
         _options.ConnectAttempts = 2;
-        ConnectorThrows(UpstreamFailure.Timeout, "no answer");
+        ConnectorThrows(UpstreamErrors.Timeout, "no answer");
 
-        var e = Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(Files));
+        var e = Assert.ThrowsAsync<Failed>(() => ConnectAsync(Files));
 
-        Assert.That(e.Failure, Is.EqualTo(UpstreamFailure.Timeout));
+        Assert.That(e.Failure, Is.EqualTo(UpstreamErrors.TimeoutCode));
         VerifyConnects(2);
     }
 
@@ -443,10 +458,10 @@ public sealed class ConnectionPoolTests
         _options.ConnectAttempts = 1;
         var session = new FakeSession([]);
         session.Mock.Setup(s => s.ListToolsAsync(It.IsAny<ToolListLimits>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new McpUpstreamException(UpstreamFailure.Protocol, "bad tools/list"));
-        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).ReturnsAsync(session.Object);
+            .ReturnsAsync(UpstreamErrors.Protocol("bad tools/list"));
+        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).ReturnsAsync(ResultOf.Value(session.Object));
 
-        Assert.ThrowsAsync<McpUpstreamException>(() => ConnectAsync(Files));
+        Assert.ThrowsAsync<Failed>(() => ConnectAsync(Files));
 
         Assert.That(session.DisposeCount, Is.EqualTo(1));
         Assert.That(await CachedToolNamesAsync(Files), Is.Null);
@@ -557,7 +572,8 @@ public sealed class ConnectionPoolTests
         await ConnectAsync(new ConnectionKey("b", ConnectionKey.Shared));
 
         Assert.That(SessionOf(0).DisposeCount, Is.Zero);
-        Assert.That(_pool.Count, Is.EqualTo(2));
+        Assert.That(_pool.Snapshot(new ConnectionKey("a", ConnectionKey.Shared))?.State, Is.EqualTo(ConnectionState.Connected));
+        Assert.That(_pool.Snapshot(new ConnectionKey("b", ConnectionKey.Shared))?.State, Is.EqualTo(ConnectionState.Connected));
     }
 
     // ---- tools/list_changed ---------------------------------------------------------------------------------------
@@ -567,12 +583,12 @@ public sealed class ConnectionPoolTests
     {
         var session = new FakeSession([]);
         session.Mock.SetupSequence(s => s.ListToolsAsync(It.IsAny<ToolListLimits>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync([Tool("read")])
-            .ReturnsAsync([Tool("read"), Tool("write")]);
+            .ReturnsAsync(Listed(Tool("read")))
+            .ReturnsAsync(Listed(Tool("read"), Tool("write")));
         Func<Task>? onToolsChanged = null;
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
             .Callback<ConnectionTarget, Func<Task>, CancellationToken>((_, callback, _) => onToolsChanged = callback)
-            .ReturnsAsync(session.Object);
+            .ReturnsAsync(ResultOf.Value(session.Object));
         await ConnectAsync(AliceGithub);
         Assert.That(await CachedToolNamesAsync(AliceGithub), Is.EqualTo(new[] { "read" }));
 
@@ -586,20 +602,20 @@ public sealed class ConnectionPoolTests
     {
         var session = new FakeSession([]);
         var lists = 0;
-        var gate = new TaskCompletionSource<IReadOnlyList<ToolInfo>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<Result<IReadOnlyList<ToolInfo>>>(TaskCreationOptions.RunContinuationsAsynchronously);
         session.Mock.Setup(s => s.ListToolsAsync(It.IsAny<ToolListLimits>(), It.IsAny<CancellationToken>()))
-            .Returns(() => Interlocked.Increment(ref lists) == 1 ? Task.FromResult<IReadOnlyList<ToolInfo>>([Tool("read")]) : gate.Task);
+            .Returns(() => Interlocked.Increment(ref lists) == 1 ? Task.FromResult(Listed(Tool("read"))) : gate.Task);
         Func<Task>? onToolsChanged = null;
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
             .Callback<ConnectionTarget, Func<Task>, CancellationToken>((_, callback, _) => onToolsChanged = callback)
-            .ReturnsAsync(session.Object);
+            .ReturnsAsync(ResultOf.Value(session.Object));
         await ConnectAsync(AliceGithub);
 
         var notified = Enumerable.Range(0, 10_000).Select(_ => onToolsChanged!()).ToList();
 
         Assert.That(() => Volatile.Read(ref lists), Is.EqualTo(2).After(2000, 10), "the connect's listing, then one re-listing in flight");
         Assert.That(notified.Select(t => t).Distinct().Count(), Is.LessThanOrEqualTo(2), "the notifications share the run in flight and the one queued");
-        gate.SetResult([Tool("read"), Tool("write")]);
+        gate.SetResult(Listed(Tool("read"), Tool("write")));
         await Task.WhenAll(notified);
         Assert.That(Volatile.Read(ref lists), Is.EqualTo(3), "and one more for everything that arrived meanwhile");
         Assert.That(await CachedToolNamesAsync(AliceGithub), Is.EqualTo(new[] { "read", "write" }));
@@ -611,7 +627,7 @@ public sealed class ConnectionPoolTests
         await ConnectAsync(Files);
         var opened = _opened.Single();
         opened.Session.Mock.Setup(s => s.ListToolsAsync(It.IsAny<ToolListLimits>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new McpUpstreamException(UpstreamFailure.Protocol, "garbage"));
+            .ReturnsAsync(UpstreamErrors.Protocol("garbage"));
 
         await opened.OnToolsChanged();
 
@@ -627,7 +643,8 @@ public sealed class ConnectionPoolTests
         await _pool.DisposeAsync();
 
         Assert.That(_opened.Select(o => o.Session.DisposeCount), Is.All.EqualTo(1));
-        Assert.That(_pool.Count, Is.Zero);
+        Assert.That(_pool.Snapshot(Files), Is.Null);
+        Assert.That(_pool.Snapshot(AliceGithub), Is.Null);
     }
 
     // ---- races that leak sessions ---------------------------------------------------------------------------------
@@ -635,19 +652,19 @@ public sealed class ConnectionPoolTests
     [Test]
     public async Task Disconnect_DuringAnInFlightConnect_DoesNotLeakTheSession()
     {
-        var gate = new TaskCompletionSource<IMcpSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource<Result<IMcpSession>>(TaskCreationOptions.RunContinuationsAsynchronously);
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).Returns(gate.Task);
         var connecting = ConnectAsync(AliceGithub);
         Assert.That(() => _connector.Invocations.Count, Is.EqualTo(1).After(2000, 5));
 
         await _pool.DisconnectAsync(AliceGithub, None);
         var session = new FakeSession([Tool("read")]);
-        gate.SetResult(session.Object);
+        gate.SetResult(ResultOf.Value(session.Object));
         try
         {
             await connecting;
         }
-        catch (McpUpstreamException)
+        catch (Failed)
         {
             // Failing the superseded attempt would be fine too.
         }
@@ -662,8 +679,8 @@ public sealed class ConnectionPoolTests
     [Test]
     public async Task SupersededConnect_DoesNotLeakItsSession()
     {
-        var gate1 = new TaskCompletionSource<IMcpSession>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate2 = new TaskCompletionSource<IMcpSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate1 = new TaskCompletionSource<Result<IMcpSession>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate2 = new TaskCompletionSource<Result<IMcpSession>>(TaskCreationOptions.RunContinuationsAsynchronously);
         _connector.SetupSequence(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
             .Returns(gate1.Task)
             .Returns(gate2.Task);
@@ -674,8 +691,8 @@ public sealed class ConnectionPoolTests
 
         var oldSession = new FakeSession([Tool("read")]);
         var freshSession = new FakeSession([Tool("read")]);
-        gate1.SetResult(oldSession.Object);
-        gate2.SetResult(freshSession.Object);
+        gate1.SetResult(ResultOf.Value(oldSession.Object));
+        gate2.SetResult(ResultOf.Value(freshSession.Object));
         Assert.That(await fresh, Is.SameAs(freshSession.Object));
         Assert.That(await old, Is.SameAs(freshSession.Object), "the superseded attempt's callers get the newer session");
 
@@ -685,5 +702,17 @@ public sealed class ConnectionPoolTests
             Assert.That(oldSession.DisposeCount, Is.EqualTo(1), "the replaced session must be closed");
             Assert.That(freshSession.DisposeCount, Is.Zero);
         }
+    }
+
+    /// <summary>A connect that failed with an upstream error.</summary>
+    private sealed class Failed(Error error) : Exception(error.Message)
+    {
+        public string? Failure => error.ErrorText;
+    }
+
+    /// <summary>A connect refused by an open circuit, with the wait it asked for.</summary>
+    private sealed class Refused(Error error) : Exception(error.Message)
+    {
+        public TimeSpan RetryAfter => TimeSpan.FromSeconds((int)error.Extensions!["retryAfterSeconds"]!);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Servers;
 using Moq;
@@ -31,7 +32,7 @@ internal static class ConnectionTestKit
         public FakeSession(IReadOnlyList<ToolInfo> tools)
         {
             Mock.Setup(s => s.Completion).Returns(Completion.Task);
-            Mock.Setup(s => s.ListToolsAsync(It.IsAny<ToolListLimits>(), It.IsAny<CancellationToken>())).ReturnsAsync(tools);
+            Mock.Setup(s => s.ListToolsAsync(It.IsAny<ToolListLimits>(), It.IsAny<CancellationToken>())).ReturnsAsync(ResultOf.Value(tools));
             Mock.Setup(s => s.DisposeAsync()).Returns(ValueTask.CompletedTask);
         }
 
@@ -49,6 +50,12 @@ internal static class ConnectionTestKit
 
     public static ToolInfo Tool(string name) => new(name, $"{name} tool", null);
 
+    /// <summary>A connect that answers with the session.</summary>
+    public static Task<Result<IMcpSession>> Connected(IMcpSession session) => Task.FromResult(ResultOf.Value(session));
+
+    /// <summary>A tools/list that answers with the tools.</summary>
+    public static Result<IReadOnlyList<ToolInfo>> Listed(params ToolInfo[] tools) => ResultOf.Value<IReadOnlyList<ToolInfo>>(tools);
+
     public static ConnectionTarget Target(string serverName) => new(
         serverName, TransportKind.StreamableHttp, new Uri($"https://{serverName}.example.com/mcp"),
         new Dictionary<string, string>(), null, [], new Dictionary<string, string>(), TimeSpan.FromSeconds(5));
@@ -62,7 +69,7 @@ internal static class ConnectionTestKit
             {
                 var session = new FakeSession([Tool(target.ServerName + "_tool")]);
                 opened.Enqueue(new Opened(target, session, onToolsChanged));
-                return session.Object;
+                return ResultOf.Value(session.Object);
             });
         return opened;
     }

@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Common;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Infrastructure.OAuth;
 using Microsoft.Extensions.Caching.Memory;
@@ -24,7 +25,7 @@ public sealed class DiscoveryCachingOAuthClientTests
         _cache = new MemoryCache(new MemoryCacheOptions());
         _discoveries = 0;
         _inner.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(() => Discovery($"https://as{++_discoveries}.example.com"));
+            .ReturnsAsync(() => (Result<OAuthDiscovery>)Discovery($"https://as{++_discoveries}.example.com"));
     }
 
     [TearDown]
@@ -35,8 +36,8 @@ public sealed class DiscoveryCachingOAuthClientTests
     {
         var client = Client(TimeSpan.FromMinutes(5));
 
-        var first = await client.DiscoverAsync(Server, null, NoHeaders, null, None);
-        var second = await client.DiscoverAsync(new Uri("https://mcp.example.com/mcp"), null, new Dictionary<string, string>(), null, None);
+        var first = (await client.DiscoverAsync(Server, null, NoHeaders, null, None)).Value;
+        var second = (await client.DiscoverAsync(new Uri("https://mcp.example.com/mcp"), null, new Dictionary<string, string>(), null, None)).Value;
 
         Assert.That(second, Is.SameAs(first));
         Assert.That(_discoveries, Is.EqualTo(1));
@@ -48,7 +49,7 @@ public sealed class DiscoveryCachingOAuthClientTests
         var client = Client(TimeSpan.FromMinutes(5));
         await client.DiscoverAsync(Server, null, NoHeaders, null, None);
 
-        var challenged = await client.DiscoverAsync(Server, new WwwAuthenticateChallenge("https://mcp.example.com/.well-known/oauth-protected-resource", "more", "insufficient_scope"), NoHeaders, null, None);
+        var challenged = (await client.DiscoverAsync(Server, new WwwAuthenticateChallenge("https://mcp.example.com/.well-known/oauth-protected-resource", "more", "insufficient_scope"), NoHeaders, null, None)).Value;
 
         Assert.That(challenged.Issuer, Is.EqualTo("https://as2.example.com"));
         Assert.That(_discoveries, Is.EqualTo(2));
@@ -72,12 +73,12 @@ public sealed class DiscoveryCachingOAuthClientTests
     public async Task AFailure_IsNotKept()
     {
         _inner.SetupSequence(c => c.DiscoverAsync(Server, null, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new OAuthException(OAuthFailure.Discovery, "No authorization server metadata found"))
+            .ReturnsAsync(OAuthErrors.Discovery("No authorization server metadata found"))
             .ReturnsAsync(Discovery("https://as.example.com"));
         var client = Client(TimeSpan.FromMinutes(5));
 
-        Assert.ThrowsAsync<OAuthException>(() => client.DiscoverAsync(Server, null, NoHeaders, null, None));
-        var retried = await client.DiscoverAsync(Server, null, NoHeaders, null, None);
+        Assert.That((await client.DiscoverAsync(Server, null, NoHeaders, null, None)).Error?.ErrorText, Is.EqualTo(OAuthErrors.DiscoveryCode), "the failure is answered, not kept");
+        var retried = (await client.DiscoverAsync(Server, null, NoHeaders, null, None)).Value;
 
         Assert.That(retried.Issuer, Is.EqualTo("https://as.example.com"));
     }

@@ -8,12 +8,13 @@ using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
+using McpPlatform.Infrastructure.Mcp.Sessions;
 using Moq;
 using static McpPlatform.Tests.Unit.ConnectionTestKit;
 
 namespace McpPlatform.Tests.Unit;
 
-/// <summary>Reinitialize, tool calls and status over a real registry, pool and OAuth services, with every port mocked.</summary>
+/// <summary>Reinitialize, tool calls and status over a real registry, session runtime and OAuth services, with every port mocked.</summary>
 public sealed class McpConnectionServiceTests
 {
     private static readonly Caller Alice = new("alice", SystemRoles.User, []);
@@ -30,8 +31,8 @@ public sealed class McpConnectionServiceTests
     private Mock<ITokenStore> _tokens = null!;
     private Mock<IDistributedLock> _locks = null!;
     private ConnectionOptions _options = null!;
-    private ConnectionPool _pool = null!;
-    private McpConnectionService _service = null!;
+    private McpSessionPool _pool = null!;
+    private ConnectionServices _service = null!;
 
     [SetUp]
     public void SetUp()
@@ -48,7 +49,7 @@ public sealed class McpConnectionServiceTests
         _opened = OpenFreshSessions(_connector);
         _cache = new MemoryToolCache(new MemoryCatalogRevisions());
         _options = new ConnectionOptions { ConnectAttempts = 1, RetryBackoff = TimeSpan.FromMilliseconds(1) };
-        _pool = new ConnectionPool(_connector.Object, _cache, clock, _options);
+        _pool = new McpSessionPool(_connector.Object, new ToolCatalogWriter(_cache), clock, _options);
 
         _credentials = new Mock<ICredentialStore>();
         _credentials.Setup(c => c.GetAsync(It.IsAny<string>(), It.IsAny<CredentialKey>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, string>());
@@ -60,9 +61,14 @@ public sealed class McpConnectionServiceTests
         _locks = new Mock<IDistributedLock>();
         var oauthOptions = new OAuthOptions { PublicBaseUrl = "https://platform.example.com" };
         var browsers = new Mock<IBrowserBinding>();
-        var oauth = new OAuthService(registry, _flows.Object, _oauthClient.Object, _tokens.Object, browsers.Object, new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), _pool, oauthOptions, clock);
+        var registrations = new OAuthClientRegistrations(_oauthClient.Object, _tokens.Object, new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), oauthOptions);
+        var starter = new OAuthFlowStarter(_flows.Object, _oauthClient.Object, registrations, browsers.Object, oauthOptions, clock);
         var accessTokens = new AccessTokenService(_tokens.Object, _oauthClient.Object, _locks.Object, oauthOptions, clock);
-        _service = new McpConnectionService(registry, _pool, _credentials.Object, _cache, oauth, accessTokens, _options);
+        var opener = new SessionOpener(registry, _pool, _credentials.Object, starter, accessTokens, _options);
+        _service = new ConnectionServices(
+            new ReinitializeService(registry, _pool, opener, new ToolCatalogWriter(_cache)),
+            new ToolCallService(registry, _pool, opener, _cache, _options),
+            new ConnectionStatusService(registry, _pool, new OAuthFlowQueries(_flows.Object, _tokens.Object, oauthOptions, clock)));
     }
 
     [TearDown]
@@ -78,9 +84,9 @@ public sealed class McpConnectionServiceTests
         _repo.Setup(r => r.FindSharedAsync(name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new SharedServer(new McpServer(Guid.NewGuid(), name, config, "alice", T0, T0, 1), [new Grant(PrincipalKey.Public, PermissionBits.View)], Complete: true));
 
-    private void ConnectorThrows(UpstreamFailure failure, string message, WwwAuthenticateChallenge? challenge = null) =>
+    private void ConnectorThrows(Func<string, Error> failure, string message) =>
         _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new McpUpstreamException(failure, message, null, challenge));
+            .ReturnsAsync(failure(message));
 
     private void VerifyConnects(int times) =>
         _connector.Verify(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>()), Times.Exactly(times));
@@ -163,7 +169,7 @@ public sealed class McpConnectionServiceTests
     {
         DbServer("remote", Remote());
         var challenge = new WwwAuthenticateChallenge("https://mcp.example.com/.well-known/oauth-protected-resource/mcp", null, null);
-        ConnectorThrows(UpstreamFailure.Unauthorized, "401 Unauthorized", challenge);
+        ConnectorThrows(m => UpstreamErrors.Unauthorized(m, challenge), "401 Unauthorized");
         var discovery = new OAuthDiscovery("https://mcp.example.com/mcp", "https://auth.example.com", "https://auth.example.com/authorize", "https://auth.example.com/token",
             "https://auth.example.com/register", null, [], ["S256"], false, "read");
         _oauthClient.Setup(c => c.DiscoverAsync(new Uri("https://mcp.example.com/mcp"), challenge, It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
@@ -192,9 +198,9 @@ public sealed class McpConnectionServiceTests
     public async Task Reinitialize_UnauthorizedFromAnAppServer_DoesNotWriteTheRepository()
     {
         AppServer("app-remote", Remote());
-        ConnectorThrows(UpstreamFailure.Unauthorized, "401");
+        ConnectorThrows(m => UpstreamErrors.Unauthorized(m, null), "401");
         _oauthClient.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new OAuthException(OAuthFailure.Discovery, "no metadata"));
+            .ReturnsAsync(OAuthErrors.Discovery("no metadata"));
 
         var result = await _service.ReinitializeAsync(Alice, "app-remote", None);
 
@@ -208,7 +214,7 @@ public sealed class McpConnectionServiceTests
     public async Task Reinitialize_ConnectionFailure_IsSuccessFalseWithTheMessage()
     {
         AppServer("files", Remote());
-        ConnectorThrows(UpstreamFailure.Unreachable, "Connection refused");
+        ConnectorThrows(UpstreamErrors.Unreachable, "Connection refused");
 
         var result = await _service.ReinitializeAsync(Alice, "files", None);
 
@@ -229,7 +235,7 @@ public sealed class McpConnectionServiceTests
         session.Mock.Setup(s => s.CallToolAsync("read", It.IsAny<JsonElement?>(), It.IsAny<CancellationToken>()))
             .Callback<string, JsonElement?, CancellationToken>((_, a, _) => sentArguments = a)
             .ReturnsAsync(new ToolCallResult(payload, false));
-        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).ReturnsAsync(session.Object);
+        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).ReturnsAsync(ResultOf.Value(session.Object));
 
         var result = await _service.CallToolAsync(Alice, "files", "read", Json("""{"path":"/a"}"""), None);
 
@@ -268,7 +274,7 @@ public sealed class McpConnectionServiceTests
     public async Task CallTool_ConnectorTimeout_IsUpstreamTimeout()
     {
         AppServer("files", Remote());
-        ConnectorThrows(UpstreamFailure.Timeout, "The server did not answer within 30 s");
+        ConnectorThrows(UpstreamErrors.Timeout, "The server did not answer within 30 s");
 
         var result = await _service.CallToolAsync(Alice, "files", "read", null, None);
 
@@ -293,7 +299,7 @@ public sealed class McpConnectionServiceTests
                 await Task.Delay(Timeout.Infinite, ct);
                 return new ToolCallResult(default, false);
             });
-        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).ReturnsAsync(session.Object);
+        _connector.Setup(c => c.ConnectAsync(It.IsAny<ConnectionTarget>(), It.IsAny<Func<Task>>(), It.IsAny<CancellationToken>())).ReturnsAsync(ResultOf.Value(session.Object));
 
         var result = await _service.CallToolAsync(Alice, "files", "slow", null, None);
 
@@ -364,7 +370,7 @@ public sealed class McpConnectionServiceTests
                 session.Mock.Setup(s => s.CallToolAsync("quick", It.IsAny<JsonElement?>(), It.IsAny<CancellationToken>()))
                     .ReturnsAsync(new ToolCallResult(JsonSerializer.SerializeToElement(new { content = Array.Empty<object>() }), false));
                 sessions.Enqueue(session);
-                return session.Object;
+                return ResultOf.Value(session.Object);
             });
         return sessions;
     }
@@ -373,7 +379,7 @@ public sealed class McpConnectionServiceTests
     public async Task CallTool_UnreachableServer_IsUpstreamFailed()
     {
         AppServer("files", Remote());
-        ConnectorThrows(UpstreamFailure.Unreachable, "Connection refused");
+        ConnectorThrows(UpstreamErrors.Unreachable, "Connection refused");
 
         var result = await _service.CallToolAsync(Alice, "files", "read", null, None);
 
@@ -470,7 +476,7 @@ public sealed class McpConnectionServiceTests
     {
         AppServer("remote", Remote() with { RequiresOAuth = true });
         await _cache.SetAsync("remote", "alice", [Tool("listed_with_old_tokens")], None);
-        ConnectorThrows(UpstreamFailure.Unreachable, "connection refused");
+        ConnectorThrows(UpstreamErrors.Unreachable, "connection refused");
 
         var connected = await _service.ReconnectAfterAuthorizationAsync("alice", "remote", AccessToken("at-new", 5), None);
 
@@ -493,5 +499,19 @@ public sealed class McpConnectionServiceTests
 
         Assert.That(status.Value.State, Is.EqualTo(ConnectionState.Connecting));
         Assert.That(status.Value.RequiresOAuth, Is.True);
+    }
+
+    /// <summary>The connection use cases under test, called as one.</summary>
+    private sealed record ConnectionServices(ReinitializeService Reinitialize, ToolCallService Calls, ConnectionStatusService Status)
+    {
+        public Task<Result<ReinitializeOutcome>> ReinitializeAsync(Caller caller, string name, CancellationToken ct) => Reinitialize.ReinitializeAsync(caller, name, ct);
+
+        public Task<bool> ReconnectAfterAuthorizationAsync(string userId, string serverName, TokenSet? stored, CancellationToken ct) =>
+            Reinitialize.ReconnectAfterAuthorizationAsync(userId, serverName, stored, ct);
+
+        public Task<Result<ToolCallResult>> CallToolAsync(Caller caller, string name, string toolName, JsonElement? arguments, CancellationToken ct) =>
+            Calls.CallToolAsync(caller, name, toolName, arguments, ct);
+
+        public Task<Result<ServerStatus>> StatusAsync(Caller caller, string name, CancellationToken ct) => Status.StatusAsync(caller, name, ct);
     }
 }

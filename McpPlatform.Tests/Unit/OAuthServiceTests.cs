@@ -8,13 +8,15 @@ using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.FlowState;
+using McpPlatform.Infrastructure.Mcp.Sessions;
 using Moq;
 using static McpPlatform.Tests.Unit.ConnectionTestKit;
 
 namespace McpPlatform.Tests.Unit;
 
 /// <summary>Starting and completing authorization flows: the authorization URL, client registration order, step-up
-/// limit, the callback's checks, and the flow routes — over a real in-memory flow store and a hand-driven clock.</summary>
+/// limit, the callback's checks, and the flow routes — over a real in-memory flow store and a hand-driven clock (the
+/// OAuth use cases: flow start, callback, flow queries, disconnect).</summary>
 public sealed class OAuthServiceTests
 {
     private const string Issuer = "https://auth.example.com";
@@ -30,10 +32,10 @@ public sealed class OAuthServiceTests
     private Mock<IOAuthClient> _client = null!;
     private Mock<ITokenStore> _tokens = null!;
     private Mock<IMcpConnector> _connector = null!;
-    private ConnectionPool _pool = null!;
+    private McpSessionPool _pool = null!;
     private MemoryRevisionedCache _snapshots = null!;
     private Mock<IBrowserBinding> _browsers = null!;
-    private OAuthService _service = null!;
+    private OAuthUseCases _service = null!;
 
     /// <summary>The server every flow here is for, as the repository holds it (the callback resolves it by name).</summary>
     private static readonly McpServer Remote = new(Guid.CreateVersion7(), "remote", new McpServerConfig { Type = "streamable-http", Url = "https://mcp.example.com/mcp", RequiresOAuth = true }, "alice", T0, T0, 1);
@@ -73,8 +75,13 @@ public sealed class OAuthServiceTests
         var snapshots = new RegistrySnapshots(revisions, _snapshots);
         var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, revisions, snapshots, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();
-        _pool = new ConnectionPool(_connector.Object, new MemoryToolCache(new MemoryCatalogRevisions()), _clock, new ConnectionOptions());
-        _service = new OAuthService(registry, _flows, _client.Object, _tokens.Object, _browsers.Object, snapshots, _pool, _options, _clock);
+        _pool = new McpSessionPool(_connector.Object, new ToolCatalogWriter(new MemoryToolCache(new MemoryCatalogRevisions())), _clock, new ConnectionOptions());
+        var registrations = new OAuthClientRegistrations(_client.Object, _tokens.Object, snapshots, _options);
+        _service = new OAuthUseCases(
+            new OAuthFlowStarter(_flows, _client.Object, registrations, _browsers.Object, _options, _clock),
+            new OAuthCallbackHandler(registry, _flows, _client.Object, _tokens.Object, _browsers.Object, registrations, _options, _clock),
+            new OAuthFlowQueries(_flows, _tokens.Object, _options, _clock),
+            new OAuthDisconnect(_flows, _client.Object, _tokens.Object, registrations, _pool));
     }
 
     [TearDown]
@@ -342,7 +349,7 @@ public sealed class OAuthServiceTests
     public async Task AuthorizationUrl_DiscoveryFailure_IsAnUpstreamError()
     {
         _client.Setup(c => c.DiscoverAsync(It.IsAny<Uri>(), It.IsAny<WwwAuthenticateChallenge?>(), It.IsAny<IReadOnlyDictionary<string, string>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new OAuthException(OAuthFailure.Discovery, "no metadata"));
+            .ReturnsAsync(OAuthErrors.Discovery("no metadata"));
 
         var result = await _service.AuthorizationUrlAsync(Alice, Server(), null, null, None);
 
@@ -676,7 +683,7 @@ public sealed class OAuthServiceTests
     {
         var flow = await SaveFlowAsync();
         _client.Setup(c => c.ExchangeCodeAsync(It.IsAny<OAuthFlow>(), It.IsAny<ClientRegistration>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new OAuthException(OAuthFailure.InvalidGrant, "The token request failed (HTTP 400: invalid_grant)"));
+            .ReturnsAsync(OAuthErrors.InvalidGrant("The token request failed (HTTP 400: invalid_grant)"));
 
         var outcome = await _service.HandleCallbackAsync(flow.State, "code", null, Issuer, AliceBrowser, None);
 
@@ -767,7 +774,7 @@ public sealed class OAuthServiceTests
 
         var result = await _service.StatusAsync(Alice, "bob:remote", None);
 
-        Assert.That(result.Error, Is.EqualTo(OAuthService.AccessDenied));
+        Assert.That(result.Error, Is.EqualTo(OAuthFlowQueries.AccessDenied));
         Assert.That(result.Error!.ErrorText, Is.EqualTo("Access denied"));
     }
 
@@ -778,7 +785,7 @@ public sealed class OAuthServiceTests
 
         var result = await _service.TokenInfoAsync(Alice, "bob:remote", None);
 
-        Assert.That(result.Error, Is.EqualTo(OAuthService.AccessDenied));
+        Assert.That(result.Error, Is.EqualTo(OAuthFlowQueries.AccessDenied));
         _tokens.Verify(t => t.GetAsync(It.IsAny<string>(), It.IsAny<CredentialKey>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -787,7 +794,7 @@ public sealed class OAuthServiceTests
     {
         var ali = new Caller("ali", SystemRoles.User, []);
 
-        Assert.That((await _service.StatusAsync(ali, "alice:remote", None)).Error, Is.EqualTo(OAuthService.AccessDenied));
+        Assert.That((await _service.StatusAsync(ali, "alice:remote", None)).Error, Is.EqualTo(OAuthFlowQueries.AccessDenied));
     }
 
     [Test]
@@ -810,7 +817,7 @@ public sealed class OAuthServiceTests
     [Test]
     public async Task Status_OwnFlows()
     {
-        Assert.That((await _service.StatusAsync(Alice, "alice:remote", None)).Error, Is.EqualTo(OAuthService.FlowNotFound));
+        Assert.That((await _service.StatusAsync(Alice, "alice:remote", None)).Error, Is.EqualTo(OAuthFlowQueries.FlowNotFound));
 
         await SaveFlowAsync();
         var pending = (await _service.StatusAsync(Alice, "alice:remote", None)).Value;
@@ -952,12 +959,32 @@ public sealed class OAuthServiceTests
         var tokens = new TokenSet("at", "rt", "Bearer", null, null, Issuer, "https://auth.example.com/token", "c", "none", Resource, "https://auth.example.com/revoke");
         _tokens.Setup(t => t.GetAsync("alice", It.Is<CredentialKey>(k => k.ServerId == Remote.Id), It.IsAny<CancellationToken>())).ReturnsAsync(tokens);
         _tokens.Setup(t => t.DeleteAsync("alice", Remote.Id, It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _client.Setup(c => c.RevokeAsync(tokens, It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>())).ThrowsAsync(new OAuthException(OAuthFailure.TokenEndpoint, "nope"));
+        _client.Setup(c => c.RevokeAsync(tokens, It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>())).ReturnsAsync(OAuthErrors.TokenEndpoint("nope"));
 
         var result = await _service.DisconnectAsync(Alice, Server(), None);
 
         Assert.That(result.Value, Is.EqualTo("Disconnected from remote; tokens revoked and deleted"));
         _tokens.Verify(t => t.DeleteAsync("alice", Remote.Id, It.IsAny<CancellationToken>()), Times.Once);
         Assert.That(await StoredFlowAsync(), Is.Null);
+    }
+
+    /// <summary>The OAuth use cases under test, called as one.</summary>
+    private sealed record OAuthUseCases(OAuthFlowStarter Starter, OAuthCallbackHandler Callbacks, OAuthFlowQueries Flows, OAuthDisconnect Disconnects)
+    {
+        public Task<Result<string>> AuthorizationUrlAsync(Caller caller, UsableServer server, WwwAuthenticateChallenge? challenge, string? extraScope, CancellationToken ct) =>
+            Starter.AuthorizationUrlAsync(caller, server, challenge, extraScope, ct);
+
+        public Task<CallbackOutcome> HandleCallbackAsync(string? state, string? code, string? error, string? iss, Func<string, string?> browserProofFor, CancellationToken ct) =>
+            Callbacks.HandleAsync(state, code, error, iss, browserProofFor, ct);
+
+        public Task<Result<FlowStatusView>> StatusAsync(Caller caller, string flowId, CancellationToken ct) => Flows.StatusAsync(caller, flowId, ct);
+
+        public Task<Result<TokenInfo>> TokenInfoAsync(Caller caller, string flowId, CancellationToken ct) => Flows.TokenInfoAsync(caller, flowId, ct);
+
+        public Task<string> CancelAsync(Caller caller, string serverName, CancellationToken ct) => Flows.CancelAsync(caller, serverName, ct);
+
+        public Task<(bool Active, bool Failed)> FlowStateAsync(string userId, string serverName, CancellationToken ct) => Flows.FlowStateAsync(userId, serverName, ct);
+
+        public Task<Result<string>> DisconnectAsync(Caller caller, UsableServer server, CancellationToken ct) => Disconnects.DisconnectAsync(caller, server, ct);
     }
 }

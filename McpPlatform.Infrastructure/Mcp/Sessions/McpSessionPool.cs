@@ -1,0 +1,144 @@
+using System.Text.Json;
+using McpPlatform.Domain.Common;
+using McpPlatform.Domain.Connections;
+using McpPlatform.Infrastructure.Mcp.Resilience;
+
+namespace McpPlatform.Infrastructure.Mcp.Sessions;
+
+/// <summary>
+/// This instance's MCP sessions behind the domain's <see cref="IMcpSessions"/>: one per key, connected on demand with
+/// one attempt in flight per key (<see cref="SessionConnector"/>), every server guarded by its circuits
+/// (<see cref="ServerResilience"/>), per-user sessions capped and evicted when idle (<see cref="UserSessionLimits"/>).
+/// Status reads never connect.
+/// </summary>
+public sealed class McpSessionPool : IMcpSessions, IServerChangeListener, IAsyncDisposable
+{
+    private readonly SessionTable _table = new();
+    private readonly IToolListObserver _tools;
+    private readonly ServerCircuits _circuits;
+    private readonly UserSessionLimits _limits;
+    private readonly SessionConnector _connector;
+    private readonly ConnectionGauge _gauge;
+    private readonly TimeProvider _clock;
+    private readonly ConnectionOptions _options;
+
+    public McpSessionPool(IMcpConnector connector, IToolListObserver tools, TimeProvider clock, ConnectionOptions options)
+    {
+        _tools = tools;
+        _clock = clock;
+        _options = options;
+        _circuits = new ServerCircuits(options, clock);
+        _limits = new UserSessionLimits(_table, clock, options);
+        _connector = new SessionConnector(connector, tools, _circuits, _limits, options);
+        _gauge = new ConnectionGauge(_table);
+    }
+
+    public ConnectionSnapshot? Snapshot(ConnectionKey key) => _table.TryGet(key, out var entry) ? entry.Snapshot() : null;
+
+    public async Task<Result<IMcpSession>> GetOrConnectAsync(ConnectionKey key, Func<ConnectionTarget> target, DateTimeOffset configStamp, long credentialStamp, CancellationToken ct)
+    {
+        while (true)
+        {
+            var entry = _table.GetOrAdd(key);
+            Task<Result<IMcpSession>> pending;
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                entry.LastUsed = _clock.GetUtcNow();
+                if (entry.Session is { } open && entry.State == ConnectionState.Connected && entry.ConfigStamp == configStamp
+                    && entry.CredentialStamp == credentialStamp && !open.Completion.IsCompleted)
+                {
+                    return ResultOf.Value(open);
+                }
+
+                if (entry.Pending is null || entry.PendingStamp != (configStamp, credentialStamp))
+                {
+                    entry.PendingStamp = (configStamp, credentialStamp);
+                    entry.Pending = _connector.ConnectAsync(key, entry, target(), configStamp, credentialStamp);
+                }
+
+                pending = entry.Pending;
+            }
+
+            // A caller that gives up does not cancel the shared attempt for the others.
+            return await pending.WaitAsync(ct);
+        }
+    }
+
+    public Task<Result<IReadOnlyList<ToolInfo>>> ListToolsAsync(ConnectionKey key, IMcpSession session, CancellationToken ct) =>
+        OnSessionAsync(key, c => session.ListToolsAsync(_options.ToolListLimits, c), ct);
+
+    public Task<Result<ToolCallResult>> CallToolAsync(ConnectionKey key, IMcpSession session, string toolName, JsonElement? arguments, CancellationToken ct) =>
+        OnSessionAsync(key, async c =>
+        {
+            var args = arguments is { ValueKind: JsonValueKind.Object } ? arguments : null;
+            Result<ToolCallResult> result = default;
+            return await _circuits.For(key.ServerName).WithinCallTimeoutAsync(async t => result = await session.CallToolAsync(toolName, args, t), c)
+                ? result
+                : UpstreamErrors.Timeout($"tools/call {toolName} failed: no answer within {_options.ToolCallTimeout.TotalSeconds:0} s");
+        }, ct);
+
+    public async Task DisconnectAsync(ConnectionKey key, CancellationToken ct)
+    {
+        await _table.CloseAsync(key);
+        await _tools.ForgetAsync(key, ct);
+    }
+
+    public async Task DropServerAsync(string serverName, CancellationToken ct)
+    {
+        foreach (var key in _table.Keys.Where(k => k.ServerName == serverName).ToList())
+        {
+            await _table.CloseAsync(key);
+        }
+
+        _circuits.Forget(serverName);
+        await _tools.ForgetServerAsync(serverName, ct);
+    }
+
+    public Task ServerChangedAsync(string serverName, CancellationToken ct) => DropServerAsync(serverName, ct);
+
+    /// <summary>Closes per-user sessions unused for longer than the idle timeout; returns how many.</summary>
+    public Task<int> EvictIdleAsync(CancellationToken ct) => _limits.EvictIdleAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        _gauge.Dispose();
+        foreach (var key in _table.Keys.ToList())
+        {
+            await _table.CloseAsync(key);
+        }
+    }
+
+    /// <summary>An operation on an open session, through the server's calls circuit. Any failure but authorization
+    /// closes the session without waiting (the caller's answer should not wait for a failing server to acknowledge
+    /// the close), so the next use reconnects.</summary>
+    private async Task<Result<T>> OnSessionAsync<T>(ConnectionKey key, Func<CancellationToken, Task<Result<T>>> operation, CancellationToken ct)
+    {
+        Result<T> result = default;
+        var (error, opened) = await _circuits.For(key.ServerName).CallAsync(async c => (result = await operation(c)).Error, ct);
+        if (error is null)
+        {
+            return result;
+        }
+
+        if (!UpstreamErrors.IsUnauthorized(error) && !UpstreamErrors.IsCircuitOpen(error))
+        {
+            MarkBroken(key, error.Message ?? error.ErrorText);
+        }
+
+        return opened ? UpstreamErrors.WithNote(error, "circuit opened") : error;
+    }
+
+    private void MarkBroken(ConnectionKey key, string? error)
+    {
+        if (_table.Detach(key) is { } entry)
+        {
+            _ = entry.CloseAsync();
+            _table.TryAdd(key, new SessionEntry { State = ConnectionState.Error, Error = error, ConfigStamp = entry.ConfigStamp, LastUsed = _clock.GetUtcNow() });
+        }
+    }
+}

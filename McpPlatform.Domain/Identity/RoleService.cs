@@ -50,5 +50,3 @@ public sealed class RoleService(IRoleRepository roles, IAuditLog audit)
         return new RoleView(role, updated);
     }
 }
-
-public sealed record RoleView(string Name, McpServerPermissions McpServers);

@@ -7,16 +7,6 @@ using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Domain.Sharing;
 
-/// <summary>A principal's grant as the sharing dialog shows it.</summary>
-public sealed record SharedPrincipal(PrincipalKey Principal, string? Name, string? Email, string AccessRoleId);
-
-public sealed record ServerPermissions(Guid ServerId, IReadOnlyList<SharedPrincipal> Principals, bool IsPublic, string? PublicAccessRoleId);
-
-/// <summary>A requested grant: principal plus access role id, as the SPA sends them.</summary>
-public sealed record ShareRequest(string Type, string Id, string? AccessRoleId);
-
-public sealed record ShareUpdate(IReadOnlyList<ShareRequest> Updated, IReadOnlyList<ShareRequest> Removed, bool? Public, string? PublicAccessRoleId);
-
 /// <summary>Sharing a server with users, groups, roles and everyone; addressed by the server's database id.</summary>
 public sealed class SharingService(
     IServerRepository servers,

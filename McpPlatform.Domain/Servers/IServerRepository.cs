@@ -3,24 +3,7 @@ using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Servers;
 
-/// <summary>App-level servers, loaded from configuration at start-up; read-only.</summary>
-public interface IAppServerCatalog
-{
-    /// <summary>All app-level servers, ordered by name (ordinal).</summary>
-    IReadOnlyList<AppServer> All { get; }
-
-    AppServer? Find(string name);
-}
-
-/// <summary>What the repository needs to create a server; the name is chosen inside its transaction.</summary>
-public sealed record NewServer(McpServerConfig Config, string AuthorId, string? BaseSlug);
-
-public enum CreateFailure
-{
-    None,
-    QuotaExceeded,
-}
-
+/// <summary>User-managed servers, persisted.</summary>
 public interface IServerRepository
 {
     /// <summary>One statement: the server by name and the OR of the bits of the ACL entries matching the principals.</summary>
@@ -58,34 +41,4 @@ public interface IServerRepository
     /// <summary>Up to <paramref name="limit"/> visible servers with a name after <paramref name="after"/>, ordered by
     /// name, optionally only those whose name, title or description contains <paramref name="search"/>.</summary>
     Task<IReadOnlyList<McpServer>> PageVisibleAsync(IReadOnlyList<PrincipalKey> principals, string? after, int limit, string? search, CancellationToken ct);
-}
-
-/// <summary>Checks an outbound URL against the SSRF rules (private, loopback, link-local and metadata addresses).</summary>
-public interface IOutboundUrlPolicy
-{
-    /// <summary>Null when the URL may be called; otherwise why not (never the address a name resolved to).</summary>
-    Task<string?> CheckAsync(Uri url, CancellationToken ct);
-
-    /// <summary>Whether plain http is acceptable where https is required (OAuth endpoints): only to a loopback host
-    /// that the policy allows (development and tests).</summary>
-    bool AllowsPlainHttp(Uri url);
-}
-
-/// <summary>
-/// Values read from the registry's tables, kept in memory each with the registry revision it was read at (see
-/// <see cref="RegistrySnapshots"/>); bounded by the total <c>size</c> of what it holds.
-/// </summary>
-public interface IRevisionedCache
-{
-    /// <summary>The value kept under <paramref name="key"/> if it was kept at <paramref name="revision"/>.</summary>
-    bool TryGet<T>(string key, long revision, out T value)
-        where T : class;
-
-    void Set<T>(string key, long revision, T value, int size)
-        where T : class;
-}
-
-public sealed class McpRegistryOptions
-{
-    public int MaxServersPerUser { get; set; } = 100;
 }

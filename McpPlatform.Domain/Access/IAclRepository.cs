@@ -2,19 +2,7 @@ using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Access;
 
-/// <summary>One grant on one server: a principal holds an access role's bits.</summary>
-public sealed record AclGrant(PrincipalKey Principal, string AccessRoleId, PermissionBits Bits, string? GrantedBy, DateTimeOffset GrantedAt);
-
-/// <summary>A requested change to a server's grants, already validated.</summary>
-public sealed record AclChangeSet(IReadOnlyList<(PrincipalKey Principal, AccessRole Role)> Upserts, IReadOnlyList<PrincipalKey> Removals);
-
-public enum AclApplyOutcome
-{
-    Applied,
-    ResourceMissing,
-    WouldRemoveLastOwner,
-}
-
+/// <summary>The ACL entries of servers, persisted.</summary>
 public interface IAclRepository
 {
     Task<IReadOnlyList<AclGrant>> ListForServerAsync(Guid serverId, CancellationToken ct);

@@ -1,16 +1,5 @@
 namespace McpPlatform.Domain.Identity;
 
-/// <summary>System roles and their MCP_SERVERS permissions, persisted.</summary>
-public interface IRoleRepository
-{
-    Task<McpServerPermissions?> GetAsync(string role, CancellationToken ct);
-
-    Task<McpServerPermissions?> UpdateAsync(string role, McpServerPermissionsPatch patch, CancellationToken ct);
-}
-
-/// <summary>A user or group as the people picker shows it.</summary>
-public sealed record PrincipalInfo(PrincipalKey Key, string? Name, string? Email);
-
 /// <summary>Users and groups recorded on first sight, so they can be found and shared with.</summary>
 public interface IPrincipalDirectory
 {

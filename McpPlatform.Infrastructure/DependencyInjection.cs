@@ -10,6 +10,7 @@ using McpPlatform.Infrastructure.FlowState;
 using McpPlatform.Infrastructure.OAuth;
 using McpPlatform.Infrastructure.Mcp;
 using McpPlatform.Infrastructure.Persistence;
+using McpPlatform.Infrastructure.Persistence.Queries;
 using McpPlatform.Infrastructure.Persistence.Repositories;
 using McpPlatform.Infrastructure.Security;
 using McpPlatform.Infrastructure.Servers;
@@ -119,6 +120,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => new McpRegistryOptions { MaxServersPerUser = sp.GetRequiredService<IOptions<McpOptions>>().Value.MaxServersPerUser });
 
         services.AddScoped<ServerSecretsCodec>();
+        services.AddScoped<IServerQueries, ServerQueries>();
         services.AddScoped<IServerRepository, ServerRepository>();
         services.AddScoped<IAclRepository, AclRepository>();
         services.AddScoped<IRoleRepository, RoleRepository>();

@@ -1,20 +1,10 @@
 using McpPlatform.Domain.Audit;
-using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Servers;
 
-/// <summary>User-managed servers, persisted.</summary>
+/// <summary>Changes to user-managed servers.</summary>
 public interface IServerRepository
 {
-    /// <summary>One statement: the server by name and the OR of the bits of the ACL entries matching the principals.</summary>
-    Task<ServerAccess?> FindAsync(string name, IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
-
-    /// <summary>One statement: the server by name with its ACL entries, at most <paramref name="maxGrants"/> of them
-    /// (none and not <see cref="SharedServer.Complete"/> when it has more).</summary>
-    Task<SharedServer?> FindSharedAsync(string name, int maxGrants, CancellationToken ct);
-
-    Task<ServerAccess?> FindByIdAsync(Guid id, IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
-
     /// <summary>
     /// Creates the server and its owner entry in one transaction. Name allocation is serialised per base slug:
     /// <paramref name="chooseName"/> receives every taken name that starts with the base slug.
@@ -34,11 +24,4 @@ public interface IServerRepository
     /// <summary>Sets the server-managed <c>requiresOAuth</c> flag without changing the server's version (its
     /// connections stay valid).</summary>
     Task MarkRequiresOAuthAsync(string name, CancellationToken ct);
-
-    /// <summary>Every server the principals can VIEW, ordered by name.</summary>
-    Task<IReadOnlyList<McpServer>> ListVisibleAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct);
-
-    /// <summary>Up to <paramref name="limit"/> visible servers with a name after <paramref name="after"/>, ordered by
-    /// name, optionally only those whose name, title or description contains <paramref name="search"/>.</summary>
-    Task<IReadOnlyList<McpServer>> PageVisibleAsync(IReadOnlyList<PrincipalKey> principals, string? after, int limit, string? search, CancellationToken ct);
 }

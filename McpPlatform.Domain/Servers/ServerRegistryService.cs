@@ -11,6 +11,7 @@ namespace McpPlatform.Domain.Servers;
 /// creating, changing and deleting the latter (naming, secrets, ACL, optimistic concurrency).
 /// </summary>
 public sealed class ServerRegistryService(
+    IServerQueries queries,
     IServerRepository servers,
     IAppServerCatalog appServers,
     IOutboundUrlPolicy urlPolicy,
@@ -46,7 +47,7 @@ public sealed class ServerRegistryService(
         // most of the registry cannot push everyone else's lists out (the paged list is what serves them).
         var visible = await snapshots.ReadAsync(
             "visible:" + RegistrySnapshots.KeyOf(caller.Principals),
-            async c => (IReadOnlyList<ServerView>)[.. (await servers.ListVisibleAsync(caller.Principals, c)).Select(ServerView.Of)],
+            async c => (IReadOnlyList<ServerView>)[.. (await queries.ListVisibleAsync(caller.Principals, c)).Select(ServerView.Of)],
             list => Math.Max(1, list.Count),
             MaxKeptList,
             ct);
@@ -89,11 +90,11 @@ public sealed class ServerRegistryService(
         var fromDb = after is null && term is null
             ? (await snapshots.ReadAsync(
                 $"first:{size + 1}:" + RegistrySnapshots.KeyOf(caller.Principals),
-                async c => await servers.PageVisibleAsync(caller.Principals, null, size + 1, null, c),
+                async c => await queries.PageVisibleAsync(caller.Principals, null, size + 1, null, c),
                 page => Math.Max(1, page.Count),
                 MaxPageSize + 1,
                 ct))!
-            : await servers.PageVisibleAsync(caller.Principals, after, size + 1, term, ct);
+            : await queries.PageVisibleAsync(caller.Principals, after, size + 1, term, ct);
         var fromApp = appServers.All
             .Where(s => after is null || string.CompareOrdinal(s.Name, after) > 0)
             .Where(s => term is null || Matches(s, term))
@@ -265,7 +266,7 @@ public sealed class ServerRegistryService(
     private async Task<Result<ServerAccess>> FindViewableAsync(Caller caller, string name, CancellationToken ct)
     {
         var shared = ServerNaming.IsAddressable(name) ? await SharedAsync(name, ct) : null;
-        var found = shared is null ? null : shared.AccessFor(caller.Principals) ?? await servers.FindAsync(name, caller.Principals, ct);
+        var found = shared is null ? null : shared.AccessFor(caller.Principals) ?? await queries.FindAsync(name, caller.Principals, ct);
         if (found is null)
         {
             return ServerNotFound;
@@ -276,13 +277,13 @@ public sealed class ServerRegistryService(
 
     // A server and each 8 of its entries count as one unit of the snapshots' capacity.
     private Task<SharedServer?> SharedAsync(string name, CancellationToken ct) =>
-        snapshots.ReadAsync("server:" + name, c => servers.FindSharedAsync(name, MaxKeptGrants, c), s => 1 + s.Grants.Count / 8, 1 + MaxKeptGrants / 8, ct);
+        snapshots.ReadAsync("server:" + name, c => queries.FindSharedAsync(name, MaxKeptGrants, c), s => 1 + s.Grants.Count / 8, 1 + MaxKeptGrants / 8, ct);
 
     /// <summary>The server by name if the caller holds <paramref name="required"/> on it (admins always do), read
     /// from the database: what a change is checked against.</summary>
     private async Task<Result<ServerAccess>> FindAuthorizedAsync(Caller caller, string name, PermissionBits required, CancellationToken ct)
     {
-        var found = ServerNaming.IsAddressable(name) ? await servers.FindAsync(name, caller.Principals, ct) : null;
+        var found = ServerNaming.IsAddressable(name) ? await queries.FindAsync(name, caller.Principals, ct) : null;
         if (found is null)
         {
             return ServerNotFound;

@@ -9,7 +9,7 @@ namespace McpPlatform.Domain.Sharing;
 
 /// <summary>Sharing a server with users, groups, roles and everyone; addressed by the server's database id.</summary>
 public sealed class SharingService(
-    IServerRepository servers,
+    IServerQueries queries,
     IAclRepository acl,
     IPrincipalDirectory directory,
     RoleService roles,
@@ -74,7 +74,7 @@ public sealed class SharingService(
     /// <summary>The caller's effective bits on one server (0 when none or the server does not exist).</summary>
     public async Task<PermissionBits> EffectiveAsync(Caller caller, Guid serverId, CancellationToken ct)
     {
-        var found = await servers.FindByIdAsync(serverId, caller.Principals, ct);
+        var found = await queries.FindByIdAsync(serverId, caller.Principals, ct);
         return found is null ? PermissionBits.None : caller.IsAdmin ? PermissionBits.All : found.Bits;
     }
 
@@ -88,7 +88,7 @@ public sealed class SharingService(
             return RoleService.InsufficientPermissions;
         }
 
-        var found = await servers.FindByIdAsync(serverId, caller.Principals, ct);
+        var found = await queries.FindByIdAsync(serverId, caller.Principals, ct);
         if (found is null)
         {
             return ServerRegistryService.ServerNotFound;

@@ -19,6 +19,7 @@ public sealed class McpConnectionServiceTests
     private static readonly Caller Alice = new("alice", SystemRoles.User, []);
     private static readonly CancellationToken None = CancellationToken.None;
 
+    private Mock<IServerQueries> _queries = null!;
     private Mock<IServerRepository> _repo = null!;
     private Mock<IAppServerCatalog> _catalog = null!;
     private Mock<IMcpConnector> _connector = null!;
@@ -37,12 +38,13 @@ public sealed class McpConnectionServiceTests
     public void SetUp()
     {
         var clock = new Clock();
+        _queries = new Mock<IServerQueries>();
         _repo = new Mock<IServerRepository>();
         _catalog = new Mock<IAppServerCatalog>();
         _catalog.Setup(c => c.All).Returns([]);
         var policy = new Mock<IOutboundUrlPolicy>();
         policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
-        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
+        var registry = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
 
         _connector = new Mock<IMcpConnector>();
         _opened = OpenFreshSessions(_connector);
@@ -75,7 +77,7 @@ public sealed class McpConnectionServiceTests
 
     // Public, so that every caller of these tests may use it.
     private void DbServer(string name, McpServerConfig config) =>
-        _repo.Setup(r => r.FindSharedAsync(name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindSharedAsync(name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new SharedServer(new McpServer(Guid.NewGuid(), name, config, "alice", T0, T0, 1), [new Grant(PrincipalKey.Public, PermissionBits.View)], Complete: true));
 
     private void ConnectorThrows(UpstreamFailure failure, string message, WwwAuthenticateChallenge? challenge = null) =>

@@ -59,7 +59,7 @@ public sealed class OAuthServiceTests
         _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<CredentialKey>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((CredentialKey _, string _, ClientRegistration registration, CancellationToken _) => registration);
 
-        var repo = new Mock<IServerRepository>();
+        var repo = new Mock<IServerQueries>();
         repo.Setup(r => r.FindSharedAsync("remote", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => new SharedServer(Remote, [], Complete: true));
         _browsers = new Mock<IBrowserBinding>();
@@ -71,7 +71,7 @@ public sealed class OAuthServiceTests
         var revisions = new MemoryCatalogRevisions();
         _snapshots = new MemoryRevisionedCache();
         var snapshots = new RegistrySnapshots(revisions, _snapshots);
-        var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, revisions, snapshots, new McpRegistryOptions());
+        var registry = new ServerRegistryService(repo.Object, new Mock<IServerRepository>().Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, revisions, snapshots, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();
         _pool = new ConnectionPool(_connector.Object, new MemoryToolCache(new MemoryCatalogRevisions()), _clock, new ConnectionOptions());
         _service = new OAuthService(registry, _flows, _client.Object, _tokens.Object, _browsers.Object, snapshots, _pool, _options, _clock);

@@ -19,7 +19,7 @@ public sealed class RoleAndSharingServiceTests
 
     private Mock<IRoleRepository> _roles = null!;
     private Mock<IAclRepository> _acl = null!;
-    private Mock<IServerRepository> _servers = null!;
+    private Mock<IServerQueries> _servers = null!;
     private Mock<IPrincipalDirectory> _directory = null!;
     private Mock<IAuditLog> _audit = null!;
     private Mock<ICatalogRevisions> _revisions = null!;
@@ -36,7 +36,7 @@ public sealed class RoleAndSharingServiceTests
         _acl = new Mock<IAclRepository>();
         _acl.Setup(a => a.ListForServerAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         _acl.Setup(a => a.ApplyAsync(It.IsAny<Guid>(), It.IsAny<AclChangeSet>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(AclApplyOutcome.Applied);
-        _servers = new Mock<IServerRepository>();
+        _servers = new Mock<IServerQueries>();
         _directory = new Mock<IPrincipalDirectory>();
         _directory.Setup(d => d.DescribeAsync(It.IsAny<IReadOnlyCollection<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyCollection<PrincipalKey> keys, CancellationToken _) =>

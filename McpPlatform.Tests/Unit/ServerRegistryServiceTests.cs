@@ -17,6 +17,7 @@ public sealed class ServerRegistryServiceTests
     private static readonly Caller Admin = new("root", SystemRoles.Admin, []);
     private const long RegistryRevision = 41;
 
+    private Mock<IServerQueries> _queries = null!;
     private Mock<IServerRepository> _repo = null!;
     private Mock<IAppServerCatalog> _catalog = null!;
     private Mock<IOutboundUrlPolicy> _policy = null!;
@@ -29,6 +30,7 @@ public sealed class ServerRegistryServiceTests
     [SetUp]
     public void SetUp()
     {
+        _queries = new Mock<IServerQueries>();
         _repo = new Mock<IServerRepository>();
         _catalog = new Mock<IAppServerCatalog>();
         _catalog.Setup(c => c.All).Returns([]);
@@ -39,7 +41,7 @@ public sealed class ServerRegistryServiceTests
         _revisions = new Mock<ICatalogRevisions>();
         _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision);
         _snapshots = new MemoryRevisionedCache();
-        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object,
+        _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object,
             new RegistrySnapshots(_revisions.Object, _snapshots), new McpRegistryOptions { MaxServersPerUser = 7 });
     }
 
@@ -59,14 +61,14 @@ public sealed class ServerRegistryServiceTests
     private McpServer Stored(string name, PermissionBits bits, McpServerConfig? config = null, long version = 3)
     {
         var server = Server(name, config, version);
-        _repo.Setup(r => r.FindAsync(name, It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindAsync(name, It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ServerAccess(server, bits));
         Shared(server, bits == PermissionBits.None ? [] : [new Grant(PrincipalKey.User(Alice.UserId), bits)]);
         return server;
     }
 
     private void Shared(McpServer server, Grant[] grants, bool complete = true) =>
-        _repo.Setup(r => r.FindSharedAsync(server.Name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindSharedAsync(server.Name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new SharedServer(server, grants, complete));
 
     /// <summary>Makes repo.UpdateAsync echo the new config back (version + 1) and captures what it was given.</summary>
@@ -112,6 +114,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Value.Config.Env!["KEY"], Is.EqualTo(McpServerConfig.MaskedValue), "app secrets are masked too");
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -135,6 +138,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.GetAsync(Alice, "../etc/passwd", CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.NotFound));
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -155,8 +159,8 @@ public sealed class ServerRegistryServiceTests
             Assert.That(admin.IsSuccess, Is.True);
         }
 
-        _repo.Verify(r => r.FindSharedAsync("team", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once, "read once per registry revision");
-        _repo.Verify(r => r.FindAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
+        _queries.Verify(r => r.FindSharedAsync("team", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once, "read once per registry revision");
+        _queries.Verify(r => r.FindAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -164,13 +168,13 @@ public sealed class ServerRegistryServiceTests
     {
         var server = Server("popular");
         Shared(server, [], complete: false);
-        _repo.Setup(r => r.FindAsync("popular", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindAsync("popular", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ServerAccess(server, PermissionBits.View));
 
         var result = await _service.GetAsync(Alice, "popular", CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True);
-        _repo.Verify(r => r.FindAsync("popular", It.Is<IReadOnlyList<PrincipalKey>>(p => p.SequenceEqual(Alice.Principals)), It.IsAny<CancellationToken>()));
+        _queries.Verify(r => r.FindAsync("popular", It.Is<IReadOnlyList<PrincipalKey>>(p => p.SequenceEqual(Alice.Principals)), It.IsAny<CancellationToken>()));
     }
 
     [Test]
@@ -308,6 +312,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Message, Is.EqualTo("MCP server 'weather' is defined in configuration and is read-only"));
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -319,6 +324,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.DeleteAsync(Admin, "weather", null, CancellationToken.None);
 
         Assert.That(result.Error?.Message, Is.EqualTo("MCP server 'weather' is defined in configuration and is read-only"));
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -776,6 +782,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Errors, Is.EqualTo(new[] { new FieldError("url", "metadata", "url_not_allowed") }));
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -904,7 +911,7 @@ public sealed class ServerRegistryServiceTests
     public async Task List_AppServersFirstThenVisibleDbServers()
     {
         _catalog.Setup(c => c.All).Returns([App("zeta")]);
-        _repo.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("alpha")]);
 
         var list = await _service.ListAsync(Alice, CancellationToken.None);
@@ -915,7 +922,7 @@ public sealed class ServerRegistryServiceTests
     [Test]
     public async Task List_IsReadOncePerRegistryRevision_AppServersAddedAfresh()
     {
-        _repo.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha")]);
+        _queries.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha")]);
         await _service.ListAsync(Alice, CancellationToken.None);
         _catalog.Setup(c => c.All).Returns([App("zeta")]);
 
@@ -924,7 +931,7 @@ public sealed class ServerRegistryServiceTests
         await _service.ListAsync(Alice, CancellationToken.None);
 
         Assert.That(again.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }));
-        _repo.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "read again only once the registry changed");
+        _queries.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "read again only once the registry changed");
     }
 
     [Test]
@@ -936,7 +943,7 @@ public sealed class ServerRegistryServiceTests
         var second = await _service.ResolveForPlatformAsync("alpha", CancellationToken.None);
 
         Assert.That(second, Is.EqualTo(first));
-        _repo.Verify(r => r.FindSharedAsync("alpha", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once);
+        _queries.Verify(r => r.FindSharedAsync("alpha", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [TestCase(0)]
@@ -952,6 +959,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Errors?.Select(e => e.Path), Is.EqualTo(new[] { "limit" }));
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -964,6 +972,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.PageAsync(Alice, 10, cursor, null, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Select(e => (e.Path, e.Code)), Is.EqualTo(new[] { ("cursor", "invalid_cursor") }));
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -995,18 +1004,18 @@ public sealed class ServerRegistryServiceTests
     [Test]
     public async Task Page_DefaultLimit_AsksTheRepositoryForTwentyOne()
     {
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
 
         await _service.PageAsync(Alice, null, null, null, CancellationToken.None);
 
-        _repo.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, null, It.IsAny<CancellationToken>()));
+        _queries.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, null, It.IsAny<CancellationToken>()));
     }
 
     [Test]
     public async Task Page_FirstPageIsReadOncePerRegistryRevision_LaterPagesAndSearchesEachTime()
     {
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("alpha")]);
         var later = PageCursor.Encode("alpha");
 
@@ -1024,11 +1033,11 @@ public sealed class ServerRegistryServiceTests
 
         using (Assert.EnterMultipleScope())
         {
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2), "kept until the registry changed");
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, "alpha", 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2));
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, "alp", It.IsAny<CancellationToken>()), Times.Exactly(2));
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 11, null, It.IsAny<CancellationToken>()), Times.Once, "another page size");
-            _repo.Verify(r => r.PageVisibleAsync(It.Is<IReadOnlyList<PrincipalKey>>(p => p.Contains(PrincipalKey.User("bob"))), null, 21, null, It.IsAny<CancellationToken>()), Times.Once, "another caller");
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2), "kept until the registry changed");
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, "alpha", 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2));
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, "alp", It.IsAny<CancellationToken>()), Times.Exactly(2));
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 11, null, It.IsAny<CancellationToken>()), Times.Once, "another page size");
+            _queries.Verify(r => r.PageVisibleAsync(It.Is<IReadOnlyList<PrincipalKey>>(p => p.Contains(PrincipalKey.User("bob"))), null, 21, null, It.IsAny<CancellationToken>()), Times.Once, "another caller");
         }
     }
 
@@ -1036,7 +1045,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Page_MergesAppAndDbInOrdinalOrder_WithACursorOnlyWhenMoreExist()
     {
         _catalog.Setup(c => c.All).Returns([App("Zulu"), App("alpha"), App("delta")]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 4, null, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 4, null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("bravo"), Server("charlie"), Server("echo"), Server("foxtrot")]);
 
         var result = await _service.PageAsync(Alice, 3, null, null, CancellationToken.None);
@@ -1056,7 +1065,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Page_FollowingTheCursor_FiltersAppServersAndEndsWithoutACursor()
     {
         _catalog.Setup(c => c.All).Returns([App("Zulu"), App("alpha"), App("delta")]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), "bravo", 4, null, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), "bravo", 4, null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("charlie")]);
 
         var result = await _service.PageAsync(Alice, 3, PageCursor.Encode("bravo"), null, CancellationToken.None);
@@ -1072,7 +1081,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Page_ExactlyLimitItems_HasNoCursor()
     {
         _catalog.Setup(c => c.All).Returns([App("alpha")]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 3, null, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 3, null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("bravo")]);
 
         var result = await _service.PageAsync(Alice, 2, null, null, CancellationToken.None);
@@ -1094,12 +1103,12 @@ public sealed class ServerRegistryServiceTests
             new AppServer("described", new McpServerConfig { Url = "https://a", Description = "a needle here" }, T0),
             App("unrelated", title: "Nothing"),
         ]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
 
         var result = await _service.PageAsync(Alice, null, null, "  needle ", CancellationToken.None);
 
         Assert.That(result.Value.Servers.Select(s => s.Name), Is.EqualTo(new[] { "described", "needle-by-name", "other" }));
-        _repo.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()));
+        _queries.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()));
     }
 }

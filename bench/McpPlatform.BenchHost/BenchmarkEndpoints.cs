@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using McpPlatform.Api.Auth;
 using McpPlatform.Domain.Access;
-using McpPlatform.Infrastructure.Persistence.Repositories;
+using McpPlatform.Infrastructure.Persistence.Sql;
 using Npgsql;
 
 namespace McpPlatform.BenchHost;
@@ -39,17 +39,23 @@ public static class BenchmarkEndpoints
             {
                 var caller = context.GetCaller();
                 var principals = caller.Principals;
-                await using var command = dataSource.CreateCommand(ServerRepository.FindByNameSql);
+                await using var command = dataSource.CreateCommand(SqlStatements.FindServerByName);
                 command.Parameters.Add(new NpgsqlParameter { Value = name });
                 command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.WireType).ToArray() });
                 command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.Id).ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(ct);
-                if (!await reader.ReadAsync(ct) || !AccessPolicy.Allows(caller.IsAdmin, (PermissionBits)reader.GetInt32(8), PermissionBits.View))
+                if (!await reader.ReadAsync(ct))
                 {
                     return Results.NotFound();
                 }
 
-                var row = $"{{\"id\":\"{reader.GetGuid(0)}\",\"serverName\":{JsonSerializer.Serialize(reader.GetString(1))},\"config\":{reader.GetString(2)},\"permissions\":{reader.GetInt32(8)}}}";
+                var bits = reader.GetInt32(reader.GetOrdinal("perm_bits"));
+                if (!AccessPolicy.Allows(caller.IsAdmin, (PermissionBits)bits, PermissionBits.View))
+                {
+                    return Results.NotFound();
+                }
+
+                var row = $"{{\"id\":\"{reader.GetGuid(reader.GetOrdinal("id"))}\",\"serverName\":{JsonSerializer.Serialize(reader.GetString(reader.GetOrdinal("server_name")))},\"config\":{reader.GetString(reader.GetOrdinal("config"))},\"permissions\":{bits}}}";
                 return Results.Text(row, "application/json");
             })
             .RequireAuthorization()

@@ -19,7 +19,7 @@ public sealed class ServerRowConfiguration : IEntityTypeConfiguration<ServerRow>
             "lower(server_name || ' ' || coalesce(config->>'title', '') || ' ' || coalesce(config->>'description', ''))", stored: true);
         // Search reads the caller's own, shared and group servers from their ACL entries (which carry the search
         // text), and public servers through two small indexes over public servers only: one in name order carrying
-        // the search text (common terms), one of trigrams (rare terms). See ServerRepository.SearchSql.
+        // the search text (common terms), one of trigrams (rare terms): Sql/search_visible_servers.sql, ADR 0021.
         // The viewer-keys index is read by the previous release's search only: kept so that its instances stay fast
         // during a rolling update, to be dropped in the next release.
         builder.HasIndex(s => s.ViewerKeys).HasMethod("gin");

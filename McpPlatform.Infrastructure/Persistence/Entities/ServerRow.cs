@@ -20,7 +20,8 @@ public sealed class ServerRow
     /// partial indexes select on it.</summary>
     public string[] ViewerKeys { get; set; } = [];
 
-    /// <summary>The condition for a public server, written exactly so in the partial indexes and in the SQL that uses them.</summary>
+    /// <summary>The condition for a public server, written exactly so in the partial indexes and in the statement that
+    /// uses them (Sql/search_visible_servers.sql; a test holds the two together).</summary>
     public const string IsPublicSql = "viewer_keys @> '{public:*}'::text[]";
 
     public required string AuthorId { get; set; }

@@ -1,5 +1,6 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Infrastructure.Persistence.Sql;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -66,20 +67,15 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
     public async Task<IReadOnlyDictionary<Guid, PermissionBits>> EffectiveForAllAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct)
     {
         var (types, ids) = PrincipalArrays.Split(principals);
-        await using var command = dataSource.CreateCommand("""
-            SELECT a.resource_id, bit_or(a.perm_bits)
-            FROM unnest($1::text[], $2::text[]) AS p(t, i)
-            JOIN acl_entries a ON a.principal_type = p.t AND a.principal_id = p.i AND a.resource_type = 'mcpServer'
-            GROUP BY a.resource_id
-            HAVING (bit_or(a.perm_bits) & 1) = 1
-            """);
+        await using var command = dataSource.CreateCommand(SqlStatements.EffectivePermissions);
         command.Parameters.Add(new NpgsqlParameter { Value = types });
         command.Parameters.Add(new NpgsqlParameter { Value = ids });
         var result = new Dictionary<Guid, PermissionBits>();
         await using var reader = await command.ExecuteReaderAsync(ct);
+        var (serverColumn, bitsColumn) = (reader.GetOrdinal("resource_id"), reader.GetOrdinal("perm_bits"));
         while (await reader.ReadAsync(ct))
         {
-            result[reader.GetGuid(0)] = (PermissionBits)reader.GetInt32(1);
+            result[reader.GetGuid(serverColumn)] = (PermissionBits)reader.GetInt32(bitsColumn);
         }
 
         return result;

@@ -1,11 +1,4 @@
--- Same SQL as McpPlatform.Infrastructure/Persistence/Repositories/ServerRepository.cs, same parameters as the API
--- sends for one of the benchmark users (uid = 1 + 157*k, groups as bench/seed.sql assigns them, role USER).
-\set uid 1 + random(0, 63) * 157
-\set g1 (:uid % 200) + 1
-\set g2 ((:uid + 67) % 200) + 1
-\set g3 ((:uid + 133) % 200) + 1
-\set r random(0, 49999)
-WITH arg AS MATERIALIZED (SELECT 'public' = ANY(ARRAY['user', 'role', 'group', 'group', 'group', 'public']::text[]) AS public, ('%zx' || lpad(:r::text, 5, '0') || '%') AS pattern, 21 AS n, ''::text AS after),
+WITH arg AS MATERIALIZED (SELECT 'public' = ANY($1::text[]) AS public, $3::text AS pattern, $4::int AS n, $5::text AS after),
 public_head AS MATERIALIZED (
     SELECT h.id, h.server_name
     FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
@@ -25,7 +18,7 @@ public_rare AS (
     LIMIT (SELECT n FROM arg)),
 shared AS (
     SELECT DISTINCT c.resource_id AS id, c.resource_name AS server_name
-    FROM unnest(ARRAY['user', 'role', 'group', 'group', 'group', 'public']::text[], ARRAY['u' || :uid, 'USER', 'g' || :g1, 'g' || :g2, 'g' || :g3, '*']::text[]) AS p(t, i)
+    FROM unnest($1::text[], $2::text[]) AS p(t, i)
     CROSS JOIN LATERAL (
         SELECT a.resource_id, a.resource_name FROM acl_entries a
         WHERE a.principal_type = p.t AND a.principal_id = p.i AND a.resource_type = 'mcpServer'
@@ -42,4 +35,3 @@ FROM (SELECT * FROM public_head UNION SELECT * FROM public_rare UNION SELECT * F
       LIMIT (SELECT n FROM arg)) v
 JOIN mcp_servers s ON s.id = v.id
 ORDER BY s.server_name
-;

@@ -19,7 +19,7 @@ public sealed record ImportReport(IReadOnlyList<string> Imported, IReadOnlyList<
 /// (validated like API input, secrets encrypted; stdio entries belong in the app-level file and are skipped).
 /// <c>export-servers</c>: every database server in the official MCP registry <c>server.json</c> shape, without secrets.
 /// </summary>
-public sealed partial class ServerImportExport(ServerRegistryService registry, IPrincipalDirectory directory, PlatformDbContext db)
+public sealed partial class ServerImportExport(ServerChangeService servers, IPrincipalDirectory directory, PlatformDbContext db)
 {
     public const string RegistrySchema = "https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json";
 
@@ -56,7 +56,7 @@ public sealed partial class ServerImportExport(ServerRegistryService registry, I
                 continue;
             }
 
-            var created = await registry.CreateAsync(owner, input.ToDomain(), ct);
+            var created = await servers.CreateAsync(owner, input.ToDomain(), ct);
             if (created.IsSuccess)
             {
                 imported.Add(created.Value.Name);

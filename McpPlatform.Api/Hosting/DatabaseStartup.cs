@@ -11,7 +11,7 @@ namespace McpPlatform.Api.Hosting;
 /// <summary>Applies migrations and seeds the development demo: two users, a group and a few shared servers.</summary>
 public sealed class DatabaseStartup(
     PlatformDbContext db,
-    ServerRegistryService registry,
+    ServerChangeService servers,
     SharingService sharing,
     IPrincipalDirectory directory,
     IOptions<AuthOptions> auth,
@@ -40,15 +40,15 @@ public sealed class DatabaseStartup(
             return;
         }
 
-        var docs = await registry.CreateAsync(DemoAdmin, new McpServerConfig
+        var docs = await servers.CreateAsync(DemoAdmin, new McpServerConfig
         {
             Type = "streamable-http", Url = "https://mcp.example.com/docs", Title = "Docs Search", Description = "Search the team's documentation",
         }, ct);
-        var weather = await registry.CreateAsync(DemoAdmin, new McpServerConfig
+        var weather = await servers.CreateAsync(DemoAdmin, new McpServerConfig
         {
             Type = "sse", Url = "https://mcp.example.com/weather/sse", Title = "Public Weather", Description = "Forecasts for everyone",
         }, ct);
-        await registry.CreateAsync(DemoUser, new McpServerConfig
+        await servers.CreateAsync(DemoUser, new McpServerConfig
         {
             Type = "streamable-http", Url = "https://mcp.example.com/bob", Title = "Bob Tools", Description = "Bob's own server",
             Headers = new Dictionary<string, string> { ["X-Api-Key"] = "{{API_KEY}}" },

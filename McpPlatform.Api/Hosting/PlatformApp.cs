@@ -78,6 +78,8 @@ public static class PlatformApp
         extensions?.Services?.Invoke(services, configuration);
         services.AddSingleton<RegistrySnapshots>();
         services.AddScoped<ServerRegistryService>();
+        services.AddScoped<ServerChangeService>();
+        services.AddScoped<ServerConfigRules>();
         services.AddScoped<RoleService>();
         services.AddScoped<SharingService>();
         services.AddScoped<PrincipalSearchService>();

@@ -17,6 +17,8 @@ public sealed class ServerRegistryServiceTests
     private static readonly Caller Admin = new("root", SystemRoles.Admin, []);
     private const long RegistryRevision = 41;
 
+    private static readonly McpRegistryOptions Options = new() { MaxServersPerUser = 7 };
+
     private Mock<IServerQueries> _queries = null!;
     private Mock<IServerRepository> _repo = null!;
     private Mock<IAppServerCatalog> _catalog = null!;
@@ -26,6 +28,7 @@ public sealed class ServerRegistryServiceTests
     private Mock<ICatalogRevisions> _revisions = null!;
     private MemoryRevisionedCache _snapshots = null!;
     private ServerRegistryService _service = null!;
+    private ServerChangeService _changeService = null!;
 
     [SetUp]
     public void SetUp()
@@ -41,8 +44,8 @@ public sealed class ServerRegistryServiceTests
         _revisions = new Mock<ICatalogRevisions>();
         _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision);
         _snapshots = new MemoryRevisionedCache();
-        _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object,
-            new RegistrySnapshots(_revisions.Object, _snapshots), new McpRegistryOptions { MaxServersPerUser = 7 });
+        _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, _revisions.Object, new RegistrySnapshots(_revisions.Object, _snapshots), Options);
+        _changeService = new ServerChangeService(_queries.Object, _repo.Object, _catalog.Object, new ServerConfigRules(_policy.Object), _audit.Object, _changes.Object, _revisions.Object, Options);
     }
 
     [TearDown]
@@ -68,7 +71,7 @@ public sealed class ServerRegistryServiceTests
     }
 
     private void Shared(McpServer server, Grant[] grants, bool complete = true) =>
-        _queries.Setup(r => r.FindSharedAsync(server.Name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindSharedAsync(server.Name, Options.MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new SharedServer(server, grants, complete));
 
     /// <summary>Makes repo.UpdateAsync echo the new config back (version + 1) and captures what it was given.</summary>
@@ -159,7 +162,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(admin.IsSuccess, Is.True);
         }
 
-        _queries.Verify(r => r.FindSharedAsync("team", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once, "read once per registry revision");
+        _queries.Verify(r => r.FindSharedAsync("team", Options.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once, "read once per registry revision");
         _queries.Verify(r => r.FindAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -245,7 +248,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("shared", PermissionBits.View);
 
-        var result = await _service.UpdateAsync(Alice, "shared", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "shared", SseConfig(), null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -262,7 +265,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("shared", PermissionBits.View | PermissionBits.Edit);
 
-        var result = await _service.DeleteAsync(Alice, "shared", null, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Alice, "shared", null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -279,7 +282,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("theirs", PermissionBits.None);
         var updates = CaptureUpdates(server);
 
-        var result = await _service.UpdateAsync(Admin, "theirs", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Admin, "theirs", SseConfig(), null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         Assert.That(updates, Has.Count.EqualTo(1));
@@ -291,7 +294,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("theirs", PermissionBits.None);
         _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
-        var result = await _service.DeleteAsync(Admin, "theirs", null, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Admin, "theirs", null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True);
         // Recorded by the repository in the transaction of the delete.
@@ -303,7 +306,7 @@ public sealed class ServerRegistryServiceTests
     {
         _catalog.Setup(c => c.Find("weather")).Returns(App("weather"));
 
-        var result = await _service.UpdateAsync(Admin, "weather", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Admin, "weather", SseConfig(), null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -321,7 +324,7 @@ public sealed class ServerRegistryServiceTests
     {
         _catalog.Setup(c => c.Find("weather")).Returns(App("weather"));
 
-        var result = await _service.DeleteAsync(Admin, "weather", null, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Admin, "weather", null, CancellationToken.None);
 
         Assert.That(result.Error?.Message, Is.EqualTo("MCP server 'weather' is defined in configuration and is read-only"));
         _queries.VerifyNoOtherCalls();
@@ -331,7 +334,7 @@ public sealed class ServerRegistryServiceTests
     [Test]
     public async Task Update_MissingServer_IsNotFound()
     {
-        var result = await _service.UpdateAsync(Alice, "gone", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "gone", SseConfig(), null, CancellationToken.None);
 
         Assert.That(result.Error?.Message, Is.EqualTo("mcpServer not found"));
     }
@@ -343,7 +346,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("mine", PermissionBits.All, version: 5);
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 4, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 4, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
         _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -355,7 +358,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, version: 5);
         var updates = CaptureUpdates(server);
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 5, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 5, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True);
         using (Assert.EnterMultipleScope())
@@ -371,7 +374,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, version: 8);
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         Assert.That(updates.Single().Version, Is.EqualTo(8));
     }
@@ -383,7 +386,7 @@ public sealed class ServerRegistryServiceTests
         _repo.Setup(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((McpServer?)null);
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
         _audit.VerifyNoOtherCalls();
@@ -394,7 +397,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("mine", PermissionBits.All, version: 5);
 
-        var result = await _service.DeleteAsync(Alice, "mine", expectedVersion: 2, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Alice, "mine", expectedVersion: 2, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
         _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -407,7 +410,7 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All, version: 5);
         _repo.Setup(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
 
-        var result = await _service.DeleteAsync(Alice, "mine", expectedVersion, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Alice, "mine", expectedVersion, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(expected));
         _audit.VerifyNoOtherCalls();
@@ -434,7 +437,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        var result = await _service.UpdateAsync(Alice, "mine", WithOAuth(secret: null) with { Description = "new" }, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", WithOAuth(secret: null) with { Description = "new" }, null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         var (config, _, revoke) = updates.Single();
@@ -453,7 +456,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(secret: "fresh"), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(secret: "fresh"), null, CancellationToken.None);
 
         Assert.That(updates.Single().Config.OAuth!.ClientSecret, Is.EqualTo("fresh"));
     }
@@ -464,7 +467,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(url: "https://elsewhere.example.com/sse", secret: null), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(url: "https://elsewhere.example.com/sse", secret: null), null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -483,7 +486,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(secret: null, clientId: "other"), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(secret: null, clientId: "other"), null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -499,7 +502,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(url: "https://mcp.example.com/sse/", secret: null), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(url: "https://mcp.example.com/sse/", secret: null), null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -517,7 +520,7 @@ public sealed class ServerRegistryServiceTests
         var input = WithOAuth(secret: null);
         input = input with { OAuth = input.OAuth! with { RevocationEndpoint = "https://attacker.example.net/revoke" } };
 
-        await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -535,7 +538,7 @@ public sealed class ServerRegistryServiceTests
         var updates = CaptureUpdates(server);
         var input = SseConfig() with { Headers = new Dictionary<string, string> { ["X-Key"] = McpServerConfig.MaskedValue, ["X-New"] = "typed" } };
 
-        var result = await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         Assert.That(updates.Single().Config.Headers, Is.EquivalentTo(new Dictionary<string, string> { ["X-Key"] = "real-key", ["X-New"] = "typed" }));
@@ -548,7 +551,7 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All, stored);
         var input = SseConfig("https://attacker.example.net/sse") with { Headers = new Dictionary<string, string> { ["X-Key"] = McpServerConfig.MaskedValue } };
 
-        var result = await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -566,7 +569,7 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All);
         var input = SseConfig() with { Headers = new Dictionary<string, string> { ["X-New"] = McpServerConfig.MaskedValue } };
 
-        var result = await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Select(e => e.Path), Is.EquivalentTo(new[] { "headers.X-New" }));
     }
@@ -577,7 +580,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All);
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig() with { Command = "rm", Startup = false, RequiresOAuth = true }, null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig() with { Command = "rm", Startup = false, RequiresOAuth = true }, null, CancellationToken.None);
 
         var config = updates.Single().Config;
         using (Assert.EnterMultipleScope())
@@ -594,7 +597,7 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All);
         _policy.Setup(p => p.CheckAsync(It.Is<Uri>(u => u.Host == "10.0.0.1"), It.IsAny<CancellationToken>())).ReturnsAsync("private");
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig("http://10.0.0.1/sse"), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig("http://10.0.0.1/sse"), null, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Single().Code, Is.EqualTo("url_not_allowed"));
         _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -628,7 +631,7 @@ public sealed class ServerRegistryServiceTests
             OAuthHeaders = new Dictionary<string, string> { ["X"] = "1" },
         };
 
-        var result = await _service.CreateAsync(Alice, input, CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, input, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         var stored = creates.Single().Request.Config;
@@ -651,7 +654,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
 
         var (request, _, max) = creates.Single();
         using (Assert.EnterMultipleScope())
@@ -667,7 +670,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates("my-server");
 
-        var result = await _service.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -682,7 +685,7 @@ public sealed class ServerRegistryServiceTests
         _catalog.Setup(c => c.Find("app-weather")).Returns(App("app-weather"));
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "App Weather" }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "App Weather" }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo("app-weather-2"));
     }
@@ -693,7 +696,7 @@ public sealed class ServerRegistryServiceTests
         _catalog.Setup(c => c.Find("x-2")).Returns(App("x-2"));
         var creates = CaptureCreates("x");
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "x" }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "x" }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo("x-3"));
     }
@@ -706,7 +709,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo(expected));
     }
@@ -717,7 +720,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates("mcp-server");
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
 
         var (request, name, _) = creates.Single();
         using (Assert.EnterMultipleScope())
@@ -732,7 +735,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "   " }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "   " }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo("mcp-server"));
     }
@@ -742,7 +745,7 @@ public sealed class ServerRegistryServiceTests
     {
         CaptureCreates();
 
-        var result = await _service.CreateAsync(Alice, SseConfig(), CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig(), CancellationToken.None);
 
         _audit.Verify(a => a.WriteAsync(
             It.Is<AuditEvent>(e => e.Action == AuditActions.ServerCreated && e.ActorId == "alice" && e.ResourceId == result.Value.DbId.ToString() && e.Details!["serverName"] == "my-server"),
@@ -756,7 +759,7 @@ public sealed class ServerRegistryServiceTests
         _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(((McpServer?)null, CreateFailure.QuotaExceeded));
 
-        var result = await _service.CreateAsync(Alice, SseConfig(), CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig(), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -773,7 +776,7 @@ public sealed class ServerRegistryServiceTests
     {
         _policy.Setup(p => p.CheckAsync(It.Is<Uri>(u => u.Host == "169.254.169.254"), It.IsAny<CancellationToken>())).ReturnsAsync("metadata");
 
-        var result = await _service.CreateAsync(Alice, SseConfig("http://169.254.169.254/latest"), CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig("http://169.254.169.254/latest"), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -800,7 +803,7 @@ public sealed class ServerRegistryServiceTests
             },
         };
 
-        var result = await _service.CreateAsync(Alice, input, CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, input, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Select(e => e.Path),
             Is.EquivalentTo(new[] { "oauth.authorization_url", "oauth.token_url", "oauth.revocation_endpoint" }));
@@ -814,7 +817,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All);
         CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
         _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
@@ -826,7 +829,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All);
         _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
-        await _service.DeleteAsync(Alice, "mine", null, CancellationToken.None);
+        await _changeService.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
         _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
@@ -837,8 +840,8 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("mine", PermissionBits.View);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
-        await _service.DeleteAsync(Alice, "mine", null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        await _changeService.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.VerifyNoOtherCalls();
         _revisions.VerifyNoOtherCalls();
@@ -943,7 +946,7 @@ public sealed class ServerRegistryServiceTests
         var second = await _service.ResolveForPlatformAsync("alpha", CancellationToken.None);
 
         Assert.That(second, Is.EqualTo(first));
-        _queries.Verify(r => r.FindSharedAsync("alpha", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once);
+        _queries.Verify(r => r.FindSharedAsync("alpha", Options.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [TestCase(0)]

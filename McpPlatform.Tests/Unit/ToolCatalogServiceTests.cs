@@ -1,4 +1,3 @@
-using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
@@ -27,8 +26,8 @@ public sealed class ToolCatalogServiceTests
         appServers.Setup(c => c.All).Returns([]);
         _revisions = new MemoryCatalogRevisions();
         _tools = new MemoryToolCache(_revisions);
-        var registry = new ServerRegistryService(_repo.Object, new Mock<IServerRepository>().Object, appServers.Object, new Mock<IOutboundUrlPolicy>().Object, new Mock<IAuditLog>().Object,
-            new Mock<IServerChangeListener>().Object, _revisions, new RegistrySnapshots(_revisions, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
+        var registry = new ServerRegistryService(_repo.Object, new Mock<IServerRepository>().Object, appServers.Object,
+            _revisions, new RegistrySnapshots(_revisions, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
         _service = new ToolCatalogService(registry, _tools, new Mock<ICredentialStore>().Object, _revisions);
         Visible("alpha", "beta");
     }

@@ -2,14 +2,15 @@ using McpPlatform.Domain.Audit;
 
 namespace McpPlatform.Domain.Servers;
 
-/// <summary>Changes to user-managed servers.</summary>
+/// <summary>Changes to user-managed servers. Each change and its audit record are written in one transaction.</summary>
 public interface IServerRepository
 {
     /// <summary>
-    /// Creates the server and its owner entry in one transaction. Name allocation is serialised per base slug:
-    /// <paramref name="chooseName"/> receives every taken name that starts with the base slug.
+    /// Creates the server and its owner entry, and records <paramref name="audit"/> of the created server, in one
+    /// transaction. Name allocation is serialised per base slug: <paramref name="chooseName"/> receives every taken
+    /// name that starts with the base slug.
     /// </summary>
-    Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, CancellationToken ct);
+    Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, Func<McpServer, AuditEvent> audit, CancellationToken ct);
 
     /// <summary>Replaces the config (and secrets) and records <paramref name="audit"/>, in one transaction. With
     /// <paramref name="expectedVersion"/> the write only happens when it still matches. <paramref name="revokeCredentials"/>

@@ -8,14 +8,13 @@ namespace McpPlatform.Domain.Servers;
 
 /// <summary>
 /// Creating, changing and deleting user-managed servers: naming, secrets, the ACL checked against the database,
-/// optimistic concurrency; each change is audited.
+/// optimistic concurrency. Each change is written together with its audit record.
 /// </summary>
 public sealed class ServerChangeService(
     IServerQueries queries,
     IServerRepository servers,
     IAppServerCatalog appServers,
     ServerConfigRules rules,
-    IAuditLog audit,
     IServerChangeListener changes,
     ICatalogRevisions catalogRevisions,
     McpRegistryOptions options)
@@ -34,6 +33,7 @@ public sealed class ServerChangeService(
             new NewServer(config, caller.UserId, baseSlug),
             taken => baseSlug is null ? ServerNaming.RandomName() : ServerNaming.NextFree(baseSlug, taken, IsReservedName),
             options.MaxServersPerUser,
+            created => Audited(caller, AuditActions.ServerCreated, created.Id, created.Name),
             ct);
         if (failure == CreateFailure.QuotaExceeded || server is null)
         {
@@ -41,7 +41,6 @@ public sealed class ServerChangeService(
         }
 
         await catalogRevisions.RegistryChangedAsync(ct);
-        await audit.WriteAsync(Audited(caller, AuditActions.ServerCreated, server.Id, server.Name), ct);
         return ServerView.Of(server);
     }
 

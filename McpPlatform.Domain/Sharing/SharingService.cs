@@ -13,7 +13,6 @@ public sealed class SharingService(
     IAclRepository acl,
     IPrincipalDirectory directory,
     RoleService roles,
-    IAuditLog audit,
     ICatalogRevisions catalogRevisions)
 {
     public static Error UpdateFailed(string details) => new(ErrorKind.Validation, "Failed to update permissions", Details: details);
@@ -50,7 +49,13 @@ public sealed class SharingService(
             return RoleService.InsufficientPermissions;
         }
 
-        var outcome = await acl.ApplyAsync(serverId, changes.Value, caller.UserId, ct);
+        var record = new AuditEvent(caller.UserId, AuditActions.AclChanged, AccessRole.ResourceType, serverId.ToString(), new Dictionary<string, string?>
+        {
+            ["serverName"] = access.Value.Server.Name,
+            ["granted"] = string.Join(",", changes.Value.Upserts.Select(u => $"{u.Principal}={u.Role.Id}")),
+            ["revoked"] = string.Join(",", changes.Value.Removals),
+        });
+        var outcome = await acl.ApplyAsync(serverId, changes.Value, caller.UserId, record, ct);
         switch (outcome)
         {
             case AclApplyOutcome.ResourceMissing:
@@ -60,12 +65,6 @@ public sealed class SharingService(
         }
 
         await catalogRevisions.RegistryChangedAsync(ct);
-        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.AclChanged, AccessRole.ResourceType, serverId.ToString(), new Dictionary<string, string?>
-        {
-            ["serverName"] = access.Value.Server.Name,
-            ["granted"] = string.Join(",", changes.Value.Upserts.Select(u => $"{u.Principal}={u.Role.Id}")),
-            ["revoked"] = string.Join(",", changes.Value.Removals),
-        }), ct);
         return await DescribeAsync(serverId, ct);
     }
 

@@ -23,29 +23,29 @@ public sealed class ServerRegistryServiceTests
     private Mock<IServerRepository> _repo = null!;
     private Mock<IAppServerCatalog> _catalog = null!;
     private Mock<IOutboundUrlPolicy> _policy = null!;
-    private Mock<IAuditLog> _audit = null!;
     private Mock<IServerChangeListener> _changes = null!;
     private Mock<ICatalogRevisions> _revisions = null!;
     private MemoryRevisionedCache _snapshots = null!;
     private ServerRegistryService _service = null!;
     private ServerChangeService _changeService = null!;
+    private List<AuditEvent> _recorded = null!;
 
     [SetUp]
     public void SetUp()
     {
+        _recorded = [];
         _queries = new Mock<IServerQueries>();
         _repo = new Mock<IServerRepository>();
         _catalog = new Mock<IAppServerCatalog>();
         _catalog.Setup(c => c.All).Returns([]);
         _policy = new Mock<IOutboundUrlPolicy>();
         _policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
-        _audit = new Mock<IAuditLog>();
         _changes = new Mock<IServerChangeListener>();
         _revisions = new Mock<ICatalogRevisions>();
         _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision);
         _snapshots = new MemoryRevisionedCache();
         _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, _revisions.Object, new RegistrySnapshots(_revisions.Object, _snapshots), Options);
-        _changeService = new ServerChangeService(_queries.Object, _repo.Object, _catalog.Object, new ServerConfigRules(_policy.Object), _audit.Object, _changes.Object, _revisions.Object, Options);
+        _changeService = new ServerChangeService(_queries.Object, _repo.Object, _catalog.Object, new ServerConfigRules(_policy.Object), _changes.Object, _revisions.Object, Options);
     }
 
     [TearDown]
@@ -84,16 +84,19 @@ public sealed class ServerRegistryServiceTests
         return calls;
     }
 
-    /// <summary>Makes repo.CreateAsync call the name chooser with <paramref name="taken"/> and captures the request.</summary>
+    /// <summary>Makes repo.CreateAsync create as the repository does (the name chosen from <paramref name="taken"/>, the
+    /// audit record of the created server written with it, into <see cref="_recorded"/>) and captures what it was given.</summary>
     private List<(NewServer Request, string Name, int Max)> CaptureCreates(params string[] taken)
     {
         var calls = new List<(NewServer, string, int)>();
-        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((NewServer request, Func<IReadOnlyCollection<string>, string> choose, int max, CancellationToken _) =>
+        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<Func<McpServer, AuditEvent>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((NewServer request, Func<IReadOnlyCollection<string>, string> choose, int max, Func<McpServer, AuditEvent> audit, CancellationToken _) =>
             {
                 var name = choose(taken);
                 calls.Add((request, name, max));
-                return (Server(name, request.Config, 1), CreateFailure.None);
+                var created = Server(name, request.Config, 1);
+                _recorded.Add(audit(created));
+                return (created, CreateFailure.None);
             });
         return calls;
     }
@@ -389,7 +392,8 @@ public sealed class ServerRegistryServiceTests
         var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
-        _audit.VerifyNoOtherCalls();
+        _repo.Verify(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Once);
+        _repo.VerifyNoOtherCalls();   // nothing recorded beside the write that wrote nothing (its record goes with it)
     }
 
     [Test]
@@ -413,7 +417,8 @@ public sealed class ServerRegistryServiceTests
         var result = await _changeService.DeleteAsync(Alice, "mine", expectedVersion, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(expected));
-        _audit.VerifyNoOtherCalls();
+        _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Once);
+        _repo.VerifyNoOtherCalls();   // nothing recorded beside the write that wrote nothing (its record goes with it)
     }
 
     // ---- secrets on Update --------------------------------------------------------------------------------------
@@ -747,16 +752,14 @@ public sealed class ServerRegistryServiceTests
 
         var result = await _changeService.CreateAsync(Alice, SseConfig(), CancellationToken.None);
 
-        _audit.Verify(a => a.WriteAsync(
-            It.Is<AuditEvent>(e => e.Action == AuditActions.ServerCreated && e.ActorId == "alice" && e.ResourceId == result.Value.DbId.ToString() && e.Details!["serverName"] == "my-server"),
-            It.IsAny<CancellationToken>()));
+        Assert.That(_recorded, Has.One.Matches<AuditEvent>(e => e.Action == AuditActions.ServerCreated && e.ActorId == "alice" && e.ResourceId == result.Value.DbId.ToString() && e.Details!["serverName"] == "my-server"));
         _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "a new server changes its owner's catalogue");
     }
 
     [Test]
     public async Task Create_OverQuota_IsConflict()
     {
-        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<Func<McpServer, AuditEvent>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(((McpServer?)null, CreateFailure.QuotaExceeded));
 
         var result = await _changeService.CreateAsync(Alice, SseConfig(), CancellationToken.None);
@@ -767,7 +770,8 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Message, Does.Contain("7"));
         }
 
-        _audit.VerifyNoOtherCalls();
+        _repo.Verify(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<Func<McpServer, AuditEvent>>(), It.IsAny<CancellationToken>()), Times.Once);
+        _repo.VerifyNoOtherCalls();   // nothing recorded beside the create that created nothing (its record goes with it)
         _revisions.VerifyNoOtherCalls();
     }
 

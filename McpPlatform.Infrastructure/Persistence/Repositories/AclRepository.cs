@@ -1,4 +1,5 @@
 using McpPlatform.Domain.Access;
+using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Infrastructure.Persistence.Sql;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +7,7 @@ using Npgsql;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
+/// <summary>The ACL entries of servers; a change set is applied together with its audit record.</summary>
 public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSource, TimeProvider clock) : IAclRepository
 {
     public async Task<IReadOnlyList<AclGrant>> ListForServerAsync(Guid serverId, CancellationToken ct)
@@ -17,7 +19,7 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
         return [.. rows.Select(a => new AclGrant(PrincipalArrays.Parse(a.PrincipalType, a.PrincipalId), a.AccessRoleId, (PermissionBits)a.PermBits, a.GrantedBy, a.GrantedAt))];
     }
 
-    public async Task<AclApplyOutcome> ApplyAsync(Guid serverId, AclChangeSet changes, string grantedBy, CancellationToken ct)
+    public async Task<AclApplyOutcome> ApplyAsync(Guid serverId, AclChangeSet changes, string grantedBy, AuditEvent audit, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Locking the server row serialises concurrent share changes, so the last-owner rule cannot be raced.
@@ -60,7 +62,10 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
                 WHERE resource_id = {serverId} AND (perm_bits & 1) = 1 ORDER BY 1)
             WHERE id = {serverId}
             """, ct);
+        db.AuditLog.Add(AuditLog.RowOf(audit, now));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
         return AclApplyOutcome.Applied;
     }
 

@@ -8,18 +8,18 @@ using Npgsql;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
-/// <summary>Changes to user-managed servers through EF Core. The reads that carry a caller's ACL bits are
-/// <see cref="Queries.ServerQueries"/>'.</summary>
+/// <summary>Changes to user-managed servers through EF Core, each in one transaction with its audit record. The reads
+/// that carry a caller's ACL bits are <see cref="Queries.ServerQueries"/>'.</summary>
 public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec codec, TimeProvider clock) : IServerRepository
 {
-    public async Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, CancellationToken ct)
+    public async Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, Func<McpServer, AuditEvent> audit, CancellationToken ct)
     {
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryCreateAsync(server, chooseName, maxPerAuthor, ct);
+                return await TryCreateAsync(server, chooseName, maxPerAuthor, audit, ct);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt < attempts)
             {
@@ -81,7 +81,7 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
     public Task MarkRequiresOAuthAsync(string name, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"UPDATE mcp_servers SET config = jsonb_set(config, '{{requiresOAuth}}', 'true') WHERE server_name = {name}", ct);
 
-    private async Task<(McpServer? Server, CreateFailure Failure)> TryCreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, CancellationToken ct)
+    private async Task<(McpServer? Server, CreateFailure Failure)> TryCreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, Func<McpServer, AuditEvent> audit, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockAsync("author:" + server.AuthorId, ct);
@@ -113,10 +113,12 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
             ResourceName = name, PermBits = (int)AccessRoles.Owner.Bits, AccessRoleId = AccessRoles.OwnerId,
             GrantedBy = server.AuthorId, GrantedAt = now,
         });
+        var created = new McpServer(id, name, server.Config, server.AuthorId, now, now, 1);
+        db.AuditLog.Add(AuditLog.RowOf(audit(created), now));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return (new McpServer(id, name, server.Config, server.AuthorId, now, now, 1), CreateFailure.None);
+        return (created, CreateFailure.None);
     }
 
     /// <summary>A transaction-scoped advisory lock on a string key.</summary>

@@ -1,5 +1,6 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
+using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Tests.Fixtures;
@@ -149,6 +150,25 @@ public sealed class AuditInTransactionTests : ApiTest
         {
             Assert.That(updated?.Create, Is.False);
             Assert.That(await TestDatabase.ScalarAsync<string>("SELECT details->>'CREATE' FROM audit_log WHERE action = $1", AuditActions.RolePermissionsChanged), Is.EqualTo("False"));
+        }
+    }
+
+    [Test]
+    public async Task CredentialVariables_WhoseRecordCannotBeWritten_AreNeitherSetNorRemoved()
+    {
+        var key = new CredentialKey(Guid.CreateVersion7(), "binding-1");
+        var values = new Dictionary<string, string> { ["API_KEY"] = "key-1" };
+
+        Assert.That(async () => await Fresh<ICredentialStore>().SetAsync("alice", key, values, Event(AuditActions.CredentialsSet, "alice/x", Unwritable), None), Throws.Exception);
+        Assert.That(await Fresh<ICredentialStore>().GetAsync("alice", key, None), Is.Empty);
+
+        await Fresh<ICredentialStore>().SetAsync("alice", key, values, Event(AuditActions.CredentialsSet, "alice/x"), None);
+        Assert.That(async () => await Fresh<ICredentialStore>().DeleteAsync("alice", key.ServerId, Event(AuditActions.CredentialsRemoved, "alice/x", Unwritable), None), Throws.Exception);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await Fresh<ICredentialStore>().GetAsync("alice", key, None), Is.EqualTo(values));
+            Assert.That(await AuditRowsAsync(AuditActions.CredentialsSet), Is.EqualTo(1));
+            Assert.That(await AuditRowsAsync(AuditActions.CredentialsRemoved), Is.Zero);
         }
     }
 }

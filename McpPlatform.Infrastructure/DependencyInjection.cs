@@ -119,6 +119,7 @@ public static class DependencyInjection
         services.AddSingleton<IAppServerCatalog>(sp => AppServerCatalog.Load(configuration, environment.ContentRootPath, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(sp => new McpRegistryOptions { MaxServersPerUser = sp.GetRequiredService<IOptions<McpOptions>>().Value.MaxServersPerUser });
 
+        services.AddScoped<DatabaseMigrator>();
         services.AddScoped<ServerSecretsCodec>();
         services.AddScoped<IServerQueries, ServerQueries>();
         services.AddScoped<IServerRepository, ServerRepository>();

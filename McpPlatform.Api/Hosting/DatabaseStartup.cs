@@ -11,6 +11,7 @@ namespace McpPlatform.Api.Hosting;
 /// <summary>Applies migrations and seeds the development demo: two users, a group and a few shared servers.</summary>
 public sealed class DatabaseStartup(
     PlatformDbContext db,
+    DatabaseMigrator migrator,
     ServerChangeService servers,
     SharingService sharing,
     IPrincipalDirectory directory,
@@ -21,15 +22,7 @@ public sealed class DatabaseStartup(
     public static readonly Caller DemoAdmin = new("alice", SystemRoles.Admin, ["engineering"], "Alice Admin", "alice@example.com");
     public static readonly Caller DemoUser = new("bob", SystemRoles.User, ["engineering"], "Bob User", "bob@example.com");
 
-    public async Task MigrateAsync(CancellationToken ct)
-    {
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        // A migration may rewrite a large table (AclSearchTextIndex: every ACL entry, about five minutes at 4M entries); the
-        // per-command timeout of requests must not cut it off halfway.
-        db.Database.SetCommandTimeout(0); // no limit
-        await db.Database.MigrateAsync(ct);
-        logger.LogInformation("Database schema is current ({Count} migrations applied now)", pending.Count);
-    }
+    public Task MigrateAsync(CancellationToken ct) => migrator.MigrateAsync(ct);
 
     public async Task SeedDemoAsync(CancellationToken ct)
     {

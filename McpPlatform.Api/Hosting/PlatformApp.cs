@@ -90,7 +90,8 @@ public static class PlatformApp
         services.AddScoped<OAuthService>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<DatabaseStartup>();
-        services.AddScoped<Commands.ServerImportExport>();
+        services.AddScoped<Commands.ServerImporter>();
+        services.AddScoped<Commands.ServerExporter>();
 
         services.AddPlatformAuthentication(configuration);
         services.AddPlatformRateLimits(configuration);

@@ -25,4 +25,7 @@ public interface IServerRepository
     /// <summary>Sets the server-managed <c>requiresOAuth</c> flag without changing the server's version (its
     /// connections stay valid).</summary>
     Task MarkRequiresOAuthAsync(string name, CancellationToken ct);
+
+    /// <summary>Every user-managed server, ordered by name, configs masked (the export).</summary>
+    Task<IReadOnlyList<McpServer>> ListAllAsync(CancellationToken ct);
 }

@@ -8,8 +8,8 @@ using Npgsql;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
-/// <summary>Changes to user-managed servers through EF Core, each in one transaction with its audit record. The reads
-/// that carry a caller's ACL bits are <see cref="Queries.ServerQueries"/>'.</summary>
+/// <summary>Changes to user-managed servers through EF Core, each in one transaction with its audit record (ADR
+/// 0023). The reads that carry a caller's ACL bits are <see cref="Queries.ServerQueries"/>'.</summary>
 public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec codec, TimeProvider clock) : IServerRepository
 {
     public async Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, Func<McpServer, AuditEvent> audit, CancellationToken ct)
@@ -80,6 +80,12 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
 
     public Task MarkRequiresOAuthAsync(string name, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"UPDATE mcp_servers SET config = jsonb_set(config, '{{requiresOAuth}}', 'true') WHERE server_name = {name}", ct);
+
+    public async Task<IReadOnlyList<McpServer>> ListAllAsync(CancellationToken ct)
+    {
+        var rows = await db.Servers.AsNoTracking().OrderBy(s => s.ServerName).ToListAsync(ct);
+        return [.. rows.Select(r => new McpServer(r.Id, r.ServerName, ServerSecretsCodec.DecodeMasked(r.Config), r.AuthorId, r.CreatedAt, r.UpdatedAt, r.Version))];
+    }
 
     private async Task<(McpServer? Server, CreateFailure Failure)> TryCreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, Func<McpServer, AuditEvent> audit, CancellationToken ct)
     {

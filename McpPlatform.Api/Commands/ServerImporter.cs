@@ -1,28 +1,19 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using McpPlatform.Api.Contracts;
 using McpPlatform.Api.Validation;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
-using McpPlatform.Infrastructure.Persistence;
-using McpPlatform.Infrastructure.Persistence.Repositories;
 using McpPlatform.Infrastructure.Servers;
-using Microsoft.EntityFrameworkCore;
 
 namespace McpPlatform.Api.Commands;
 
-public sealed record ImportReport(IReadOnlyList<string> Imported, IReadOnlyList<(string Name, string Reason)> Skipped);
-
 /// <summary>
-/// <c>import-servers</c>: LibreChat's remote <c>mcpServers</c> entries become database servers owned by a user
-/// (validated like API input, secrets encrypted; stdio entries belong in the app-level file and are skipped).
-/// <c>export-servers</c>: every database server in the official MCP registry <c>server.json</c> shape, without secrets.
+/// <c>import-servers</c>: LibreChat's remote <c>mcpServers</c> entries become database servers owned by a user,
+/// created as the API creates them (validated like API input, secrets encrypted, audited); stdio entries belong in
+/// the app-level file and are skipped.
 /// </summary>
-public sealed partial class ServerImportExport(ServerChangeService servers, IPrincipalDirectory directory, PlatformDbContext db)
+public sealed partial class ServerImporter(ServerChangeService servers, IPrincipalDirectory directory)
 {
-    public const string RegistrySchema = "https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json";
-
     public async Task<ImportReport> ImportAsync(string yamlPath, string ownerId, CancellationToken ct)
     {
         var owner = new Caller(ownerId, SystemRoles.User, []);
@@ -70,38 +61,6 @@ public sealed partial class ServerImportExport(ServerChangeService servers, IPri
         return new ImportReport(imported, skipped);
     }
 
-    public async Task<JsonArray> ExportAsync(CancellationToken ct)
-    {
-        var rows = await db.Servers.AsNoTracking().OrderBy(s => s.ServerName).Select(s => new { s.ServerName, s.Config }).ToListAsync(ct);
-        var servers = new JsonArray();
-        foreach (var row in rows)
-        {
-            var config = ServerSecretsCodec.DecodeMasked(row.Config);
-            var remote = new JsonObject
-            {
-                ["type"] = config.Transport == TransportKind.Sse ? "sse" : "streamable-http",
-                ["url"] = config.Url,
-            };
-            if (config.Headers is { Count: > 0 } headers)
-            {
-                // Names only: values are secrets (or a user's own placeholders).
-                remote["headers"] = new JsonArray([.. headers.Keys.Select(h => (JsonNode)new JsonObject { ["name"] = h, ["isRequired"] = true, ["isSecret"] = true })]);
-            }
-
-            servers.Add(new JsonObject
-            {
-                ["$schema"] = RegistrySchema,
-                ["name"] = $"local.mcp-platform/{row.ServerName}",
-                ["title"] = config.Title,
-                ["description"] = config.Description ?? config.Title ?? row.ServerName,
-                ["version"] = "1.0.0",
-                ["remotes"] = new JsonArray(remote),
-            });
-        }
-
-        return servers;
-    }
-
     /// <summary>A YAML key such as <c>my_server-2</c> as a title the API accepts (<c>my server 2</c>), so the slug matches the key.</summary>
     public static string TitleFrom(string name)
     {
@@ -111,6 +70,4 @@ public sealed partial class ServerImportExport(ServerChangeService servers, IPri
 
     [GeneratedRegex("[^a-zA-Z0-9 ]+")]
     private static partial Regex NotTitleCharacters();
-
-    public static string ToJson(JsonArray servers) => servers.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 }

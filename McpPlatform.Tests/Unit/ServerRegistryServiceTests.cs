@@ -9,7 +9,8 @@ using Moq;
 
 namespace McpPlatform.Tests.Unit;
 
-/// <summary>The registry's rules with every port mocked: ACL, read-only app servers, If-Match, secrets, naming, paging.</summary>
+/// <summary>The registry's rules with every port mocked — reads (ServerRegistryService) and changes
+/// (ServerChangeService, ServerConfigRules): ACL, read-only app servers, If-Match, secrets, naming, paging.</summary>
 public sealed class ServerRegistryServiceTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);

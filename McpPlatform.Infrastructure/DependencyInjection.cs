@@ -11,6 +11,7 @@ using McpPlatform.Infrastructure.OAuth;
 using McpPlatform.Infrastructure.Mcp;
 using McpPlatform.Infrastructure.Mcp.Sessions;
 using McpPlatform.Infrastructure.Persistence;
+using McpPlatform.Infrastructure.Persistence.Queries;
 using McpPlatform.Infrastructure.Persistence.Repositories;
 using McpPlatform.Infrastructure.Security;
 using McpPlatform.Infrastructure.Servers;
@@ -37,15 +38,11 @@ public static class DependencyInjection
         services.AddSingleton(_ =>
         {
             var builder = new NpgsqlDataSourceBuilder(postgres);
-            // Npgsql otherwise resets every pooled connection on reuse with seven statements (RESET ALL, DISCARD
-            // TEMP, ...), which cost PostgreSQL nearly as much CPU as the list page itself. Nothing here leaves session
-            // state behind: no SET, temporary tables, LISTEN or session-level advisory locks (only transaction-scoped ones).
+            // No reset on reuse: nothing here leaves session state behind (ADR 0024).
             builder.ConnectionStringBuilder.NoResetOnClose = true;
             return builder.Build();
         });
-        // Contexts come from a pool: a new one per request first builds its scope of EF Core's internal services
-        // (dozens of them, some found by reflection), which was a visible share of the CPU of every request that
-        // touches EF Core. Nothing here keeps state on a context beyond a request (tracking is cleared on return).
+        // Contexts come from a pool (ADR 0024): nothing keeps state on one beyond a request.
         services.AddDbContextPool<PlatformDbContext>(
             (sp, options) => options
                 .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
@@ -90,7 +87,9 @@ public static class DependencyInjection
         services.AddSingleton<IAppServerCatalog>(sp => AppServerCatalog.Load(configuration, environment.ContentRootPath, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(sp => new McpRegistryOptions { MaxServersPerUser = sp.GetRequiredService<IOptions<McpOptions>>().Value.MaxServersPerUser });
 
+        services.AddScoped<DatabaseMigrator>();
         services.AddScoped<ServerSecretsCodec>();
+        services.AddScoped<IServerQueries, ServerQueries>();
         services.AddScoped<IServerRepository, ServerRepository>();
         services.AddScoped<IAclRepository, AclRepository>();
         services.AddScoped<IRoleRepository, RoleRepository>();

@@ -9,8 +9,9 @@
 #            --connections-only   only the scenarios with real MCP / OAuth peers (tools, OAuth flows, idle connections)
 #
 # Seeds with set-based SQL (bench/seed.sql), drives the API with wrk (bench/wrk.lua, 16 connections after a warm-up)
-# and runs the same SQL through pgbench (bench/pgbench/*.sql, 16 clients, -M extended and -M prepared) as the
-# database floor, and GET /bench/floor as the Kestrel + JWT floor. The API runs as the benchmark host
+# and runs the application's own statements through pgbench (the embedded .sql files of
+# McpPlatform.Infrastructure/Persistence/Sql with the parameters of bench/pgbench/*.params, 16 clients, -M extended
+# and -M prepared) as the database floor, and GET /bench/floor as the Kestrel + JWT floor. The API runs as the benchmark host
 # (bench/McpPlatform.BenchHost, published in Release): the same application plus the /bench routes and Server-Timing,
 # which the production build does not have.
 # Prints a table and writes bench/results/<timestamp>.json. Stops what it started, also on Ctrl-C.
@@ -81,6 +82,36 @@ REDIS_DIR="$STATE/redis"
 RESULTS_DIR="$REPO/bench/results"
 mkdir -p "$RESULTS_DIR"
 RESULTS="$WORK/results.tsv"     # tier scenario tool rps p50 p99 errors cpu_ms_per_req note
+
+# The pgbench scripts, written before anything starts: for each bench/pgbench/<scenario>.params, $PGB_SCRIPTS/<scenario>.sql
+# holds its \set lines, then the application's statement it names (-- statement: <name>, the embedded
+# McpPlatform.Infrastructure/Persistence/Sql/<name>.sql) with each $n replaced by the expression the file gives for it
+# ($n <expression>). No statement is copied anywhere: pgbench runs the text the API runs, its parameters computed.
+SQL_DIR="$REPO/McpPlatform.Infrastructure/Persistence/Sql"
+PGB_SCRIPTS="$WORK/pgbench"
+mkdir -p "$PGB_SCRIPTS"
+for params in "$REPO"/bench/pgbench/*.params; do
+    scenario="$(basename "$params" .params)"
+    statement="$(awk '$1 == "--" && $2 == "statement:" { print $3 }' "$params")"
+    [ -n "$statement" ] && [ -f "$SQL_DIR/$statement.sql" ] || { echo "$params: names no statement of $SQL_DIR" >&2; exit 1; }
+    awk -v sql="$SQL_DIR/$statement.sql" '
+        /^\$[0-9]+ / { n = substr($1, 2); sub(/^\$[0-9]+ +/, ""); arg[n] = $0; next }
+        { print }
+        END {
+            while ((getline line < sql) > 0) {
+                out = ""
+                while (match(line, /\$[0-9]+/)) {
+                    n = substr(line, RSTART + 1, RLENGTH - 1)
+                    if (!(n in arg)) { print FILENAME ": no expression for $" n > "/dev/stderr"; exit 1 }
+                    out = out substr(line, 1, RSTART - 1) "(" arg[n] ")"
+                    line = substr(line, RSTART + RLENGTH)
+                }
+                print out line
+            }
+            print ";"
+        }' "$params" >"$PGB_SCRIPTS/$scenario.sql"
+done
+
 get() {  # get <tier> <scenario> <tool> <column>: one figure from the results so far
     awk -F'\t' -v t="$1" -v s="$2" -v tool="$3" -v col="$4" '$1 == t && $2 == s && $3 == tool { print $col; exit }' "$RESULTS"
 }
@@ -291,7 +322,7 @@ run_wrk() {
     log "$(printf '%-8s %-22s wrk      %8s req/s  p50 %7s ms  p99 %7s ms  errors %s  api %s ms CPU/req (%s%% of a core), %s db transactions/req, PostgreSQL %s ms CPU/req' "$tier" "$scenario" "${rps:-0}" "$p50" "$p99" "$errors" "$cpu_ms" "$cpu_pct" "$xpr" "$pg_ms")"
 }
 
-# run_pgbench <tier> <scenario> <script> <extended|prepared> [pgbench options...]   (PGB_CLIENTS, PGB_THREADS: other than 16, 2)
+# run_pgbench <tier> <scenario> <params> <extended|prepared> [pgbench options...]   (PGB_CLIENTS, PGB_THREADS: other than 16, 2)
 # One pgbench run of warm-up plus measurement, counted from its per-transaction log after the warm-up: a new backend
 # first maps each shared buffer it touches into its own page tables, so a warm-up in a separate pgbench run (new
 # connections, new backends) warms nothing. Measured at 1M servers, 16 fresh backends ran the rare search at 56
@@ -303,7 +334,7 @@ run_pgbench() {
     local from; from=$(( $(date +%s) + WARMUP ))
     local g0; g0=$(pg_cpu_ticks)
     (cd "$dir" && "$PGBENCH" -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c "${PGB_CLIENTS:-$CONNECTIONS}" -j "${PGB_THREADS:-2}" -T "$((WARMUP + PG_DURATION))" -M "$protocol" \
-        -f "$REPO/bench/pgbench/$script" "$@" -l --log-prefix=pgb bench >"$dir/out.txt" 2>&1) || true
+        -f "$PGB_SCRIPTS/$script.sql" "$@" -l --log-prefix=pgb bench >"$dir/out.txt" 2>&1) || true
     local tps p50 p99 failed pg_ms
     # PostgreSQL's CPU per statement over the whole run (warm-up included; pgbench's own CPU is not counted)
     pg_ms="$(awk -v d=$(( $(pg_cpu_ticks) - g0 )) -v hz="$CLK_TCK" 'NF { n++ } END { if (n > 0) printf "%.3f", d * 1000 / hz / n; else print "0" }' "$dir"/pgb.* 2>/dev/null)"
@@ -362,24 +393,24 @@ for tier in $TIERS; do
     warm_api "$API_WARMUP" rare common get flat
 
     # list: database floor bracketing the API run above and below
-    run_pgbench "$tier" list_first list_first.sql extended
-    run_pgbench "$tier" list_first list_first.sql prepared
-    run_pgbench "$tier" list_random list_random.sql extended
-    run_pgbench "$tier" list_random list_random.sql prepared
+    run_pgbench "$tier" list_first list_first extended
+    run_pgbench "$tier" list_first list_first prepared
+    run_pgbench "$tier" list_random list_random extended
+    run_pgbench "$tier" list_random list_random prepared
 
     # search
     run_wrk "$tier" search_rare rare
     run_wrk "$tier" search_common common BENCH_TERM=weather
-    run_pgbench "$tier" search_rare search_rare.sql extended
-    run_pgbench "$tier" search_rare search_rare.sql prepared
-    run_pgbench "$tier" search_common search_common.sql extended
-    run_pgbench "$tier" search_common search_common.sql prepared
+    run_pgbench "$tier" search_rare search_rare extended
+    run_pgbench "$tier" search_rare search_rare prepared
+    run_pgbench "$tier" search_common search_common extended
+    run_pgbench "$tier" search_common search_common prepared
 
     # single server by name vs Kestrel + JWT floor of the same size
     run_wrk "$tier" get_by_name get BENCH_NAMES="$NAMES"
     run_wrk "$tier" get_flat_reference flat BENCH_NAMES="$NAMES"
-    run_pgbench "$tier" get_by_name get_by_name.sql extended -D ncap="$NCAP"
-    run_pgbench "$tier" get_by_name get_by_name.sql prepared -D ncap="$NCAP"
+    run_pgbench "$tier" get_by_name get_by_name extended -D ncap="$NCAP"
+    run_pgbench "$tier" get_by_name get_by_name prepared -D ncap="$NCAP"
     run_wrk "$tier" floor_get_size floor BENCH_BYTES="$GET_BYTES"
     run_wrk "$tier" floor_list_size floor BENCH_BYTES="$LIST_BYTES"
 
@@ -389,7 +420,7 @@ for tier in $TIERS; do
     # statement runs twice first in the same session: a new backend's first run maps its buffers (see run_pgbench).
     for run in zx04242:search_rare weather:search_common; do
         term="${run%%:*}" script="${run#*:}"
-        statement="$(grep -v '^\\set' "$REPO/bench/pgbench/$script.sql")"
+        statement="$(grep -v '^\\set' "$PGB_SCRIPTS/$script.sql")"
         { echo '\o /dev/null'; echo "$statement"; echo "$statement"; echo '\o'; echo "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF)"; echo "$statement"; } \
             | psql_bench -v uid=1 -v g1=2 -v g2=68 -v g3=134 -v r=4242 >"$WORK/explain-$term.txt" 2>&1
         seq_scans="$(grep -c 'Seq Scan' "$WORK/explain-$term.txt" || true)"
@@ -536,7 +567,7 @@ run_flows oauth_flows_sequential one-flow-user "$OAUTH_SEQUENTIAL" 1
 # waits for the WAL to reach the disk, and spaced-out commits wait longer than back-to-back ones on a VM (a floor
 # under the sequential platform time).
 pace="$(get peers oauth_flows_sequential node 4)"; [ "${pace:-0}" -gt 0 ] || pace=20
-PGB_CLIENTS=1 PGB_THREADS=1 run_pgbench peers oauth_token_write token_write.sql prepared -R "$pace"
+PGB_CLIENTS=1 PGB_THREADS=1 run_pgbench peers oauth_token_write token_write prepared -R "$pace"
 psql_bench -c "DELETE FROM oauth_tokens WHERE user_id LIKE 'pgb-token-%'" >/dev/null
 
 # idle per-user connections: each user sets their variable and connects; memory after a full collection, before and after

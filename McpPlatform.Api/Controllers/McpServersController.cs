@@ -14,7 +14,7 @@ namespace McpPlatform.Api.Controllers;
 /// <summary>The server registry: app-level servers (read-only) and user-managed servers under the ACL.</summary>
 [ApiController]
 [Route("api/mcp/servers")]
-public sealed class McpServersController(ServerRegistryService registry) : ControllerBase
+public sealed class McpServersController(ServerRegistryService registry, ServerChangeService changes) : ControllerBase
 {
     /// <summary>Every server the caller can use, as a map name → config; ★ with <c>limit</c>, <c>cursor</c> or
     /// <c>search</c>, one page of them ordered by name.</summary>
@@ -52,7 +52,7 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Create([FromBody] ServerConfigRequest request, CancellationToken ct)
     {
-        var result = await registry.CreateAsync(HttpContext.GetCaller(), request.Config!.ToDomain(), ct);
+        var result = await changes.CreateAsync(HttpContext.GetCaller(), request.Config!.ToDomain(), ct);
         return result.ToActionResult(this, view =>
         {
             SetETag(view);
@@ -88,10 +88,10 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
     {
         if (!TryReadIfMatch(out var expected))
         {
-            return Problems.Result(ServerRegistryService.VersionMismatch, HttpContext);
+            return Problems.Result(ServerErrors.VersionMismatch, HttpContext);
         }
 
-        var result = await registry.UpdateAsync(HttpContext.GetCaller(), serverName, request.Config!.ToDomain(), expected, ct);
+        var result = await changes.UpdateAsync(HttpContext.GetCaller(), serverName, request.Config!.ToDomain(), expected, ct);
         return result.ToActionResult(this, view =>
         {
             SetETag(view);
@@ -109,10 +109,10 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
     {
         if (!TryReadIfMatch(out var expected))
         {
-            return Problems.Result(ServerRegistryService.VersionMismatch, HttpContext);
+            return Problems.Result(ServerErrors.VersionMismatch, HttpContext);
         }
 
-        var result = await registry.DeleteAsync(HttpContext.GetCaller(), serverName, expected, ct);
+        var result = await changes.DeleteAsync(HttpContext.GetCaller(), serverName, expected, ct);
         return result.ToActionResult(this, _ => new MessageResponse("MCP server deleted successfully"));
     }
 

@@ -11,7 +11,8 @@ namespace McpPlatform.Api.Hosting;
 /// <summary>Applies migrations and seeds the development demo: two users, a group and a few shared servers.</summary>
 public sealed class DatabaseStartup(
     PlatformDbContext db,
-    ServerRegistryService registry,
+    DatabaseMigrator migrator,
+    ServerChangeService servers,
     SharingService sharing,
     IPrincipalDirectory directory,
     IOptions<AuthOptions> auth,
@@ -21,15 +22,7 @@ public sealed class DatabaseStartup(
     public static readonly Caller DemoAdmin = new("alice", SystemRoles.Admin, ["engineering"], "Alice Admin", "alice@example.com");
     public static readonly Caller DemoUser = new("bob", SystemRoles.User, ["engineering"], "Bob User", "bob@example.com");
 
-    public async Task MigrateAsync(CancellationToken ct)
-    {
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        // A migration may rewrite a large table (AclSearchTextIndex: every ACL entry, about five minutes at 4M entries); the
-        // per-command timeout of requests must not cut it off halfway.
-        db.Database.SetCommandTimeout(0); // no limit
-        await db.Database.MigrateAsync(ct);
-        logger.LogInformation("Database schema is current ({Count} migrations applied now)", pending.Count);
-    }
+    public Task MigrateAsync(CancellationToken ct) => migrator.MigrateAsync(ct);
 
     public async Task SeedDemoAsync(CancellationToken ct)
     {
@@ -40,15 +33,15 @@ public sealed class DatabaseStartup(
             return;
         }
 
-        var docs = await registry.CreateAsync(DemoAdmin, new McpServerConfig
+        var docs = await servers.CreateAsync(DemoAdmin, new McpServerConfig
         {
             Type = "streamable-http", Url = "https://mcp.example.com/docs", Title = "Docs Search", Description = "Search the team's documentation",
         }, ct);
-        var weather = await registry.CreateAsync(DemoAdmin, new McpServerConfig
+        var weather = await servers.CreateAsync(DemoAdmin, new McpServerConfig
         {
             Type = "sse", Url = "https://mcp.example.com/weather/sse", Title = "Public Weather", Description = "Forecasts for everyone",
         }, ct);
-        await registry.CreateAsync(DemoUser, new McpServerConfig
+        await servers.CreateAsync(DemoUser, new McpServerConfig
         {
             Type = "streamable-http", Url = "https://mcp.example.com/bob", Title = "Bob Tools", Description = "Bob's own server",
             Headers = new Dictionary<string, string> { ["X-Api-Key"] = "{{API_KEY}}" },

@@ -64,6 +64,8 @@ public static class PlatformApp
         extensions?.Services?.Invoke(services, configuration);
         services.AddSingleton<RegistrySnapshots>();
         services.AddScoped<ServerRegistryService>();
+        services.AddScoped<ServerChangeService>();
+        services.AddScoped<ServerConfigRules>();
         services.AddScoped<RoleService>();
         services.AddScoped<SharingService>();
         services.AddScoped<PrincipalSearchService>();
@@ -81,7 +83,8 @@ public static class PlatformApp
         services.AddScoped<OAuthDisconnect>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<DatabaseStartup>();
-        services.AddScoped<Commands.ServerImportExport>();
+        services.AddScoped<Commands.ServerImporter>();
+        services.AddScoped<Commands.ServerExporter>();
 
         services.AddPlatformAuthentication(configuration);
         services.AddPlatformRateLimits(configuration);

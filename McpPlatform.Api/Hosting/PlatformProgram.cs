@@ -10,9 +10,9 @@ public static class PlatformProgram
 {
     public static async Task<int> RunAsync(string[] args, PlatformExtensions? extensions = null)
     {
-        if (Commands.Commands.IsCommand(args))
+        if (Commands.AdminCommands.IsCommand(args))
         {
-            return await Commands.Commands.RunAsync(args);
+            return await Commands.AdminCommands.RunAsync(args);
         }
 
         var app = PlatformApp.Build(PlatformApp.CreateBuilder(args), extensions);

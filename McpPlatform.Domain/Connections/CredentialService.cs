@@ -6,7 +6,7 @@ using McpPlatform.Domain.Servers;
 namespace McpPlatform.Domain.Connections;
 
 /// <summary>A caller's own values for a server's <c>customUserVars</c> (LibreChat's plugin auth for <c>mcp_&lt;server&gt;</c>).</summary>
-public sealed class CredentialService(ServerRegistryService registry, ICredentialStore credentials, IMcpSessions sessions, IAuditLog audit)
+public sealed class CredentialService(ServerRegistryService registry, ICredentialStore credentials, IMcpSessions sessions)
 {
     public const string PluginPrefix = "mcp_";
     public const int MaxValueLength = 4096;
@@ -52,6 +52,8 @@ public sealed class CredentialService(ServerRegistryService registry, ICredentia
         }
 
         var server = resolved.Value;
+        var record = new AuditEvent(caller.UserId, action == "install" ? AuditActions.CredentialsSet : AuditActions.CredentialsRemoved, "credentials", $"{caller.UserId}/{name}",
+            new Dictionary<string, string?> { ["serverName"] = name, ["variables"] = string.Join(",", auth?.Keys ?? []) });
         if (action == "install")
         {
             var declared = server.Config.CustomUserVars ?? new Dictionary<string, CustomUserVar>();
@@ -64,16 +66,14 @@ public sealed class CredentialService(ServerRegistryService registry, ICredentia
                 return Error.Validation("Invalid request", problems);
             }
 
-            await credentials.SetAsync(caller.UserId, server.Credentials, (auth ?? new Dictionary<string, string?>()).ToDictionary(kv => kv.Key, kv => kv.Value!), ct);
+            await credentials.SetAsync(caller.UserId, server.Credentials, (auth ?? new Dictionary<string, string?>()).ToDictionary(kv => kv.Key, kv => kv.Value!), record, ct);
         }
         else
         {
-            await credentials.DeleteAsync(caller.UserId, server.Id, ct);
+            await credentials.DeleteAsync(caller.UserId, server.Id, record, ct);
         }
 
         await sessions.DisconnectAsync(server.KeyFor(caller.UserId), ct);
-        await audit.WriteAsync(new AuditEvent(caller.UserId, action == "install" ? AuditActions.CredentialsSet : AuditActions.CredentialsRemoved, "credentials", $"{caller.UserId}/{name}",
-            new Dictionary<string, string?> { ["serverName"] = name, ["variables"] = string.Join(",", auth?.Keys ?? []) }), ct);
         return Success.Instance;
     }
 }

@@ -4,7 +4,7 @@ using McpPlatform.Domain.Common;
 namespace McpPlatform.Domain.Identity;
 
 /// <summary>System-role permissions: the checks every route's policy asks, and the admin routes that change them.</summary>
-public sealed class RoleService(IRoleRepository roles, IAuditLog audit)
+public sealed class RoleService(IRoleRepository roles)
 {
     public static readonly Error RoleNotFound = new(ErrorKind.NotFound, Message: "Role not found");
     public static readonly Error InsufficientPermissions = new(ErrorKind.Forbidden, Message: "Forbidden: Insufficient permissions");
@@ -37,18 +37,15 @@ public sealed class RoleService(IRoleRepository roles, IAuditLog audit)
         }
 
         var role = SystemRoles.Normalize(roleName);
-        var updated = await roles.UpdateAsync(role, patch, ct);
+        var updated = await roles.UpdateAsync(role, patch, permissions => new AuditEvent(caller.UserId, AuditActions.RolePermissionsChanged, "role", role, new Dictionary<string, string?>
+        {
+            ["USE"] = permissions.Use.ToString(), ["CREATE"] = permissions.Create.ToString(), ["SHARE"] = permissions.Share.ToString(), ["SHARE_PUBLIC"] = permissions.SharePublic.ToString(),
+        }), ct);
         if (updated is null)
         {
             return RoleNotFound;
         }
 
-        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.RolePermissionsChanged, "role", role, new Dictionary<string, string?>
-        {
-            ["USE"] = updated.Use.ToString(), ["CREATE"] = updated.Create.ToString(), ["SHARE"] = updated.Share.ToString(), ["SHARE_PUBLIC"] = updated.SharePublic.ToString(),
-        }), ct);
         return new RoleView(role, updated);
     }
 }
-
-public sealed record RoleView(string Name, McpServerPermissions McpServers);

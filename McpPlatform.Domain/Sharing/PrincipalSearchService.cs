@@ -3,8 +3,6 @@ using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Sharing;
 
-public sealed record PrincipalSearchResult(string Query, int Limit, IReadOnlyList<string> Types, IReadOnlyList<PrincipalInfo> Results);
-
 /// <summary>The people picker: users, groups and roles whose id, name or email contains the query.</summary>
 public sealed class PrincipalSearchService(IPrincipalDirectory directory, RoleService roles)
 {

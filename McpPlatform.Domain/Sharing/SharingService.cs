@@ -7,27 +7,14 @@ using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Domain.Sharing;
 
-/// <summary>A principal's grant as the sharing dialog shows it.</summary>
-public sealed record SharedPrincipal(PrincipalKey Principal, string? Name, string? Email, string AccessRoleId);
-
-public sealed record ServerPermissions(Guid ServerId, IReadOnlyList<SharedPrincipal> Principals, bool IsPublic, string? PublicAccessRoleId);
-
-/// <summary>A requested grant: principal plus access role id, as the SPA sends them.</summary>
-public sealed record ShareRequest(string Type, string Id, string? AccessRoleId);
-
-public sealed record ShareUpdate(IReadOnlyList<ShareRequest> Updated, IReadOnlyList<ShareRequest> Removed, bool? Public, string? PublicAccessRoleId);
-
 /// <summary>Sharing a server with users, groups, roles and everyone; addressed by the server's database id.</summary>
 public sealed class SharingService(
-    IServerRepository servers,
+    IServerQueries queries,
     IAclRepository acl,
     IPrincipalDirectory directory,
     RoleService roles,
-    IAuditLog audit,
     ICatalogRevisions catalogRevisions)
 {
-    public const int MaxChangesPerRequest = 200;
-
     public static Error UpdateFailed(string details) => new(ErrorKind.Validation, "Failed to update permissions", Details: details);
 
     public async Task<Result<ServerPermissions>> GetAsync(Caller caller, Guid serverId, CancellationToken ct)
@@ -49,7 +36,7 @@ public sealed class SharingService(
             return access.Error!;
         }
 
-        var changes = await BuildChangesAsync(update, ct);
+        var changes = await ShareChanges.BuildAsync(update, directory, ct);
         if (!changes.IsSuccess)
         {
             return changes.Error!;
@@ -62,29 +49,29 @@ public sealed class SharingService(
             return RoleService.InsufficientPermissions;
         }
 
-        var outcome = await acl.ApplyAsync(serverId, changes.Value, caller.UserId, ct);
+        var record = new AuditEvent(caller.UserId, AuditActions.AclChanged, AccessRole.ResourceType, serverId.ToString(), new Dictionary<string, string?>
+        {
+            ["serverName"] = access.Value.Server.Name,
+            ["granted"] = string.Join(",", changes.Value.Upserts.Select(u => $"{u.Principal}={u.Role.Id}")),
+            ["revoked"] = string.Join(",", changes.Value.Removals),
+        });
+        var outcome = await acl.ApplyAsync(serverId, changes.Value, caller.UserId, record, ct);
         switch (outcome)
         {
             case AclApplyOutcome.ResourceMissing:
-                return ServerRegistryService.ServerNotFound;
+                return ServerErrors.ServerNotFound;
             case AclApplyOutcome.WouldRemoveLastOwner:
                 return UpdateFailed("The last owner of a server cannot be removed; grant owner to someone else first");
         }
 
         await catalogRevisions.RegistryChangedAsync(ct);
-        await audit.WriteAsync(new AuditEvent(caller.UserId, AuditActions.AclChanged, AccessRole.ResourceType, serverId.ToString(), new Dictionary<string, string?>
-        {
-            ["serverName"] = access.Value.Server.Name,
-            ["granted"] = string.Join(",", changes.Value.Upserts.Select(u => $"{u.Principal}={u.Role.Id}")),
-            ["revoked"] = string.Join(",", changes.Value.Removals),
-        }), ct);
         return await DescribeAsync(serverId, ct);
     }
 
     /// <summary>The caller's effective bits on one server (0 when none or the server does not exist).</summary>
     public async Task<PermissionBits> EffectiveAsync(Caller caller, Guid serverId, CancellationToken ct)
     {
-        var found = await servers.FindByIdAsync(serverId, caller.Principals, ct);
+        var found = await queries.FindByIdAsync(serverId, caller.Principals, ct);
         return found is null ? PermissionBits.None : caller.IsAdmin ? PermissionBits.All : found.Bits;
     }
 
@@ -98,13 +85,13 @@ public sealed class SharingService(
             return RoleService.InsufficientPermissions;
         }
 
-        var found = await servers.FindByIdAsync(serverId, caller.Principals, ct);
+        var found = await queries.FindByIdAsync(serverId, caller.Principals, ct);
         if (found is null)
         {
-            return ServerRegistryService.ServerNotFound;
+            return ServerErrors.ServerNotFound;
         }
 
-        return AccessPolicy.Allows(caller.IsAdmin, found.Bits, PermissionBits.Share) ? found : ServerRegistryService.InsufficientPermissions;
+        return AccessPolicy.Allows(caller.IsAdmin, found.Bits, PermissionBits.Share) ? found : ServerErrors.InsufficientPermissions;
     }
 
     private async Task<ServerPermissions> DescribeAsync(Guid serverId, CancellationToken ct)
@@ -121,99 +108,6 @@ public sealed class SharingService(
         return new ServerPermissions(serverId, principals, publicGrant is not null, publicGrant?.AccessRoleId);
     }
 
-    private async Task<Result<AclChangeSet>> BuildChangesAsync(ShareUpdate update, CancellationToken ct)
-    {
-        if (update.Updated.Count + update.Removed.Count > MaxChangesPerRequest)
-        {
-            return UpdateFailed($"At most {MaxChangesPerRequest} principals can be changed at once");
-        }
-
-        var upserts = new List<(PrincipalKey, AccessRole)>();
-        foreach (var request in update.Updated)
-        {
-            if (!TryParsePrincipal(request, out var key, out var problem))
-            {
-                return UpdateFailed(problem);
-            }
-
-            if (AccessRoles.Find(request.AccessRoleId) is not { } role)
-            {
-                return UpdateFailed(request.AccessRoleId is null ? "accessRoleId is required for updated principals" : $"Role {request.AccessRoleId} not found");
-            }
-
-            upserts.Add((key, role));
-        }
-
-        var removals = new List<PrincipalKey>();
-        foreach (var request in update.Removed)
-        {
-            if (!TryParsePrincipal(request, out var key, out var problem))
-            {
-                return UpdateFailed(problem);
-            }
-
-            removals.Add(key);
-        }
-
-        if (update.Public == true)
-        {
-            if (AccessRoles.Find(update.PublicAccessRoleId) is not { } publicRole)
-            {
-                return UpdateFailed(update.PublicAccessRoleId is null ? "publicAccessRoleId is required when public is true" : $"Role {update.PublicAccessRoleId} not found");
-            }
-
-            upserts.Add((PrincipalKey.Public, publicRole));
-        }
-        else if (update.Public == false)
-        {
-            removals.Add(PrincipalKey.Public);
-        }
-
-        var mustExist = upserts.Select(u => u.Item1).Where(k => k.Type is PrincipalType.User or PrincipalType.Group).Distinct().ToList();
-        if (mustExist.Count > 0)
-        {
-            var known = await directory.DescribeAsync(mustExist, ct);
-            if (mustExist.FirstOrDefault(k => !known.ContainsKey(k)) is { Id: not null } unknown)
-            {
-                return UpdateFailed($"Principal {unknown} not found");
-            }
-        }
-
-        return new AclChangeSet(upserts, removals);
-    }
-
     /// <summary>A principal that every user is, or may be without anyone choosing them: public, and any system role.</summary>
     private static bool StandsForAllUsers(PrincipalKey principal) => principal.Type is PrincipalType.Public or PrincipalType.Role;
-
-    private static bool TryParsePrincipal(ShareRequest request, out PrincipalKey key, out string problem)
-    {
-        key = default;
-        problem = string.Empty;
-        if (!PrincipalTypes.TryParse(request.Type, out var type))
-        {
-            problem = $"Invalid principal type: {request.Type}";
-            return false;
-        }
-
-        if (type == PrincipalType.Public)
-        {
-            key = PrincipalKey.Public;
-            return true;
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 256)
-        {
-            problem = "Principal ID is required for user, group, and role principals";
-            return false;
-        }
-
-        if (type == PrincipalType.Role && !SystemRoles.All.Contains(SystemRoles.Normalize(request.Id)))
-        {
-            problem = $"Invalid role ID: {request.Id}";
-            return false;
-        }
-
-        key = type == PrincipalType.Role ? PrincipalKey.Role(request.Id) : new PrincipalKey(type, request.Id);
-        return true;
-    }
 }

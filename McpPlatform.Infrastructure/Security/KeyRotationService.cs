@@ -4,8 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace McpPlatform.Infrastructure.Security;
 
-public sealed record RotationReport(int ReEncrypted, int AlreadyCurrent);
-
 /// <summary>
 /// Re-encrypts every stored secret under the active key, a batch per transaction, so an interrupted run can simply
 /// be started again (values already under the active key are skipped). Afterwards old keys can be removed.

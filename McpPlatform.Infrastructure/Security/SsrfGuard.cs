@@ -3,11 +3,6 @@ using System.Net.Sockets;
 
 namespace McpPlatform.Infrastructure.Security;
 
-/// <summary>Raised when an outbound connection would reach an address the SSRF rule forbids. Its message names
-/// neither the host's resolved address nor its kind (see <see cref="OutboundUrlPolicy.RefusedMessage"/>).</summary>
-public sealed class OutboundAddressRefusedException()
-    : HttpRequestException(OutboundUrlPolicy.RefusedMessage);
-
 /// <summary>
 /// The one HTTP handler for outbound calls to MCP and OAuth servers: every connection is checked against the
 /// address the host name resolved to at connect time (so DNS rebinding cannot slip past a save-time check), and

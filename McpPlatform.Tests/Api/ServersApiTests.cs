@@ -425,7 +425,7 @@ public sealed class ServersApiTests : ApiTest
     private async Task<McpServerConfig> StoredConfigAsync(string name)
     {
         await using var scope = Api.Services.CreateAsyncScope();
-        var found = await scope.ServiceProvider.GetRequiredService<IServerRepository>().FindAsync(name, [PrincipalKey.Public], CancellationToken.None);
+        var found = await scope.ServiceProvider.GetRequiredService<IServerQueries>().FindAsync(name, [PrincipalKey.Public], CancellationToken.None);
         return found?.Server.Config ?? throw new AssertionException($"server {name} not stored");
     }
 }

@@ -138,7 +138,7 @@ public sealed class CommandsTests : ApiTest
         Console.SetError(captured);
         try
         {
-            var exit = await Commands.RunAsync(args);
+            var exit = await AdminCommands.RunAsync(args);
             return (exit, captured.ToString());
         }
         finally

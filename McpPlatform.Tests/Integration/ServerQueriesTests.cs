@@ -49,7 +49,7 @@ public sealed class ServerQueriesTests : ApiTest
 
         var walked = new List<string>();
         await using var scope = Api.Services.CreateAsyncScope();
-        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerQueries>();
         string? after = null;
         while (true)
         {
@@ -100,7 +100,7 @@ public sealed class ServerQueriesTests : ApiTest
     public async Task FindReturnsTheOrOfTheCallersBits()
     {
         await using var scope = Api.Services.CreateAsyncScope();
-        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerQueries>();
         var own = await repository.FindAsync("s00031", Viewer.Principals, CancellationToken.None);
         var groupOnly = await repository.FindAsync("s00010", new Caller("u2", SystemRoles.User, ["g3"]).Principals, CancellationToken.None);
         var none = await repository.FindAsync("s00002", Viewer.Principals, CancellationToken.None);
@@ -117,7 +117,7 @@ public sealed class ServerQueriesTests : ApiTest
     public async Task FindShared_GivesEachCallerTheBitsFindGives()
     {
         await using var scope = Api.Services.CreateAsyncScope();
-        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerQueries>();
         Caller[] callers = [Viewer, new("u2", SystemRoles.User, ["g3"]), new("u20", SystemRoles.User, []), new("u7", SystemRoles.Admin, ["g1"])];
         foreach (var name in new[] { "s00010", "s00031", "s00050", "s00333", "s00002" })
         {
@@ -135,7 +135,7 @@ public sealed class ServerQueriesTests : ApiTest
     public async Task FindShared_HoldsNoEntries_OfAServerWithMoreThanAsked()
     {
         await using var scope = Api.Services.CreateAsyncScope();
-        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerQueries>();
         var wide = await repository.FindSharedAsync("s00050", 2, CancellationToken.None);   // owner, group g1, public
         var all = await repository.FindSharedAsync("s00050", 3, CancellationToken.None);
         using (Assert.EnterMultipleScope())
@@ -153,7 +153,7 @@ public sealed class ServerQueriesTests : ApiTest
     {
         var found = new List<string>();
         await using var scope = Api.Services.CreateAsyncScope();
-        var repository = scope.ServiceProvider.GetRequiredService<IServerRepository>();
+        var repository = scope.ServiceProvider.GetRequiredService<IServerQueries>();
         string? after = null;
         while (true)
         {

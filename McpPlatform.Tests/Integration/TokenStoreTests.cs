@@ -13,6 +13,8 @@ public sealed class TokenStoreTests : ApiTest
 
     private static readonly CredentialKey Remote = new(Guid.CreateVersion7(), "binding-1");
 
+    private static readonly Domain.Audit.AuditEvent Set = new("alice", Domain.Audit.AuditActions.CredentialsSet, "credentials", "alice/remote");
+
     private static TokenSet Tokens(string access) =>
         new(access, "rt-" + access, "Bearer", DateTimeOffset.UtcNow.AddHours(1), "read", "https://auth.example.com", "https://auth.example.com/token", "client", "none", "https://mcp.example.com/mcp", null);
 
@@ -48,7 +50,7 @@ public sealed class TokenStoreTests : ApiTest
 
         await tokens.SaveAsync("alice", Remote, Tokens("at-1"), null, None);
         await tokens.SaveRegistrationAsync(Remote, "https://auth.example.com", new ClientRegistration("client-1", "secret-1", "client_secret_basic"), None);
-        await variables.SetAsync("alice", Remote, new Dictionary<string, string> { ["API_KEY"] = "key-1" }, None);
+        await variables.SetAsync("alice", Remote, new Dictionary<string, string> { ["API_KEY"] = "key-1" }, Set, None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -61,7 +63,7 @@ public sealed class TokenStoreTests : ApiTest
 
         // A registration under the new binding replaces the old one rather than colliding with it.
         var registered = await tokens.SaveRegistrationAsync(moved, "https://auth.example.com", new ClientRegistration("client-2", "secret-2", "client_secret_basic"), None);
-        await variables.SetAsync("alice", moved, new Dictionary<string, string> { ["OTHER"] = "other-1" }, None);
+        await variables.SetAsync("alice", moved, new Dictionary<string, string> { ["OTHER"] = "other-1" }, Set, None);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(registered.ClientId, Is.EqualTo("client-2"));

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using McpPlatform.Domain.Access;
-using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
@@ -20,6 +19,7 @@ public sealed class McpConnectionServiceTests
     private static readonly Caller Alice = new("alice", SystemRoles.User, []);
     private static readonly CancellationToken None = CancellationToken.None;
 
+    private Mock<IServerQueries> _queries = null!;
     private Mock<IServerRepository> _repo = null!;
     private Mock<IAppServerCatalog> _catalog = null!;
     private Mock<IMcpConnector> _connector = null!;
@@ -38,12 +38,11 @@ public sealed class McpConnectionServiceTests
     public void SetUp()
     {
         var clock = new Clock();
+        _queries = new Mock<IServerQueries>();
         _repo = new Mock<IServerRepository>();
         _catalog = new Mock<IAppServerCatalog>();
         _catalog.Setup(c => c.All).Returns([]);
-        var policy = new Mock<IOutboundUrlPolicy>();
-        policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
-        var registry = new ServerRegistryService(_repo.Object, _catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, new MemoryCatalogRevisions(), new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
+        var registry = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, new MemoryCatalogRevisions(), new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
 
         _connector = new Mock<IMcpConnector>();
         _opened = OpenFreshSessions(_connector);
@@ -81,7 +80,7 @@ public sealed class McpConnectionServiceTests
 
     // Public, so that every caller of these tests may use it.
     private void DbServer(string name, McpServerConfig config) =>
-        _repo.Setup(r => r.FindSharedAsync(name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindSharedAsync(name, new McpRegistryOptions().MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new SharedServer(new McpServer(Guid.NewGuid(), name, config, "alice", T0, T0, 1), [new Grant(PrincipalKey.Public, PermissionBits.View)], Complete: true));
 
     private void ConnectorThrows(Func<string, Error> failure, string message) =>

@@ -1,6 +1,5 @@
 using System.Collections.Specialized;
 using System.Web;
-using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
@@ -61,19 +60,18 @@ public sealed class OAuthServiceTests
         _tokens.Setup(t => t.SaveRegistrationAsync(It.IsAny<CredentialKey>(), It.IsAny<string>(), It.IsAny<ClientRegistration>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((CredentialKey _, string _, ClientRegistration registration, CancellationToken _) => registration);
 
-        var repo = new Mock<IServerRepository>();
-        repo.Setup(r => r.FindSharedAsync("remote", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+        var repo = new Mock<IServerQueries>();
+        repo.Setup(r => r.FindSharedAsync("remote", new McpRegistryOptions().MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => new SharedServer(Remote, [], Complete: true));
         _browsers = new Mock<IBrowserBinding>();
         _browsers.Setup(b => b.Issue(It.IsAny<string>(), It.IsAny<DateTimeOffset>())).Returns((string flowId, DateTimeOffset _) => "bound:" + flowId);
         _browsers.Setup(b => b.Verify(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<DateTimeOffset>())).Returns((string flowId, string? proof, DateTimeOffset _) => proof == "bound:" + flowId);
         var catalog = new Mock<IAppServerCatalog>();
         catalog.Setup(c => c.All).Returns([]);
-        var policy = new Mock<IOutboundUrlPolicy>();
         var revisions = new MemoryCatalogRevisions();
         _snapshots = new MemoryRevisionedCache();
         var snapshots = new RegistrySnapshots(revisions, _snapshots);
-        var registry = new ServerRegistryService(repo.Object, catalog.Object, policy.Object, new Mock<IAuditLog>().Object, new Mock<IServerChangeListener>().Object, revisions, snapshots, new McpRegistryOptions());
+        var registry = new ServerRegistryService(repo.Object, new Mock<IServerRepository>().Object, catalog.Object, revisions, snapshots, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();
         _pool = new McpSessionPool(_connector.Object, new ToolCatalogWriter(new MemoryToolCache(new MemoryCatalogRevisions())), _clock, new ConnectionOptions());
         var registrations = new OAuthClientRegistrations(_client.Object, _tokens.Object, snapshots, _options);

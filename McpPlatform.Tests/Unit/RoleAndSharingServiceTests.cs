@@ -19,9 +19,8 @@ public sealed class RoleAndSharingServiceTests
 
     private Mock<IRoleRepository> _roles = null!;
     private Mock<IAclRepository> _acl = null!;
-    private Mock<IServerRepository> _servers = null!;
+    private Mock<IServerQueries> _servers = null!;
     private Mock<IPrincipalDirectory> _directory = null!;
-    private Mock<IAuditLog> _audit = null!;
     private Mock<ICatalogRevisions> _revisions = null!;
     private RoleService _roleService = null!;
     private SharingService _sharing = null!;
@@ -35,18 +34,17 @@ public sealed class RoleAndSharingServiceTests
         _roles.Setup(r => r.GetAsync(SystemRoles.Admin, It.IsAny<CancellationToken>())).ReturnsAsync(McpServerPermissions.DefaultFor(SystemRoles.Admin));
         _acl = new Mock<IAclRepository>();
         _acl.Setup(a => a.ListForServerAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
-        _acl.Setup(a => a.ApplyAsync(It.IsAny<Guid>(), It.IsAny<AclChangeSet>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(AclApplyOutcome.Applied);
-        _servers = new Mock<IServerRepository>();
+        _acl.Setup(a => a.ApplyAsync(It.IsAny<Guid>(), It.IsAny<AclChangeSet>(), It.IsAny<string>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(AclApplyOutcome.Applied);
+        _servers = new Mock<IServerQueries>();
         _directory = new Mock<IPrincipalDirectory>();
         _directory.Setup(d => d.DescribeAsync(It.IsAny<IReadOnlyCollection<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyCollection<PrincipalKey> keys, CancellationToken _) =>
                 keys.Where(k => k.Id.StartsWith("known", StringComparison.Ordinal)).ToDictionary(k => k, k => new PrincipalInfo(k, "Name of " + k.Id, null)));
         _directory.Setup(d => d.SearchAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<PrincipalType>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
-        _audit = new Mock<IAuditLog>();
         _revisions = new Mock<ICatalogRevisions>();
-        _roleService = new RoleService(_roles.Object, _audit.Object);
-        _sharing = new SharingService(_servers.Object, _acl.Object, _directory.Object, _roleService, _audit.Object, _revisions.Object);
+        _roleService = new RoleService(_roles.Object);
+        _sharing = new SharingService(_servers.Object, _acl.Object, _directory.Object, _roleService, _revisions.Object);
         _search = new PrincipalSearchService(_directory.Object, _roleService);
     }
 
@@ -61,7 +59,7 @@ public sealed class RoleAndSharingServiceTests
         new(updated ?? [], removed ?? [], isPublic, publicRole);
 
     private void VerifyNothingApplied() =>
-        _acl.Verify(a => a.ApplyAsync(It.IsAny<Guid>(), It.IsAny<AclChangeSet>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _acl.Verify(a => a.ApplyAsync(It.IsAny<Guid>(), It.IsAny<AclChangeSet>(), It.IsAny<string>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
 
     private AclChangeSet CapturedChanges()
     {
@@ -158,19 +156,27 @@ public sealed class RoleAndSharingServiceTests
             Assert.That(result.Error?.Message, Is.EqualTo("Forbidden"));
         }
 
-        _roles.Verify(r => r.UpdateAsync(It.IsAny<string>(), It.IsAny<McpServerPermissionsPatch>(), It.IsAny<CancellationToken>()), Times.Never);
+        _roles.Verify(r => r.UpdateAsync(It.IsAny<string>(), It.IsAny<McpServerPermissionsPatch>(), It.IsAny<Func<McpServerPermissions, AuditEvent>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
     public async Task UpdateMcpServersAsync_Admin_NormalisesTheRoleAppliesAndAudits()
     {
         var patch = new McpServerPermissionsPatch(null, false, null, null);
-        _roles.Setup(r => r.UpdateAsync("USER", patch, It.IsAny<CancellationToken>())).ReturnsAsync(new McpServerPermissions(true, false, true, false));
+        var recorded = new List<AuditEvent>();
+        _roles.Setup(r => r.UpdateAsync("USER", patch, It.IsAny<Func<McpServerPermissions, AuditEvent>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string _, McpServerPermissionsPatch _, Func<McpServerPermissions, AuditEvent> audit, CancellationToken _) =>
+            {
+                // As the repository does: the audit record of the resulting permissions, written with them.
+                var updated = new McpServerPermissions(true, false, true, false);
+                recorded.Add(audit(updated));
+                return updated;
+            });
 
         var result = await _roleService.UpdateMcpServersAsync(Admin, "user", patch, CancellationToken.None);
 
         Assert.That(result.Value, Is.EqualTo(new RoleView("USER", new McpServerPermissions(true, false, true, false))));
-        _audit.Verify(a => a.WriteAsync(It.Is<AuditEvent>(e => e.Action == AuditActions.RolePermissionsChanged && e.ResourceId == "USER" && e.Details!["CREATE"] == "False"), It.IsAny<CancellationToken>()));
+        Assert.That(recorded, Has.One.Matches<AuditEvent>(e => e.Action == AuditActions.RolePermissionsChanged && e.ResourceId == "USER" && e.Details!["CREATE"] == "False"));
     }
 
     [Test]
@@ -179,7 +185,8 @@ public sealed class RoleAndSharingServiceTests
         var result = await _roleService.UpdateMcpServersAsync(Admin, "ghost", new McpServerPermissionsPatch(true, null, null, null), CancellationToken.None);
 
         Assert.That(result.Error?.Message, Is.EqualTo("Role not found"));
-        _audit.VerifyNoOtherCalls();
+        _roles.Verify(r => r.UpdateAsync("GHOST", It.IsAny<McpServerPermissionsPatch>(), It.IsAny<Func<McpServerPermissions, AuditEvent>>(), It.IsAny<CancellationToken>()), Times.Once);
+        _roles.VerifyNoOtherCalls();   // nothing recorded beside the update that found no role (its record goes with it)
     }
 
     // ---- SharingService -----------------------------------------------------------------------------------------
@@ -376,7 +383,7 @@ public sealed class RoleAndSharingServiceTests
     public async Task Sharing_WouldRemoveLastOwner_IsFailedToUpdate()
     {
         ServerWithBits(PermissionBits.All);
-        _acl.Setup(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.IsAny<CancellationToken>())).ReturnsAsync(AclApplyOutcome.WouldRemoveLastOwner);
+        _acl.Setup(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(AclApplyOutcome.WouldRemoveLastOwner);
 
         var result = await _sharing.UpdateAsync(Alice, ServerId, Update(removed: [new ShareRequest("user", "alice", null)]), CancellationToken.None);
 
@@ -386,7 +393,9 @@ public sealed class RoleAndSharingServiceTests
             Assert.That(result.Error?.ErrorText, Is.EqualTo("Failed to update permissions"));
         }
 
-        _audit.VerifyNoOtherCalls();
+        _acl.Verify(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Once);
+        _acl.Verify(a => a.ListForServerAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        _acl.VerifyNoOtherCalls();   // nothing recorded beside the refused change (its record goes with it)
         _revisions.VerifyNoOtherCalls();
     }
 
@@ -394,7 +403,7 @@ public sealed class RoleAndSharingServiceTests
     public async Task Sharing_ResourceGoneDuringApply_IsNotFound()
     {
         ServerWithBits(PermissionBits.All);
-        _acl.Setup(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(AclApplyOutcome.ResourceMissing);
+        _acl.Setup(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), It.IsAny<string>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(AclApplyOutcome.ResourceMissing);
 
         var result = await _sharing.UpdateAsync(Alice, ServerId, Update(), CancellationToken.None);
 
@@ -420,7 +429,7 @@ public sealed class RoleAndSharingServiceTests
         var result = await _sharing.UpdateAsync(Alice, ServerId, update, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Details);
-        _acl.Verify(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.IsAny<CancellationToken>()), Times.Once);
+        _acl.Verify(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Once);
         var changes = CapturedChanges();
         using (Assert.EnterMultipleScope())
         {
@@ -433,7 +442,7 @@ public sealed class RoleAndSharingServiceTests
             Assert.That(changes.Removals, Is.EqualTo(new[] { PrincipalKey.User("carol"), PrincipalKey.Public }));
         }
 
-        _audit.Verify(a => a.WriteAsync(It.Is<AuditEvent>(e => e.Action == AuditActions.AclChanged && e.ResourceId == ServerId.ToString() && e.Details!["serverName"] == "shared-server"), It.IsAny<CancellationToken>()));
+        _acl.Verify(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.Is<AuditEvent>(e => e.Action == AuditActions.AclChanged && e.ResourceId == ServerId.ToString() && e.Details!["serverName"] == "shared-server"), It.IsAny<CancellationToken>()));
         _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "who sees the server changed: catalogues are rebuilt");
     }
 

@@ -9,7 +9,8 @@ using Moq;
 
 namespace McpPlatform.Tests.Unit;
 
-/// <summary>The registry's rules with every port mocked: ACL, read-only app servers, If-Match, secrets, naming, paging.</summary>
+/// <summary>The registry's rules with every port mocked — reads (ServerRegistryService) and changes
+/// (ServerChangeService, ServerConfigRules): ACL, read-only app servers, If-Match, secrets, naming, paging.</summary>
 public sealed class ServerRegistryServiceTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
@@ -17,30 +18,35 @@ public sealed class ServerRegistryServiceTests
     private static readonly Caller Admin = new("root", SystemRoles.Admin, []);
     private const long RegistryRevision = 41;
 
+    private static readonly McpRegistryOptions Options = new() { MaxServersPerUser = 7 };
+
+    private Mock<IServerQueries> _queries = null!;
     private Mock<IServerRepository> _repo = null!;
     private Mock<IAppServerCatalog> _catalog = null!;
     private Mock<IOutboundUrlPolicy> _policy = null!;
-    private Mock<IAuditLog> _audit = null!;
     private Mock<IServerChangeListener> _changes = null!;
     private Mock<ICatalogRevisions> _revisions = null!;
     private MemoryRevisionedCache _snapshots = null!;
     private ServerRegistryService _service = null!;
+    private ServerChangeService _changeService = null!;
+    private List<AuditEvent> _recorded = null!;
 
     [SetUp]
     public void SetUp()
     {
+        _recorded = [];
+        _queries = new Mock<IServerQueries>();
         _repo = new Mock<IServerRepository>();
         _catalog = new Mock<IAppServerCatalog>();
         _catalog.Setup(c => c.All).Returns([]);
         _policy = new Mock<IOutboundUrlPolicy>();
         _policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
-        _audit = new Mock<IAuditLog>();
         _changes = new Mock<IServerChangeListener>();
         _revisions = new Mock<ICatalogRevisions>();
         _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision);
         _snapshots = new MemoryRevisionedCache();
-        _service = new ServerRegistryService(_repo.Object, _catalog.Object, _policy.Object, _audit.Object, _changes.Object, _revisions.Object,
-            new RegistrySnapshots(_revisions.Object, _snapshots), new McpRegistryOptions { MaxServersPerUser = 7 });
+        _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, _revisions.Object, new RegistrySnapshots(_revisions.Object, _snapshots), Options);
+        _changeService = new ServerChangeService(_queries.Object, _repo.Object, _catalog.Object, new ServerConfigRules(_policy.Object), _changes.Object, _revisions.Object, Options);
     }
 
     [TearDown]
@@ -59,14 +65,14 @@ public sealed class ServerRegistryServiceTests
     private McpServer Stored(string name, PermissionBits bits, McpServerConfig? config = null, long version = 3)
     {
         var server = Server(name, config, version);
-        _repo.Setup(r => r.FindAsync(name, It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindAsync(name, It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ServerAccess(server, bits));
         Shared(server, bits == PermissionBits.None ? [] : [new Grant(PrincipalKey.User(Alice.UserId), bits)]);
         return server;
     }
 
     private void Shared(McpServer server, Grant[] grants, bool complete = true) =>
-        _repo.Setup(r => r.FindSharedAsync(server.Name, ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindSharedAsync(server.Name, Options.MaxKeptGrants, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new SharedServer(server, grants, complete));
 
     /// <summary>Makes repo.UpdateAsync echo the new config back (version + 1) and captures what it was given.</summary>
@@ -79,16 +85,19 @@ public sealed class ServerRegistryServiceTests
         return calls;
     }
 
-    /// <summary>Makes repo.CreateAsync call the name chooser with <paramref name="taken"/> and captures the request.</summary>
+    /// <summary>Makes repo.CreateAsync create as the repository does (the name chosen from <paramref name="taken"/>, the
+    /// audit record of the created server written with it, into <see cref="_recorded"/>) and captures what it was given.</summary>
     private List<(NewServer Request, string Name, int Max)> CaptureCreates(params string[] taken)
     {
         var calls = new List<(NewServer, string, int)>();
-        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((NewServer request, Func<IReadOnlyCollection<string>, string> choose, int max, CancellationToken _) =>
+        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<Func<McpServer, AuditEvent>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((NewServer request, Func<IReadOnlyCollection<string>, string> choose, int max, Func<McpServer, AuditEvent> audit, CancellationToken _) =>
             {
                 var name = choose(taken);
                 calls.Add((request, name, max));
-                return (Server(name, request.Config, 1), CreateFailure.None);
+                var created = Server(name, request.Config, 1);
+                _recorded.Add(audit(created));
+                return (created, CreateFailure.None);
             });
         return calls;
     }
@@ -112,6 +121,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Value.Config.Env!["KEY"], Is.EqualTo(McpServerConfig.MaskedValue), "app secrets are masked too");
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -135,6 +145,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.GetAsync(Alice, "../etc/passwd", CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.NotFound));
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -155,8 +166,8 @@ public sealed class ServerRegistryServiceTests
             Assert.That(admin.IsSuccess, Is.True);
         }
 
-        _repo.Verify(r => r.FindSharedAsync("team", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once, "read once per registry revision");
-        _repo.Verify(r => r.FindAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
+        _queries.Verify(r => r.FindSharedAsync("team", Options.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once, "read once per registry revision");
+        _queries.Verify(r => r.FindAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
@@ -164,13 +175,13 @@ public sealed class ServerRegistryServiceTests
     {
         var server = Server("popular");
         Shared(server, [], complete: false);
-        _repo.Setup(r => r.FindAsync("popular", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.FindAsync("popular", It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new ServerAccess(server, PermissionBits.View));
 
         var result = await _service.GetAsync(Alice, "popular", CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True);
-        _repo.Verify(r => r.FindAsync("popular", It.Is<IReadOnlyList<PrincipalKey>>(p => p.SequenceEqual(Alice.Principals)), It.IsAny<CancellationToken>()));
+        _queries.Verify(r => r.FindAsync("popular", It.Is<IReadOnlyList<PrincipalKey>>(p => p.SequenceEqual(Alice.Principals)), It.IsAny<CancellationToken>()));
     }
 
     [Test]
@@ -241,7 +252,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("shared", PermissionBits.View);
 
-        var result = await _service.UpdateAsync(Alice, "shared", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "shared", SseConfig(), null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -258,7 +269,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("shared", PermissionBits.View | PermissionBits.Edit);
 
-        var result = await _service.DeleteAsync(Alice, "shared", null, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Alice, "shared", null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -275,7 +286,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("theirs", PermissionBits.None);
         var updates = CaptureUpdates(server);
 
-        var result = await _service.UpdateAsync(Admin, "theirs", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Admin, "theirs", SseConfig(), null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         Assert.That(updates, Has.Count.EqualTo(1));
@@ -287,7 +298,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("theirs", PermissionBits.None);
         _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
-        var result = await _service.DeleteAsync(Admin, "theirs", null, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Admin, "theirs", null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True);
         // Recorded by the repository in the transaction of the delete.
@@ -299,7 +310,7 @@ public sealed class ServerRegistryServiceTests
     {
         _catalog.Setup(c => c.Find("weather")).Returns(App("weather"));
 
-        var result = await _service.UpdateAsync(Admin, "weather", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Admin, "weather", SseConfig(), null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -308,6 +319,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Message, Is.EqualTo("MCP server 'weather' is defined in configuration and is read-only"));
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -316,16 +328,17 @@ public sealed class ServerRegistryServiceTests
     {
         _catalog.Setup(c => c.Find("weather")).Returns(App("weather"));
 
-        var result = await _service.DeleteAsync(Admin, "weather", null, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Admin, "weather", null, CancellationToken.None);
 
         Assert.That(result.Error?.Message, Is.EqualTo("MCP server 'weather' is defined in configuration and is read-only"));
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
     [Test]
     public async Task Update_MissingServer_IsNotFound()
     {
-        var result = await _service.UpdateAsync(Alice, "gone", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "gone", SseConfig(), null, CancellationToken.None);
 
         Assert.That(result.Error?.Message, Is.EqualTo("mcpServer not found"));
     }
@@ -337,7 +350,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("mine", PermissionBits.All, version: 5);
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 4, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 4, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
         _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -349,7 +362,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, version: 5);
         var updates = CaptureUpdates(server);
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 5, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig(), expectedVersion: 5, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True);
         using (Assert.EnterMultipleScope())
@@ -365,7 +378,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, version: 8);
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         Assert.That(updates.Single().Version, Is.EqualTo(8));
     }
@@ -377,10 +390,11 @@ public sealed class ServerRegistryServiceTests
         _repo.Setup(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((McpServer?)null);
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
-        _audit.VerifyNoOtherCalls();
+        _repo.Verify(r => r.UpdateAsync(server.Id, It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Once);
+        _repo.VerifyNoOtherCalls();   // nothing recorded beside the write that wrote nothing (its record goes with it)
     }
 
     [Test]
@@ -388,7 +402,7 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("mine", PermissionBits.All, version: 5);
 
-        var result = await _service.DeleteAsync(Alice, "mine", expectedVersion: 2, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Alice, "mine", expectedVersion: 2, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(ErrorKind.PreconditionFailed));
         _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -401,10 +415,11 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All, version: 5);
         _repo.Setup(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
 
-        var result = await _service.DeleteAsync(Alice, "mine", expectedVersion, CancellationToken.None);
+        var result = await _changeService.DeleteAsync(Alice, "mine", expectedVersion, CancellationToken.None);
 
         Assert.That(result.Error?.Kind, Is.EqualTo(expected));
-        _audit.VerifyNoOtherCalls();
+        _repo.Verify(r => r.DeleteAsync(It.IsAny<Guid>(), It.IsAny<long?>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Once);
+        _repo.VerifyNoOtherCalls();   // nothing recorded beside the write that wrote nothing (its record goes with it)
     }
 
     // ---- secrets on Update --------------------------------------------------------------------------------------
@@ -428,7 +443,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        var result = await _service.UpdateAsync(Alice, "mine", WithOAuth(secret: null) with { Description = "new" }, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", WithOAuth(secret: null) with { Description = "new" }, null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         var (config, _, revoke) = updates.Single();
@@ -447,7 +462,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(secret: "fresh"), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(secret: "fresh"), null, CancellationToken.None);
 
         Assert.That(updates.Single().Config.OAuth!.ClientSecret, Is.EqualTo("fresh"));
     }
@@ -458,7 +473,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(url: "https://elsewhere.example.com/sse", secret: null), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(url: "https://elsewhere.example.com/sse", secret: null), null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -477,7 +492,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(secret: null, clientId: "other"), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(secret: null, clientId: "other"), null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -493,7 +508,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All, WithOAuth());
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", WithOAuth(url: "https://mcp.example.com/sse/", secret: null), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", WithOAuth(url: "https://mcp.example.com/sse/", secret: null), null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -511,7 +526,7 @@ public sealed class ServerRegistryServiceTests
         var input = WithOAuth(secret: null);
         input = input with { OAuth = input.OAuth! with { RevocationEndpoint = "https://attacker.example.net/revoke" } };
 
-        await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         var (config, _, revoke) = updates.Single();
         using (Assert.EnterMultipleScope())
@@ -529,7 +544,7 @@ public sealed class ServerRegistryServiceTests
         var updates = CaptureUpdates(server);
         var input = SseConfig() with { Headers = new Dictionary<string, string> { ["X-Key"] = McpServerConfig.MaskedValue, ["X-New"] = "typed" } };
 
-        var result = await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         Assert.That(updates.Single().Config.Headers, Is.EquivalentTo(new Dictionary<string, string> { ["X-Key"] = "real-key", ["X-New"] = "typed" }));
@@ -542,7 +557,7 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All, stored);
         var input = SseConfig("https://attacker.example.net/sse") with { Headers = new Dictionary<string, string> { ["X-Key"] = McpServerConfig.MaskedValue } };
 
-        var result = await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -560,7 +575,7 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All);
         var input = SseConfig() with { Headers = new Dictionary<string, string> { ["X-New"] = McpServerConfig.MaskedValue } };
 
-        var result = await _service.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", input, null, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Select(e => e.Path), Is.EquivalentTo(new[] { "headers.X-New" }));
     }
@@ -571,7 +586,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All);
         var updates = CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig() with { Command = "rm", Startup = false, RequiresOAuth = true }, null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig() with { Command = "rm", Startup = false, RequiresOAuth = true }, null, CancellationToken.None);
 
         var config = updates.Single().Config;
         using (Assert.EnterMultipleScope())
@@ -588,7 +603,7 @@ public sealed class ServerRegistryServiceTests
         Stored("mine", PermissionBits.All);
         _policy.Setup(p => p.CheckAsync(It.Is<Uri>(u => u.Host == "10.0.0.1"), It.IsAny<CancellationToken>())).ReturnsAsync("private");
 
-        var result = await _service.UpdateAsync(Alice, "mine", SseConfig("http://10.0.0.1/sse"), null, CancellationToken.None);
+        var result = await _changeService.UpdateAsync(Alice, "mine", SseConfig("http://10.0.0.1/sse"), null, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Single().Code, Is.EqualTo("url_not_allowed"));
         _repo.Verify(r => r.UpdateAsync(It.IsAny<Guid>(), It.IsAny<McpServerConfig>(), It.IsAny<long?>(), It.IsAny<bool>(), It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -622,7 +637,7 @@ public sealed class ServerRegistryServiceTests
             OAuthHeaders = new Dictionary<string, string> { ["X"] = "1" },
         };
 
-        var result = await _service.CreateAsync(Alice, input, CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, input, CancellationToken.None);
 
         Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
         var stored = creates.Single().Request.Config;
@@ -645,7 +660,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
 
         var (request, _, max) = creates.Single();
         using (Assert.EnterMultipleScope())
@@ -661,7 +676,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates("my-server");
 
-        var result = await _service.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig() with { Title = "My Server" }, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -676,7 +691,7 @@ public sealed class ServerRegistryServiceTests
         _catalog.Setup(c => c.Find("app-weather")).Returns(App("app-weather"));
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "App Weather" }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "App Weather" }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo("app-weather-2"));
     }
@@ -687,7 +702,7 @@ public sealed class ServerRegistryServiceTests
         _catalog.Setup(c => c.Find("x-2")).Returns(App("x-2"));
         var creates = CaptureCreates("x");
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "x" }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "x" }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo("x-3"));
     }
@@ -700,7 +715,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo(expected));
     }
@@ -711,7 +726,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates("mcp-server");
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = title }, CancellationToken.None);
 
         var (request, name, _) = creates.Single();
         using (Assert.EnterMultipleScope())
@@ -726,7 +741,7 @@ public sealed class ServerRegistryServiceTests
     {
         var creates = CaptureCreates();
 
-        await _service.CreateAsync(Alice, SseConfig() with { Title = "   " }, CancellationToken.None);
+        await _changeService.CreateAsync(Alice, SseConfig() with { Title = "   " }, CancellationToken.None);
 
         Assert.That(creates.Single().Name, Is.EqualTo("mcp-server"));
     }
@@ -736,21 +751,19 @@ public sealed class ServerRegistryServiceTests
     {
         CaptureCreates();
 
-        var result = await _service.CreateAsync(Alice, SseConfig(), CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig(), CancellationToken.None);
 
-        _audit.Verify(a => a.WriteAsync(
-            It.Is<AuditEvent>(e => e.Action == AuditActions.ServerCreated && e.ActorId == "alice" && e.ResourceId == result.Value.DbId.ToString() && e.Details!["serverName"] == "my-server"),
-            It.IsAny<CancellationToken>()));
+        Assert.That(_recorded, Has.One.Matches<AuditEvent>(e => e.Action == AuditActions.ServerCreated && e.ActorId == "alice" && e.ResourceId == result.Value.DbId.ToString() && e.Details!["serverName"] == "my-server"));
         _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "a new server changes its owner's catalogue");
     }
 
     [Test]
     public async Task Create_OverQuota_IsConflict()
     {
-        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+        _repo.Setup(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<Func<McpServer, AuditEvent>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(((McpServer?)null, CreateFailure.QuotaExceeded));
 
-        var result = await _service.CreateAsync(Alice, SseConfig(), CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig(), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -758,7 +771,8 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Message, Does.Contain("7"));
         }
 
-        _audit.VerifyNoOtherCalls();
+        _repo.Verify(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<Func<McpServer, AuditEvent>>(), It.IsAny<CancellationToken>()), Times.Once);
+        _repo.VerifyNoOtherCalls();   // nothing recorded beside the create that created nothing (its record goes with it)
         _revisions.VerifyNoOtherCalls();
     }
 
@@ -767,7 +781,7 @@ public sealed class ServerRegistryServiceTests
     {
         _policy.Setup(p => p.CheckAsync(It.Is<Uri>(u => u.Host == "169.254.169.254"), It.IsAny<CancellationToken>())).ReturnsAsync("metadata");
 
-        var result = await _service.CreateAsync(Alice, SseConfig("http://169.254.169.254/latest"), CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, SseConfig("http://169.254.169.254/latest"), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -776,6 +790,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Errors, Is.EqualTo(new[] { new FieldError("url", "metadata", "url_not_allowed") }));
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -793,7 +808,7 @@ public sealed class ServerRegistryServiceTests
             },
         };
 
-        var result = await _service.CreateAsync(Alice, input, CancellationToken.None);
+        var result = await _changeService.CreateAsync(Alice, input, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Select(e => e.Path),
             Is.EquivalentTo(new[] { "oauth.authorization_url", "oauth.token_url", "oauth.revocation_endpoint" }));
@@ -807,7 +822,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All);
         CaptureUpdates(server);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
         _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
@@ -819,7 +834,7 @@ public sealed class ServerRegistryServiceTests
         var server = Stored("mine", PermissionBits.All);
         _repo.Setup(r => r.DeleteAsync(server.Id, null, It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
-        await _service.DeleteAsync(Alice, "mine", null, CancellationToken.None);
+        await _changeService.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
         _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
@@ -830,8 +845,8 @@ public sealed class ServerRegistryServiceTests
     {
         Stored("mine", PermissionBits.View);
 
-        await _service.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
-        await _service.DeleteAsync(Alice, "mine", null, CancellationToken.None);
+        await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
+        await _changeService.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.VerifyNoOtherCalls();
         _revisions.VerifyNoOtherCalls();
@@ -904,7 +919,7 @@ public sealed class ServerRegistryServiceTests
     public async Task List_AppServersFirstThenVisibleDbServers()
     {
         _catalog.Setup(c => c.All).Returns([App("zeta")]);
-        _repo.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("alpha")]);
 
         var list = await _service.ListAsync(Alice, CancellationToken.None);
@@ -915,7 +930,7 @@ public sealed class ServerRegistryServiceTests
     [Test]
     public async Task List_IsReadOncePerRegistryRevision_AppServersAddedAfresh()
     {
-        _repo.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha")]);
+        _queries.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha")]);
         await _service.ListAsync(Alice, CancellationToken.None);
         _catalog.Setup(c => c.All).Returns([App("zeta")]);
 
@@ -924,7 +939,7 @@ public sealed class ServerRegistryServiceTests
         await _service.ListAsync(Alice, CancellationToken.None);
 
         Assert.That(again.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }));
-        _repo.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "read again only once the registry changed");
+        _queries.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "read again only once the registry changed");
     }
 
     [Test]
@@ -936,7 +951,7 @@ public sealed class ServerRegistryServiceTests
         var second = await _service.ResolveForPlatformAsync("alpha", CancellationToken.None);
 
         Assert.That(second, Is.EqualTo(first));
-        _repo.Verify(r => r.FindSharedAsync("alpha", ServerRegistryService.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once);
+        _queries.Verify(r => r.FindSharedAsync("alpha", Options.MaxKeptGrants, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [TestCase(0)]
@@ -952,6 +967,7 @@ public sealed class ServerRegistryServiceTests
             Assert.That(result.Error?.Errors?.Select(e => e.Path), Is.EqualTo(new[] { "limit" }));
         }
 
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -964,6 +980,7 @@ public sealed class ServerRegistryServiceTests
         var result = await _service.PageAsync(Alice, 10, cursor, null, CancellationToken.None);
 
         Assert.That(result.Error?.Errors?.Select(e => (e.Path, e.Code)), Is.EqualTo(new[] { ("cursor", "invalid_cursor") }));
+        _queries.VerifyNoOtherCalls();
         _repo.VerifyNoOtherCalls();
     }
 
@@ -995,18 +1012,18 @@ public sealed class ServerRegistryServiceTests
     [Test]
     public async Task Page_DefaultLimit_AsksTheRepositoryForTwentyOne()
     {
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
 
         await _service.PageAsync(Alice, null, null, null, CancellationToken.None);
 
-        _repo.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, null, It.IsAny<CancellationToken>()));
+        _queries.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, null, It.IsAny<CancellationToken>()));
     }
 
     [Test]
     public async Task Page_FirstPageIsReadOncePerRegistryRevision_LaterPagesAndSearchesEachTime()
     {
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("alpha")]);
         var later = PageCursor.Encode("alpha");
 
@@ -1024,11 +1041,11 @@ public sealed class ServerRegistryServiceTests
 
         using (Assert.EnterMultipleScope())
         {
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2), "kept until the registry changed");
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, "alpha", 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2));
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, "alp", It.IsAny<CancellationToken>()), Times.Exactly(2));
-            _repo.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 11, null, It.IsAny<CancellationToken>()), Times.Once, "another page size");
-            _repo.Verify(r => r.PageVisibleAsync(It.Is<IReadOnlyList<PrincipalKey>>(p => p.Contains(PrincipalKey.User("bob"))), null, 21, null, It.IsAny<CancellationToken>()), Times.Once, "another caller");
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2), "kept until the registry changed");
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, "alpha", 21, null, It.IsAny<CancellationToken>()), Times.Exactly(2));
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 21, "alp", It.IsAny<CancellationToken>()), Times.Exactly(2));
+            _queries.Verify(r => r.PageVisibleAsync(Alice.Principals, null, 11, null, It.IsAny<CancellationToken>()), Times.Once, "another page size");
+            _queries.Verify(r => r.PageVisibleAsync(It.Is<IReadOnlyList<PrincipalKey>>(p => p.Contains(PrincipalKey.User("bob"))), null, 21, null, It.IsAny<CancellationToken>()), Times.Once, "another caller");
         }
     }
 
@@ -1036,7 +1053,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Page_MergesAppAndDbInOrdinalOrder_WithACursorOnlyWhenMoreExist()
     {
         _catalog.Setup(c => c.All).Returns([App("Zulu"), App("alpha"), App("delta")]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 4, null, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 4, null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("bravo"), Server("charlie"), Server("echo"), Server("foxtrot")]);
 
         var result = await _service.PageAsync(Alice, 3, null, null, CancellationToken.None);
@@ -1056,7 +1073,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Page_FollowingTheCursor_FiltersAppServersAndEndsWithoutACursor()
     {
         _catalog.Setup(c => c.All).Returns([App("Zulu"), App("alpha"), App("delta")]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), "bravo", 4, null, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), "bravo", 4, null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("charlie")]);
 
         var result = await _service.PageAsync(Alice, 3, PageCursor.Encode("bravo"), null, CancellationToken.None);
@@ -1072,7 +1089,7 @@ public sealed class ServerRegistryServiceTests
     public async Task Page_ExactlyLimitItems_HasNoCursor()
     {
         _catalog.Setup(c => c.All).Returns([App("alpha")]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 3, null, It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 3, null, It.IsAny<CancellationToken>()))
             .ReturnsAsync([Server("bravo")]);
 
         var result = await _service.PageAsync(Alice, 2, null, null, CancellationToken.None);
@@ -1094,12 +1111,12 @@ public sealed class ServerRegistryServiceTests
             new AppServer("described", new McpServerConfig { Url = "https://a", Description = "a needle here" }, T0),
             App("unrelated", title: "Nothing"),
         ]);
-        _repo.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()))
+        _queries.Setup(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
 
         var result = await _service.PageAsync(Alice, null, null, "  needle ", CancellationToken.None);
 
         Assert.That(result.Value.Servers.Select(s => s.Name), Is.EqualTo(new[] { "described", "needle-by-name", "other" }));
-        _repo.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()));
+        _queries.Verify(r => r.PageVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), null, 21, "needle", It.IsAny<CancellationToken>()));
     }
 }

@@ -1,4 +1,3 @@
-using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
@@ -14,7 +13,7 @@ public sealed class ToolCatalogServiceTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private Mock<IServerRepository> _repo = null!;
+    private Mock<IServerQueries> _repo = null!;
     private MemoryCatalogRevisions _revisions = null!;
     private MemoryToolCache _tools = null!;
     private ToolCatalogService _service = null!;
@@ -22,13 +21,13 @@ public sealed class ToolCatalogServiceTests
     [SetUp]
     public void SetUp()
     {
-        _repo = new Mock<IServerRepository>();
+        _repo = new Mock<IServerQueries>();
         var appServers = new Mock<IAppServerCatalog>();
         appServers.Setup(c => c.All).Returns([]);
         _revisions = new MemoryCatalogRevisions();
         _tools = new MemoryToolCache(_revisions);
-        var registry = new ServerRegistryService(_repo.Object, appServers.Object, new Mock<IOutboundUrlPolicy>().Object, new Mock<IAuditLog>().Object,
-            new Mock<IServerChangeListener>().Object, _revisions, new RegistrySnapshots(_revisions, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
+        var registry = new ServerRegistryService(_repo.Object, new Mock<IServerRepository>().Object, appServers.Object,
+            _revisions, new RegistrySnapshots(_revisions, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
         _service = new ToolCatalogService(registry, _tools, new Mock<ICredentialStore>().Object, _revisions);
         Visible("alpha", "beta");
     }

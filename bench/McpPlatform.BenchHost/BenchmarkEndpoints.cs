@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using McpPlatform.Api.Auth;
 using McpPlatform.Domain.Access;
-using McpPlatform.Infrastructure.Persistence.Repositories;
+using McpPlatform.Infrastructure.Persistence.Sql;
 using Npgsql;
 
 namespace McpPlatform.BenchHost;
@@ -39,11 +39,12 @@ public static class BenchmarkEndpoints
             {
                 var caller = context.GetCaller();
                 var principals = caller.Principals;
-                await using var command = dataSource.CreateCommand(ServerRepository.FindByNameSql);
+                await using var command = dataSource.CreateCommand(SqlStatements.FindServerByName);
                 command.Parameters.Add(new NpgsqlParameter { Value = name });
                 command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.WireType).ToArray() });
                 command.Parameters.Add(new NpgsqlParameter { Value = principals.Select(p => p.Id).ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                // Read by position, as cheaply as a reference can (the statement's columns: id, server_name, config, …, perm_bits).
                 if (!await reader.ReadAsync(ct) || !AccessPolicy.Allows(caller.IsAdmin, (PermissionBits)reader.GetInt32(8), PermissionBits.View))
                 {
                     return Results.NotFound();

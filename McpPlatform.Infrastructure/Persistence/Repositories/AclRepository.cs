@@ -1,10 +1,13 @@
 using McpPlatform.Domain.Access;
+using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Infrastructure.Persistence.Sql;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
+/// <summary>The ACL entries of servers; a change set is applied together with its audit record.</summary>
 public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSource, TimeProvider clock) : IAclRepository
 {
     public async Task<IReadOnlyList<AclGrant>> ListForServerAsync(Guid serverId, CancellationToken ct)
@@ -16,7 +19,7 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
         return [.. rows.Select(a => new AclGrant(PrincipalArrays.Parse(a.PrincipalType, a.PrincipalId), a.AccessRoleId, (PermissionBits)a.PermBits, a.GrantedBy, a.GrantedAt))];
     }
 
-    public async Task<AclApplyOutcome> ApplyAsync(Guid serverId, AclChangeSet changes, string grantedBy, CancellationToken ct)
+    public async Task<AclApplyOutcome> ApplyAsync(Guid serverId, AclChangeSet changes, string grantedBy, AuditEvent audit, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Locking the server row serialises concurrent share changes, so the last-owner rule cannot be raced.
@@ -59,27 +62,25 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
                 WHERE resource_id = {serverId} AND (perm_bits & 1) = 1 ORDER BY 1)
             WHERE id = {serverId}
             """, ct);
+        db.AuditLog.Add(AuditLog.RowOf(audit, now));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
         return AclApplyOutcome.Applied;
     }
 
     public async Task<IReadOnlyDictionary<Guid, PermissionBits>> EffectiveForAllAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct)
     {
         var (types, ids) = PrincipalArrays.Split(principals);
-        await using var command = dataSource.CreateCommand("""
-            SELECT a.resource_id, bit_or(a.perm_bits)
-            FROM unnest($1::text[], $2::text[]) AS p(t, i)
-            JOIN acl_entries a ON a.principal_type = p.t AND a.principal_id = p.i AND a.resource_type = 'mcpServer'
-            GROUP BY a.resource_id
-            HAVING (bit_or(a.perm_bits) & 1) = 1
-            """);
+        await using var command = dataSource.CreateCommand(SqlStatements.EffectivePermissions);
         command.Parameters.Add(new NpgsqlParameter { Value = types });
         command.Parameters.Add(new NpgsqlParameter { Value = ids });
         var result = new Dictionary<Guid, PermissionBits>();
         await using var reader = await command.ExecuteReaderAsync(ct);
+        var (serverColumn, bitsColumn) = (reader.GetOrdinal("resource_id"), reader.GetOrdinal("perm_bits"));
         while (await reader.ReadAsync(ct))
         {
-            result[reader.GetGuid(0)] = (PermissionBits)reader.GetInt32(1);
+            result[reader.GetGuid(serverColumn)] = (PermissionBits)reader.GetInt32(bitsColumn);
         }
 
         return result;

@@ -5,16 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
-public sealed class AuditLog(PlatformDbContext db, TimeProvider clock) : IAuditLog
+/// <summary>The audit log: read by admins, written by each repository in the transaction of the change it records
+/// (ADR 0023), with <see cref="RowOf"/>.</summary>
+public sealed class AuditLog(PlatformDbContext db) : IAuditLog
 {
-    public async Task WriteAsync(AuditEvent auditEvent, CancellationToken ct)
-    {
-        db.AuditLog.Add(RowOf(auditEvent, clock.GetUtcNow()));
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-    }
-
-    /// <summary>The row for an event; repositories that record a change in its own transaction add it there.</summary>
+    /// <summary>The row recording <paramref name="auditEvent"/>, to be added in the transaction of its change.</summary>
     internal static AuditRow RowOf(AuditEvent auditEvent, DateTimeOffset at) => new()
     {
         At = at,

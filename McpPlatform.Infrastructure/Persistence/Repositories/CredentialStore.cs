@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Security;
 using McpPlatform.Domain.Servers;
@@ -6,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
-/// <summary>Credential variables, each value encrypted and bound to (user, server, binding, variable).</summary>
+/// <summary>Credential variables, each value encrypted and bound to (user, server, binding, variable); each change is
+/// written with its audit record.</summary>
 public sealed class CredentialStore(PlatformDbContext db, ISecretProtector protector, TimeProvider clock) : ICredentialStore
 {
     public async Task<IReadOnlyDictionary<string, string>> GetAsync(string userId, CredentialKey key, CancellationToken ct)
@@ -17,7 +19,7 @@ public sealed class CredentialStore(PlatformDbContext db, ISecretProtector prote
         return rows.ToDictionary(r => r.Name, r => protector.Unprotect(r.Value, SecretContexts.CredentialVariable(userId, key.ServerId, key.Binding, r.Name)), StringComparer.Ordinal);
     }
 
-    public async Task SetAsync(string userId, CredentialKey key, IReadOnlyDictionary<string, string> values, CancellationToken ct)
+    public async Task SetAsync(string userId, CredentialKey key, IReadOnlyDictionary<string, string> values, AuditEvent audit, CancellationToken ct)
     {
         var (serverId, binding) = key;
         var now = clock.GetUtcNow();
@@ -33,11 +35,22 @@ public sealed class CredentialStore(PlatformDbContext db, ISecretProtector prote
                 """, ct);
         }
 
+        db.AuditLog.Add(AuditLog.RowOf(audit, now));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
     }
 
-    public Task<int> DeleteAsync(string userId, Guid serverId, CancellationToken ct) =>
-        db.CredentialVariables.Where(c => c.UserId == userId && c.ServerId == serverId).ExecuteDeleteAsync(ct);
+    public async Task<int> DeleteAsync(string userId, Guid serverId, AuditEvent audit, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var deleted = await db.CredentialVariables.Where(c => c.UserId == userId && c.ServerId == serverId).ExecuteDeleteAsync(ct);
+        db.AuditLog.Add(AuditLog.RowOf(audit, clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return deleted;
+    }
 
     public async Task<IReadOnlyDictionary<Guid, IReadOnlySet<string>>> ListNamesAsync(string userId, CancellationToken ct)
     {

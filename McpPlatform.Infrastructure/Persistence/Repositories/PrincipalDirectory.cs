@@ -19,11 +19,9 @@ public sealed class PrincipalDirectory(PlatformDbContext db, IMemoryCache cache,
         }
 
         // One statement, so one round trip and atomic without a transaction: the user, groups first seen, and the
-        // memberships made to match the token (the foreign keys are checked at the end of the statement).
-        // Its commit does not wait for the WAL to reach the disk (synchronous_commit off, for this transaction only):
-        // the record is a copy of the token's claims, which a database crash could lose only for the last fraction of
-        // a second before it, and a later request writes it again (once the ten minutes below have passed). The wait
-        // was most of the statement's time on the first request of every session (~2.5 ms of ~3.5 measured).
+        // memberships made to match the token (the foreign keys are checked at the end of the statement). Its commit
+        // does not wait for the WAL (synchronous_commit off, this transaction only; ADR 0024): a crash could lose only
+        // the last fraction of a second of these copies of token claims, which a later request writes again.
         var now = clock.GetUtcNow();
         var groups = caller.Groups.Distinct(StringComparer.Ordinal).ToArray();
         await db.Database.ExecuteSqlAsync($"""

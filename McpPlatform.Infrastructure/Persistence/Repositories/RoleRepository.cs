@@ -1,3 +1,4 @@
+using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
 /// <summary>Role permissions, read on every request, so cached briefly; an update clears this instance's copy at
-/// once, and other instances see it within <see cref="CacheFor"/>.</summary>
-public sealed class RoleRepository(PlatformDbContext db, IMemoryCache cache) : IRoleRepository
+/// once, and other instances see it within <see cref="CacheFor"/>. An update is saved with its audit record.</summary>
+public sealed class RoleRepository(PlatformDbContext db, IMemoryCache cache, TimeProvider clock) : IRoleRepository
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
@@ -24,7 +25,7 @@ public sealed class RoleRepository(PlatformDbContext db, IMemoryCache cache) : I
         return permissions;
     }
 
-    public async Task<McpServerPermissions?> UpdateAsync(string role, McpServerPermissionsPatch patch, CancellationToken ct)
+    public async Task<McpServerPermissions?> UpdateAsync(string role, McpServerPermissionsPatch patch, Func<McpServerPermissions, AuditEvent> audit, CancellationToken ct)
     {
         var name = SystemRoles.Normalize(role);
         var row = await db.Roles.SingleOrDefaultAsync(r => r.Name == name, ct);
@@ -35,7 +36,9 @@ public sealed class RoleRepository(PlatformDbContext db, IMemoryCache cache) : I
 
         var updated = patch.ApplyTo(new McpServerPermissions(row.McpUse, row.McpCreate, row.McpShare, row.McpSharePublic));
         (row.McpUse, row.McpCreate, row.McpShare, row.McpSharePublic) = (updated.Use, updated.Create, updated.Share, updated.SharePublic);
-        await db.SaveChangesAsync(ct);
+        db.AuditLog.Add(AuditLog.RowOf(audit(updated), clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);   // one transaction: the role and its audit record
+        db.ChangeTracker.Clear();
         cache.Remove(CacheKey(name));
         return updated;
     }

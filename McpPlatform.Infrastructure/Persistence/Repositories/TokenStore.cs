@@ -2,15 +2,17 @@ using System.Text.Json;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Security;
 using McpPlatform.Domain.Servers;
+using McpPlatform.Infrastructure.Persistence.Sql;
 using McpPlatform.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
 /// <summary>OAuth tokens per user × server and client registrations per server × issuer; secrets encrypted and
 /// bound to their row and credential binding. Token rows carry a version, so a concurrent refresh cannot overwrite a
 /// newer one.</summary>
-public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector, TimeProvider clock) : ITokenStore
+public sealed class TokenStore(PlatformDbContext db, NpgsqlDataSource dataSource, ISecretProtector protector, TimeProvider clock) : ITokenStore
 {
     private sealed record TokenMetadata(string TokenEndpoint, string ClientId, string TokenAuthMethod, string Resource, string? RevocationEndpoint);
 
@@ -41,25 +43,20 @@ public sealed class TokenStore(PlatformDbContext db, ISecretProtector protector,
         var metadata = JsonSerializer.Serialize(new TokenMetadata(tokens.TokenEndpoint, tokens.ClientId, tokens.TokenAuthMethod, tokens.Resource, tokens.RevocationEndpoint));
         var now = clock.GetUtcNow();
         // RETURNING gives the caller the row's new version, so tokens just stored need not be read back. A refresh
-        // (expected version) only replaces tokens stored under the same binding.
-        var saved = expectedVersion is { } version
-            ? db.Database.SqlQuery<long>($"""
-                UPDATE oauth_tokens SET access_token = {access}, refresh_token = {refresh}, token_type = {tokens.TokenType}, expires_at = {tokens.ExpiresAt},
-                       issuer = {tokens.Issuer}, scope = {tokens.Scope}, metadata = {metadata}::jsonb, version = version + 1, updated_at = {now}
-                WHERE user_id = {userId} AND server_id = {serverId} AND binding = {binding} AND version = {version}
-                RETURNING version AS "Value"
-                """)
-            : db.Database.SqlQuery<long>($"""
-                INSERT INTO oauth_tokens (user_id, server_id, binding, access_token, refresh_token, token_type, expires_at, issuer, scope, metadata, version, updated_at)
-                VALUES ({userId}, {serverId}, {binding}, {access}, {refresh}, {tokens.TokenType}, {tokens.ExpiresAt}, {tokens.Issuer}, {tokens.Scope}, {metadata}::jsonb, 1, {now})
-                ON CONFLICT (user_id, server_id) DO UPDATE SET binding = excluded.binding, access_token = excluded.access_token, refresh_token = excluded.refresh_token,
-                    token_type = excluded.token_type, expires_at = excluded.expires_at, issuer = excluded.issuer, scope = excluded.scope,
-                    metadata = excluded.metadata, version = oauth_tokens.version + 1, updated_at = excluded.updated_at
-                RETURNING version AS "Value"
-                """);
-        // Not composed (no First/Single): PostgreSQL cannot run an INSERT or UPDATE as a subquery.
-        var versions = await saved.ToListAsync(ct);
-        return versions.Count == 0 ? null : versions[0];
+        // (expected version) only replaces tokens stored under the same binding. The new authorization's statement is
+        // the one scripts/bench.sh times on its own (the OAuth callback's durable write).
+        await using var command = dataSource.CreateCommand(expectedVersion is null ? SqlStatements.SaveOAuthTokens : SqlStatements.RefreshOAuthTokens);
+        object?[] row = expectedVersion is { } version ? [userId, serverId, binding, version] : [userId, serverId, binding];
+        object?[] values = [access, refresh, tokens.TokenType, tokens.ExpiresAt, tokens.Issuer, tokens.Scope, metadata, now];
+        foreach (var value in row.Concat(values))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        // A reader read to its end (not ExecuteScalar): the connection goes back to the shared pool, unreset, with
+        // nothing of the statement's answer left on it.
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? reader.GetInt64(reader.GetOrdinal("version")) : null;
     }
 
     public async Task<bool> DeleteAsync(string userId, Guid serverId, CancellationToken ct) =>

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using McpPlatform.Api.Contracts;
-using McpPlatform.Api.Validation;
+using McpPlatform.Api.Features.Servers;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Persistence;

@@ -1,6 +1,8 @@
 using FluentValidation;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
+using McpPlatform.Api.Features.Connections;
+using McpPlatform.Api.Features.Servers;
 using McpPlatform.Api.Validation;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using McpPlatform.Api.Contracts;
+using McpPlatform.Api.Features.Servers;
 using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Tests.Unit;
@@ -41,13 +41,13 @@ public sealed class ServerResponseWireTests
 
     [Test]
     public void AUserManagedServer_KeepsItsWireShape() =>
-        Assert.That(JsonSerializer.Serialize(new McpServerResponse(Rich()), Mvc), Is.EqualTo("""
+        Assert.That(JsonSerializer.Serialize(McpServerResponse.From(Rich()), Mvc), Is.EqualTo("""
             {"serverName":"rich-server","dbId":"0b9a5a52-4f7e-4a44-9d6b-1d2f3c4b5a69","updatedAt":1796000000123,"source":"db","type":"streamable-http","url":"https://mcp.example.com/mcp","title":"Rich Server","description":"Every user field","iconPath":"https://mcp.example.com/icon.png","headers":{"X-Api-Key":"{{API_KEY}}","Authorization":"********"},"customUserVars":{"API_KEY":{"title":"API key","description":"Your key"},"NO_DESC":{"title":"No description"}},"oauth":{"authorization_url":"https://auth.example.com/authorize","token_url":"https://auth.example.com/token","client_id":"client","scope":"read write","token_exchange_method":"default_post","grant_types_supported":["authorization_code"],"token_endpoint_auth_methods_supported":["none"],"response_types_supported":["code"],"code_challenge_methods_supported":["S256"],"skip_code_challenge_check":false,"revocation_endpoint":"https://auth.example.com/revoke","revocation_endpoint_auth_methods_supported":["none"]}}
             """));
 
     [Test]
     public void AnAppLevelServer_KeepsItsWireShape() =>
-        Assert.That(JsonSerializer.Serialize(new McpServerResponse(App()), Mvc), Is.EqualTo("""
+        Assert.That(JsonSerializer.Serialize(McpServerResponse.From(App()), Mvc), Is.EqualTo("""
             {"serverName":"files","updatedAt":1796000000123,"source":"app","type":"stdio","command":"npx","args":["-y","@modelcontextprotocol/server-filesystem"],"env":{"HOME":"********"},"startup":true,"timeout":30000,"initTimeout":10000,"chatMenu":false,"serverInstructions":"Use it well","requiresOAuth":false,"oauth_headers":{"X-Tenant":"********"}}
             """));
 
@@ -56,12 +56,22 @@ public sealed class ServerResponseWireTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(JsonSerializer.Serialize(new Dictionary<string, McpServerResponse> { ["bare"] = new McpServerResponse(Bare()) }, Mvc), Is.EqualTo("""
+            Assert.That(JsonSerializer.Serialize(new Dictionary<string, McpServerResponse> { ["bare"] = McpServerResponse.From(Bare()) }, Mvc), Is.EqualTo("""
             {"bare":{"serverName":"bare","dbId":"11111111-2222-3333-4444-555555555555","updatedAt":1796000000123,"source":"db","url":"https://bare.example.com/sse"}}
             """));
-            Assert.That(JsonSerializer.Serialize(new ServerPageResponse([new McpServerResponse(Bare())], "next"), Mvc), Is.EqualTo("""
+            Assert.That(JsonSerializer.Serialize(new ServerPageResponse([McpServerResponse.From(Bare())], "next"), Mvc), Is.EqualTo("""
             {"servers":[{"serverName":"bare","dbId":"11111111-2222-3333-4444-555555555555","updatedAt":1796000000123,"source":"db","url":"https://bare.example.com/sse"}],"nextCursor":"next"}
             """));
         }
+    }
+
+    [Test]
+    public void TheClientSecret_IsNotPartOfTheResponse_EvenFromAConfigThatWasNotMasked()
+    {
+        var view = Rich() with { Config = Rich().Config with { OAuth = Rich().Config.OAuth! with { ClientSecret = "s3cr3t-value" } } };
+
+        var json = JsonSerializer.Serialize(McpServerResponse.From(view), Mvc);
+
+        Assert.That(json, Does.Not.Contain("client_secret").And.Not.Contain("s3cr3t-value"));
     }
 }

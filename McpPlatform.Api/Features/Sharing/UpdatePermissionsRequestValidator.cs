@@ -1,7 +1,6 @@
 using FluentValidation;
-using McpPlatform.Api.Contracts;
 
-namespace McpPlatform.Api.Validation;
+namespace McpPlatform.Api.Features.Sharing;
 
 /// <summary>The shape of a share update that the sharing rules never see: a <c>null</c> entry in <c>updated</c> or
 /// <c>removed</c> (valid JSON, bound as a null principal) is a 400, not a failure while mapping the request.</summary>

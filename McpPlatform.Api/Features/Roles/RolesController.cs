@@ -1,6 +1,5 @@
 using System.Text.Json;
 using McpPlatform.Api.Auth;
-using McpPlatform.Api.Contracts;
 using McpPlatform.Api.Errors;
 using McpPlatform.Api.Hosting;
 using McpPlatform.Domain.Common;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace McpPlatform.Api.Controllers;
+namespace McpPlatform.Api.Features.Roles;
 
 /// <summary>System roles and their <c>MCP_SERVERS</c> permissions. Role names match case-insensitively.</summary>
 [ApiController]

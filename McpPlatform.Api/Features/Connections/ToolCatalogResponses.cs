@@ -1,11 +1,10 @@
 using System.Text.Json;
-using McpPlatform.Api.Contracts;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.Api.Features.Connections;
 
 /// <summary>
 /// <c>GET /api/mcp/tools</c> as JSON, rendered once per caller and served again while the catalogue's revision holds:
@@ -37,9 +36,6 @@ public sealed class ToolCatalogResponses(IOptions<Microsoft.AspNetCore.Mvc.JsonO
             new MemoryCacheEntryOptions { Size = body.Length, AbsoluteExpirationRelativeToNow = MaxAge });
         return body;
     }
-
-    /// <summary>Forgets every rendered catalogue (tests that empty the database under a running host).</summary>
-    public void Clear() => _entries.Clear();
 
     public void Dispose() => _entries.Dispose();
 

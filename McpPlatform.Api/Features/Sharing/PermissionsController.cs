@@ -1,7 +1,7 @@
 using McpPlatform.Api.Auth;
-using McpPlatform.Api.Contracts;
 using McpPlatform.Api.Errors;
 using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Validation;
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Sharing;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace McpPlatform.Api.Controllers;
+namespace McpPlatform.Api.Features.Sharing;
 
 /// <summary>Sharing servers (LibreChat's <c>/api/permissions</c> routes for <c>mcpServer</c>), addressed by <c>dbId</c>.</summary>
 [ApiController]
@@ -65,7 +65,7 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
     [ProducesResponseType<UpdatePermissionsResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
-    [Validation.InvalidBodyMessage("Failed to update permissions")]
+    [InvalidBodyMessage("Failed to update permissions")]
     public async Task<IActionResult> Update(string dbId, [FromBody] UpdatePermissionsRequest request, CancellationToken ct)
     {
         if (!Guid.TryParse(dbId, out var id))

@@ -1,12 +1,11 @@
 using McpPlatform.Api.Auth;
-using McpPlatform.Api.Contracts;
 using McpPlatform.Api.Errors;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace McpPlatform.Api.Controllers;
+namespace McpPlatform.Api.Features.Audit;
 
 /// <summary>The audit log of server, ACL, role and credential changes, newest first (admins only).</summary>
 [ApiController]

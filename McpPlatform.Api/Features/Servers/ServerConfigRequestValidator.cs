@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
 using FluentValidation;
-using McpPlatform.Api.Contracts;
 using McpPlatform.Domain.Servers;
 
-namespace McpPlatform.Api.Validation;
+namespace McpPlatform.Api.Features.Servers;
 
 /// <summary>The shape rules for a user-supplied server config (LibreChat's user input schema, hardened: stdio is
 /// refused, a malformed URL is a 400, sizes are bounded, header values cannot inject lines).</summary>

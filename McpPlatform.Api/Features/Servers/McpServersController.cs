@@ -1,5 +1,4 @@
 using McpPlatform.Api.Auth;
-using McpPlatform.Api.Contracts;
 using McpPlatform.Api.Errors;
 using McpPlatform.Api.Hosting;
 using McpPlatform.Api.Validation;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
 
-namespace McpPlatform.Api.Controllers;
+namespace McpPlatform.Api.Features.Servers;
 
 /// <summary>The server registry: app-level servers (read-only) and user-managed servers under the ACL.</summary>
 [ApiController]
@@ -32,14 +31,14 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
             var map = new Dictionary<string, McpServerResponse>(all.Count, StringComparer.Ordinal);
             foreach (var view in all)
             {
-                map.TryAdd(view.Name, new McpServerResponse(view));
+                map.TryAdd(view.Name, McpServerResponse.From(view));
             }
 
             return Ok(map);
         }
 
         var page = await registry.PageAsync(caller, limit, cursor, search, ct);
-        return page.ToActionResult(this, p => new ServerPageResponse([.. p.Servers.Select(v => new McpServerResponse(v))], p.NextCursor));
+        return page.ToActionResult(this, p => new ServerPageResponse([.. p.Servers.Select(v => McpServerResponse.From(v))], p.NextCursor));
     }
 
     /// <summary>Creates a server from <c>{config}</c>; its name is a slug of the title. The caller becomes its owner.</summary>
@@ -56,7 +55,7 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
         return result.ToActionResult(this, view =>
         {
             SetETag(view);
-            return Created($"/api/mcp/servers/{view.Name}", new McpServerResponse(view));
+            return Created($"/api/mcp/servers/{view.Name}", McpServerResponse.From(view));
         });
     }
 
@@ -71,7 +70,7 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
         return result.ToActionResult(this, view =>
         {
             SetETag(view);
-            return Ok(new McpServerResponse(view));
+            return Ok(McpServerResponse.From(view));
         });
     }
 
@@ -95,7 +94,7 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
         return result.ToActionResult(this, view =>
         {
             SetETag(view);
-            return Ok(new McpServerResponse(view));
+            return Ok(McpServerResponse.From(view));
         });
     }
 

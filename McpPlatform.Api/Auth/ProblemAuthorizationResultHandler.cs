@@ -16,17 +16,21 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
     {
         if (authorizeResult.Challenged)
         {
-            return Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, Unauthenticated);
+            return Problems.WriteAsync(context, Unauthenticated);
         }
 
         if (authorizeResult.Forbidden)
         {
             var roleDenied = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<McpPermissionRequirement>().Any() == true;
-            return Problems.WriteAsync(context, StatusCodes.Status403Forbidden, roleDenied ? RoleService.InsufficientPermissions : new Error(ErrorKind.Forbidden, Message: "Forbidden"));
+            return Problems.WriteAsync(context, roleDenied ? RoleService.InsufficientPermissions : AdminOnly);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
     }
 
-    public static Error Unauthenticated { get; } = new(ErrorKind.Forbidden, "Unauthorized", "Authentication required");
+    /// <summary>No token, or one that cannot be used (LibreChat answered plain text).</summary>
+    public static Error Unauthenticated { get; } = new(ErrorKind.Unauthorized, "Unauthorized", "Authentication required");
+
+    /// <summary>An admin route asked for by someone else.</summary>
+    public static Error AdminOnly { get; } = new(ErrorKind.Forbidden, Message: "Forbidden");
 }

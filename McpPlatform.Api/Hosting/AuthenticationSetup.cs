@@ -61,11 +61,11 @@ public static class AuthenticationSetup
 
                     return Task.CompletedTask;
                 },
-                // ★ A missing or invalid token is a 401 ProblemDetails (LibreChat answered plain text).
+                // A missing or invalid token is a 401 ProblemDetails (LibreChat answered plain text).
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    await Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, ProblemAuthorizationResultHandler.Unauthenticated);
+                    await Problems.WriteAsync(context.HttpContext, ProblemAuthorizationResultHandler.Unauthenticated);
                 },
             };
         });

@@ -129,7 +129,7 @@ public static class PlatformApp
             var response = context.HttpContext.Response;
             if (!response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
             {
-                await Problems.WriteAsync(context.HttpContext, response.StatusCode, new Domain.Common.Error(Domain.Common.ErrorKind.NotFound, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(response.StatusCode)));
+                await Problems.DescribeStatusAsync(context.HttpContext, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(response.StatusCode));
             }
         });
         app.UseSwagger();

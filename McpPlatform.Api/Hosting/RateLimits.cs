@@ -36,8 +36,7 @@ public static class RateLimits
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
-                    new Error(ErrorKind.Unavailable, "Too Many Requests", $"Rate limit exceeded; retry after {retryAfter} s"));
+                await Problems.WriteAsync(context.HttpContext, new Error(ErrorKind.TooManyRequests, "Too Many Requests", $"Rate limit exceeded; retry after {retryAfter} s"));
             };
         });
         return services;

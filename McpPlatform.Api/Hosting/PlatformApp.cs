@@ -86,6 +86,8 @@ public static class PlatformApp
         services.AddScoped<McpConnectionService>();
         services.AddScoped<ToolCatalogService>();
         services.AddSingleton<ToolCatalogResponses>();
+        services.AddScoped<Features.OAuth.OAuthApplicationService>();
+        services.AddScoped<Features.Audit.AuditLogPages>();
         services.AddScoped<CredentialService>();
         services.AddScoped<OAuthService>();
         services.AddScoped<AccessTokenService>();

@@ -6,7 +6,6 @@ using McpPlatform.Domain.Servers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Net.Http.Headers;
 
 namespace McpPlatform.Api.Features.Servers;
 
@@ -83,20 +82,13 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
     [ProducesResponseType<McpServerResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed)]
-    public async Task<IActionResult> Update(string serverName, [FromBody] ServerConfigRequest request, CancellationToken ct)
-    {
-        if (!TryReadIfMatch(out var expected))
-        {
-            return Problems.Result(ServerRegistryService.VersionMismatch, HttpContext);
-        }
-
-        var result = await registry.UpdateAsync(HttpContext.GetCaller(), serverName, request.Config!.ToDomain(), expected, ct);
-        return result.ToActionResult(this, view =>
-        {
-            SetETag(view);
-            return Ok(McpServerResponse.From(view));
-        });
-    }
+    public async Task<IActionResult> Update(string serverName, [FromBody] ServerConfigRequest request, CancellationToken ct) =>
+        (await IfMatchHeader.ExpectedVersion(Request).BindAsync(expected => registry.UpdateAsync(HttpContext.GetCaller(), serverName, request.Config!.ToDomain(), expected, ct)))
+            .ToActionResult(this, view =>
+            {
+                SetETag(view);
+                return Ok(McpServerResponse.From(view));
+            });
 
     /// <summary>Deletes the server with its ACL entries, tokens, registrations and credential variables. ★ Optional <c>If-Match</c>.</summary>
     [HttpDelete("{serverName}")]
@@ -104,16 +96,9 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
     [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed)]
-    public async Task<IActionResult> Delete(string serverName, CancellationToken ct)
-    {
-        if (!TryReadIfMatch(out var expected))
-        {
-            return Problems.Result(ServerRegistryService.VersionMismatch, HttpContext);
-        }
-
-        var result = await registry.DeleteAsync(HttpContext.GetCaller(), serverName, expected, ct);
-        return result.ToActionResult(this, _ => new MessageResponse("MCP server deleted successfully"));
-    }
+    public async Task<IActionResult> Delete(string serverName, CancellationToken ct) =>
+        (await IfMatchHeader.ExpectedVersion(Request).BindAsync(expected => registry.DeleteAsync(HttpContext.GetCaller(), serverName, expected, ct)))
+            .ToActionResult(this, _ => new MessageResponse("MCP server deleted successfully"));
 
     private void SetETag(ServerView view)
     {
@@ -121,26 +106,5 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
         {
             Response.Headers.ETag = etag;
         }
-    }
-
-    /// <summary>Absent or <c>*</c>: no precondition. Otherwise the version in the (strong or weak) entity tag;
-    /// a tag that is not one of ours can never match.</summary>
-    private bool TryReadIfMatch(out long? expected)
-    {
-        expected = null;
-        var header = Request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*")
-        {
-            return true;
-        }
-
-        if (EntityTagHeaderValue.TryParse(header.Split(',')[0].Trim(), out var tag)
-            && long.TryParse(tag.Tag.AsSpan().Trim('"'), System.Globalization.NumberStyles.None, null, out var version))
-        {
-            expected = version;
-            return true;
-        }
-
-        return false;
     }
 }

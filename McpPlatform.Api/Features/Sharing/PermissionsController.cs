@@ -48,16 +48,9 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
     [ProducesResponseType<ResourcePermissionsResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
-    public async Task<IActionResult> Get(string dbId, CancellationToken ct)
-    {
-        if (!Guid.TryParse(dbId, out var id))
-        {
-            return InvalidId(dbId);
-        }
-
-        var result = await sharing.GetAsync(HttpContext.GetCaller(), id, ct);
-        return result.ToActionResult(this, p => new ResourcePermissionsResponse(AccessRole.ResourceType, dbId, [.. p.Principals.Select(PrincipalResponse.From)], p.IsPublic, p.PublicAccessRoleId));
-    }
+    public async Task<IActionResult> Get(string dbId, CancellationToken ct) =>
+        (await ParseDbId(dbId).BindAsync(id => sharing.GetAsync(HttpContext.GetCaller(), id, ct))).ToActionResult(this, p =>
+            new ResourcePermissionsResponse(AccessRole.ResourceType, dbId, [.. p.Principals.Select(PrincipalResponse.From)], p.IsPublic, p.PublicAccessRoleId));
 
     /// <summary>Grants, changes and removes shares; <c>public: true</c> also needs role SHARE_PUBLIC. The last owner cannot be removed.</summary>
     [HttpPut("mcpServer/{dbId}")]
@@ -66,18 +59,11 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
     [InvalidBodyMessage("Failed to update permissions")]
-    public async Task<IActionResult> Update(string dbId, [FromBody] UpdatePermissionsRequest request, CancellationToken ct)
-    {
-        if (!Guid.TryParse(dbId, out var id))
-        {
-            return InvalidId(dbId);
-        }
-
-        var result = await sharing.UpdateAsync(HttpContext.GetCaller(), id, request.ToDomain(), ct);
-        return result.ToActionResult(this, p => new UpdatePermissionsResponse(
-            "Permissions updated successfully",
-            new UpdatePermissionsResults([.. p.Principals.Select(PrincipalResponse.From)], p.IsPublic, p.PublicAccessRoleId)));
-    }
+    public async Task<IActionResult> Update(string dbId, [FromBody] UpdatePermissionsRequest request, CancellationToken ct) =>
+        (await ParseDbId(dbId).BindAsync(id => sharing.UpdateAsync(HttpContext.GetCaller(), id, request.ToDomain(), ct))).ToActionResult(this, p =>
+            new UpdatePermissionsResponse(
+                "Permissions updated successfully",
+                new UpdatePermissionsResults([.. p.Principals.Select(PrincipalResponse.From)], p.IsPublic, p.PublicAccessRoleId)));
 
     /// <summary>The people picker: users, groups and roles matching <c>q</c> (≥ 2 characters). Needs role SHARE.</summary>
     [HttpGet("search-principals")]
@@ -90,6 +76,8 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
             r.Query, r.Limit, r.Types, [.. r.Results.Select(PrincipalResponse.From)], r.Results.Count, new PrincipalSearchSources(r.Results.Count, 0)));
     }
 
-    private ObjectResult InvalidId(string dbId) =>
-        Problems.Result(new Error(ErrorKind.Validation, "Invalid resource ID", $"Invalid resource ID: {LogValue.Sanitize(dbId)}"), HttpContext);
+    private static Result<Guid> ParseDbId(string dbId) =>
+        Guid.TryParse(dbId, out var id)
+            ? id
+            : new Error(ErrorKind.Validation, "Invalid resource ID", $"Invalid resource ID: {LogValue.Sanitize(dbId)}");
 }

@@ -1,5 +1,6 @@
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.Database;
 using McpPlatform.Infrastructure.Security;
 using Microsoft.Extensions.Options;
 

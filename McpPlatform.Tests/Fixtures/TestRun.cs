@@ -1,4 +1,4 @@
-using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.Database;
 using McpPlatform.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 

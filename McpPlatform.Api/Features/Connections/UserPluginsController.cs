@@ -1,6 +1,6 @@
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
-using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.RateLimiting;
 using McpPlatform.Domain.Connections;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,7 @@
 using System.Net;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
-using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.RateLimiting;
 using McpPlatform.Domain.OAuth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
-using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.RateLimiting;
 using McpPlatform.Domain.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,6 @@
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
-using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.RateLimiting;
 using McpPlatform.Api.Validation;
 using McpPlatform.Domain.Servers;
 using Microsoft.AspNetCore.Authorization;

@@ -6,32 +6,23 @@ using McpPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.Api.Hosting.Database;
 
-/// <summary>Applies migrations and seeds the development demo: two users, a group and a few shared servers.</summary>
-public sealed class DatabaseStartup(
+/// <summary>The development demo (<c>Database:SeedDemo</c>): two users in a group, three servers (one shared with the
+/// group, one public), and a development token for each user.</summary>
+public sealed class DemoSeed(
     PlatformDbContext db,
     ServerRegistryService registry,
     SharingService sharing,
     IPrincipalDirectory directory,
     IOptions<AuthOptions> auth,
     TimeProvider clock,
-    ILogger<DatabaseStartup> logger)
+    ILogger<DemoSeed> logger)
 {
     public static readonly Caller DemoAdmin = new("alice", SystemRoles.Admin, ["engineering"], "Alice Admin", "alice@example.com");
     public static readonly Caller DemoUser = new("bob", SystemRoles.User, ["engineering"], "Bob User", "bob@example.com");
 
-    public async Task MigrateAsync(CancellationToken ct)
-    {
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        // A migration may rewrite a large table (AclSearchTextIndex: every ACL entry, about five minutes at 4M entries); the
-        // per-command timeout of requests must not cut it off halfway.
-        db.Database.SetCommandTimeout(0); // no limit
-        await db.Database.MigrateAsync(ct);
-        logger.LogInformation("Database schema is current ({Count} migrations applied now)", pending.Count);
-    }
-
-    public async Task SeedDemoAsync(CancellationToken ct)
+    public async Task SeedAsync(CancellationToken ct)
     {
         await directory.RecordAsync(DemoAdmin, ct);
         await directory.RecordAsync(DemoUser, ct);
@@ -67,7 +58,7 @@ public sealed class DatabaseStartup(
         logger.LogInformation("Seeded the demo: users alice (ADMIN) and bob (USER) in group engineering, three servers");
     }
 
-    public IEnumerable<(Caller Caller, string Token)> DemoTokens() =>
+    public IEnumerable<(Caller Caller, string Token)> Tokens() =>
         auth.Value.Jwt.SigningKey is null
             ? []
             : new[] { DemoAdmin, DemoUser }.Select(c => (c, TokenIssuer.Issue(auth.Value, new TokenRequest(c.UserId, c.Role, c.Name, c.Email, c.Groups, 12 * 60), clock.GetUtcNow())));

@@ -1,4 +1,4 @@
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.Api.Hosting.RateLimiting;
 
 /// <summary>The <c>RateLimits</c> section: requests per minute, per instance — per user, except the OAuth callback,
 /// which is anonymous and counted per client address. Reads are not limited.</summary>
@@ -20,21 +20,4 @@ public sealed class RateLimitOptions
     /// <summary>Per client address (an IPv6 client per /64). Behind a proxy every callback comes from the proxy's address
     /// (forwarded headers are not trusted), so this is then what one instance accepts from everyone together.</summary>
     public int OAuthCallbackPerMinute { get; set; } = 600;
-
-    /// <summary>What stops start-up, each naming its key.</summary>
-    public IEnumerable<string> Problems()
-    {
-        foreach (var (name, value) in new (string, int)[]
-        {
-            (nameof(CreatePerMinute), CreatePerMinute), (nameof(ReinitializePerMinute), ReinitializePerMinute),
-            (nameof(OAuthInitiatePerMinute), OAuthInitiatePerMinute), (nameof(ToolCallPerMinute), ToolCallPerMinute),
-            (nameof(WritePerMinute), WritePerMinute), (nameof(OAuthCallbackPerMinute), OAuthCallbackPerMinute),
-        })
-        {
-            if (value <= 0)
-            {
-                yield return $"{Section}:{name} must be a positive number of requests per minute, not {value}.";
-            }
-        }
-    }
 }

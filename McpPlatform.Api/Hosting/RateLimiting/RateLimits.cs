@@ -3,8 +3,9 @@ using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
 using McpPlatform.Domain.Common;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.Api.Hosting.RateLimiting;
 
 /// <summary>The named rate-limit policies (<c>[EnableRateLimiting]</c> on the actions they apply to); a refusal is a 429
 /// ProblemDetails with <c>Retry-After</c>.</summary>
@@ -23,7 +24,8 @@ public static class RateLimits
 
     public static IServiceCollection AddPlatformRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(Create, context => PerUser(context, Create, Options(context).CreatePerMinute));
@@ -43,7 +45,7 @@ public static class RateLimits
     }
 
     private static RateLimitOptions Options(HttpContext context) =>
-        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+        context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
 
     private static RateLimitPartition<string> PerUser(HttpContext context, string policy, int perMinute) =>
         Window($"{policy}:{context.FindCaller()?.UserId ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous"}", perMinute);

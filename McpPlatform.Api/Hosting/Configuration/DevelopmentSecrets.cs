@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.Api.Hosting.Configuration;
 
 /// <summary>
 /// In Development only: a signing key and an encryption key ring, generated once and kept in a git-ignored local file
@@ -49,38 +49,5 @@ public static class DevelopmentSecrets
         configuration.AddInMemoryCollection(values
             .Where(kv => (needsSigningKey || !kv.Key.StartsWith("Auth:", StringComparison.Ordinal)) && (needsKeyRing || !kv.Key.StartsWith("Encryption:", StringComparison.Ordinal)))
             .Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));
-    }
-
-    /// <summary>Outside Development, start-up fails naming each missing key rather than running half-configured.</summary>
-    public static void RequireProductionSecrets(IConfiguration configuration)
-    {
-        var missing = new List<string>();
-        if (string.IsNullOrEmpty(configuration["Auth:Authority"]))
-        {
-            var key = configuration["Auth:Jwt:SigningKey"];
-            if (string.IsNullOrEmpty(key))
-            {
-                missing.Add("Auth:Jwt:SigningKey (or Auth:Authority)");
-            }
-            else if (System.Text.Encoding.UTF8.GetByteCount(key) < 32)
-            {
-                throw new InvalidOperationException("Auth:Jwt:SigningKey must be at least 32 bytes.");
-            }
-        }
-
-        if (string.IsNullOrEmpty(configuration["Encryption:ActiveKeyId"]))
-        {
-            missing.Add("Encryption:ActiveKeyId");
-        }
-
-        if (!configuration.GetSection("Encryption:Keys").GetChildren().Any())
-        {
-            missing.Add("Encryption:Keys:<id>");
-        }
-
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException("Missing required configuration: " + string.Join(", ", missing) + ". See docs/configuration.md.");
-        }
     }
 }

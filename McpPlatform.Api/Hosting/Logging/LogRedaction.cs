@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.Api.Hosting.Logging;
 
 /// <summary>
 /// The log sanitiser: every log line, from the platform, ASP.NET Core, HttpClient or the MCP SDK, passes through

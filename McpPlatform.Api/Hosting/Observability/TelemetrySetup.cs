@@ -1,60 +1,45 @@
 using System.Security.Cryptography;
 using System.Text;
 using McpPlatform.Domain.Telemetry;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace McpPlatform.Api.Hosting;
+namespace McpPlatform.Api.Hosting.Observability;
 
-/// <summary>The <c>Telemetry</c> section.</summary>
-public sealed class TelemetryOptions
-{
-    public const string Section = "Telemetry";
-
-    /// <summary><c>Off</c>, <c>Open</c>, <c>Bearer</c> (needs <see cref="MetricsBearerToken"/>) or <c>Port</c> (served only on <see cref="MetricsPort"/>).</summary>
-    public MetricsExposure MetricsMode { get; set; } = MetricsExposure.Off;
-
-    public string? MetricsBearerToken { get; set; }
-
-    public int MetricsPort { get; set; } = 9464;
-
-    /// <summary>An OTLP collector (e.g. <c>http://otel-collector:4317</c>); metrics and traces are exported there when set.</summary>
-    public string? OtlpEndpoint { get; set; }
-
-    /// <summary><c>json</c> for structured JSON logs (with trace and span ids), else plain console lines.</summary>
-    public string LogFormat { get; set; } = "plain";
-}
-
-public enum MetricsExposure
-{
-    Off,
-    Open,
-    Bearer,
-    Port,
-}
-
+/// <summary>Logs, metrics and traces from the <c>Telemetry</c> section, and the <c>/metrics</c> endpoint.</summary>
 public static class TelemetrySetup
 {
-    public static TelemetryOptions Read(IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>
+    /// Logging providers, Kestrel's listeners and the OpenTelemetry pipeline are set up before the container exists, so
+    /// the section is bound and validated here, with the same defaults and validator as the
+    /// <see cref="IOptions{TOptions}"/> the rest of the application reads it through.
+    /// </summary>
+    private static TelemetryOptions Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsMode)}"] is null && !environment.IsProduction())
+        ApplyDefaults(options, configuration, environment);
+        var validation = new TelemetryOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
         {
-            options.MetricsMode = MetricsExposure.Open;
-        }
-
-        if (options.MetricsMode == MetricsExposure.Bearer && string.IsNullOrEmpty(options.MetricsBearerToken))
-        {
-            throw new InvalidOperationException("Telemetry:MetricsBearerToken is required when Telemetry:MetricsMode is Bearer.");
+            throw new OptionsValidationException(Options.DefaultName, typeof(TelemetryOptions), validation.Failures);
         }
 
         return options;
     }
 
-    public static void AddPlatformTelemetry(this WebApplicationBuilder builder, TelemetryOptions options)
+    public static TelemetryOptions AddPlatformTelemetry(this WebApplicationBuilder builder)
     {
+        var configuration = builder.Configuration;
+        var environment = builder.Environment;
+        builder.Services.AddOptions<TelemetryOptions>()
+            .Bind(configuration.GetSection(TelemetryOptions.Section))
+            .PostConfigure(options => ApplyDefaults(options, configuration, environment))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
+        var options = Read(configuration, environment);
         builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         if (options.LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase))
@@ -86,12 +71,12 @@ public static class TelemetrySetup
             });
         }
 
-        // Measurements and spans nobody reads are not collected: every request would pay for them (tracing alone
-        // recorded an activity per request and per database command, to be dropped for want of an exporter).
+        // Measurements and spans nobody reads are not collected: every request would pay for them
+        // (docs/decisions/0035-telemetry-only-when-read.md).
         var otlp = options.OtlpEndpoint is { Length: > 0 } endpoint ? OtlpUri(endpoint) : null;
         if (options.MetricsMode == MetricsExposure.Off && otlp is null)
         {
-            return;
+            return options;
         }
 
         var otel = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("mcp-platform"));
@@ -116,10 +101,20 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql().AddSource(PlatformTelemetry.Name)
                 .AddOtlpExporter(exporter => exporter.Endpoint = otlp));
         }
+
+        return options;
     }
 
-    private static Uri OtlpUri(string endpoint) =>
-        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"Telemetry:OtlpEndpoint '{endpoint}' is not an absolute URL.");
+    private static Uri OtlpUri(string endpoint) => new(endpoint, UriKind.Absolute);
+
+    /// <summary>Unset, <c>MetricsMode</c> is <c>Open</c> outside Production (a developer's or a test's instance).</summary>
+    private static void ApplyDefaults(TelemetryOptions options, IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsMode)}"] is null && !environment.IsProduction())
+        {
+            options.MetricsMode = MetricsExposure.Open;
+        }
+    }
 
     /// <summary><c>/metrics</c> as configured: not at all, open, behind a bearer secret, or only on its own port.</summary>
     public static void MapPlatformMetrics(this WebApplication app, TelemetryOptions options)

@@ -5,12 +5,21 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace McpPlatform.Api.Features.Audit;
 
-/// <summary>The audit log of server, ACL, role and credential changes, newest first (admins only).</summary>
+/// <summary>The audit log (admins; not in LibreChat).</summary>
 [ApiController]
 [Route("api/admin/audit")]
 [Authorize(Policy = McpPolicies.Admin)]
 public sealed class AuditController(AuditLogPages pages) : ControllerBase
 {
+    /// <summary>Reads the audit log, newest first (admins).</summary>
+    /// <remarks>
+    /// Changes to servers, shares, role permissions and stored credentials: who, what, when and the details. Pass
+    /// <c>nextCursor</c> back as <c>cursor</c> for the next page.
+    /// </remarks>
+    /// <param name="resource">Only entries about this resource (a server's <c>dbId</c>, or a role name).</param>
+    /// <param name="actor">Only entries of this user id.</param>
+    /// <param name="cursor">The <c>nextCursor</c> of the previous page.</param>
+    /// <param name="limit">Page size, 1–200 (50).</param>
     [HttpGet]
     [ProducesResponseType<AuditPageResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]

@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Features.Connections;
 
-/// <summary>Connections and tools: reinitialize, status, tool catalogue, tool calls and credential flags.
-/// Unknown and invisible servers are the same 404, so existence is not revealed.</summary>
+/// <summary>Connecting to MCP servers and using their tools. A server you cannot use answers 404 exactly like one that
+/// does not exist.</summary>
 [ApiController]
 [Route("api/mcp")]
 [Authorize(Policy = McpPolicies.Use)]
@@ -21,15 +21,26 @@ public sealed class McpConnectionsController(
     Domain.OAuth.OAuthService oauth,
     Domain.OAuth.OAuthOptions oauthOptions) : ControllerBase
 {
-    /// <summary>Every usable server with its tools, from the tool cache (never waits on a server).</summary>
+    /// <summary>Lists the tools of every MCP server you can use.</summary>
+    /// <remarks>
+    /// LibreChat's shape: <c>{servers: {name: {icon, authenticated, authConfig, tools}}}</c>. Tools come from the last
+    /// listing of a connection to the server (yours, or the server's shared one), so a server shows no tools until it
+    /// has been connected (reinitialize). <c>authenticated</c> is true once you have set all of the server's variables
+    /// (LibreChat reports false whenever a server declares any). Never waits on a server.
+    /// </remarks>
     [HttpGet("tools")]
     [Produces("application/json")]
     [ProducesResponseType<ToolsResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Tools(CancellationToken ct) =>
         File(await catalogResponses.GetAsync(HttpContext.GetCaller(), catalog, ct), "application/json; charset=utf-8");
 
-    /// <summary>Disconnects, clears the caller's cached tools for the server and connects again. When the server needs
-    /// authorization, the answer carries its URL and binds this browser to the flow (as <c>oauth/bind</c> does).</summary>
+    /// <summary>Connects you to an MCP server again.</summary>
+    /// <remarks>
+    /// Closes your connection to the server, forgets its cached tools and connects anew. When the server needs OAuth,
+    /// <c>oauthRequired</c> is true and <c>oauthUrl</c> is where to send your browser; this request then also binds your
+    /// browser to that flow, as <c>oauth/bind</c> does. <c>missingUserVars</c> (not in LibreChat) lists the variables
+    /// you have yet to set.
+    /// </remarks>
     [HttpPost("{serverName}/reinitialize")]
     [EnableRateLimiting(RateLimits.Reinitialize)]
     [ProducesResponseType<ReinitializeResponse>(StatusCodes.Status200OK)]
@@ -46,7 +57,11 @@ public sealed class McpConnectionsController(
         return outcome.ToActionResult(this, ReinitializeResponse.From);
     }
 
-    /// <summary>The connection state of every usable server, from what this instance knows (never connects).</summary>
+    /// <summary>Shows the connection state of every MCP server you can use.</summary>
+    /// <remarks>
+    /// <c>connectionState</c> is <c>connected</c>, <c>connecting</c>, <c>disconnected</c> or <c>error</c>;
+    /// <c>requiresOAuth</c> says whether you have to authorize. What the platform knows now: it never connects to answer.
+    /// </remarks>
     [HttpGet("connection/status")]
     [ProducesResponseType<ConnectionStatusResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Status(CancellationToken ct)
@@ -57,22 +72,29 @@ public sealed class McpConnectionsController(
             s => new ServerConnectionStatus(s.RequiresOAuth, ConnectionStates.ToWire(s.State), s.Error))));
     }
 
+    /// <summary>Shows the connection state of one MCP server.</summary>
     [HttpGet("connection/status/{serverName}")]
     [ProducesResponseType<SingleConnectionStatusResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ServerStatus(string serverName, CancellationToken ct) =>
         (await connections.StatusAsync(HttpContext.GetCaller(), serverName, ct)).ToActionResult(this, SingleConnectionStatusResponse.From);
 
-    /// <summary>Which of the server's variables the caller has set: booleans, never values.</summary>
+    /// <summary>Shows which of an MCP server's variables you have set.</summary>
+    /// <remarks>Variable name → true or false; values are never shown.</remarks>
     [HttpGet("{serverName}/auth-values")]
     [ProducesResponseType<AuthValuesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> AuthValues(string serverName, CancellationToken ct) =>
         (await credentials.AuthValueFlagsAsync(HttpContext.GetCaller(), serverName, ct)).ToActionResult(this, flags => new AuthValuesResponse(true, serverName, flags));
 
-    /// <summary>★ Runs a tool with <c>{arguments}</c> on the caller's connection and returns the MCP
-    /// <c>CallToolResult</c>. Authorization needed → 403 <c>oauth_required</c>; unknown tool 404; upstream timeout
-    /// 504, failure 502, circuit open 503.</summary>
+    /// <summary>Runs a tool of an MCP server.</summary>
+    /// <remarks>
+    /// The body is <c>{arguments}</c>, the tool's arguments as a JSON object; the answer is the MCP
+    /// <c>CallToolResult</c> as the server sent it. Not in LibreChat's API (LibreChat runs tools inside its agents).
+    /// 403 <c>oauth_required</c> with the authorization URL when you have to authorize first; 404 for an unknown server
+    /// or tool; 502 when the server fails or its result is too large; 503 while calls to it are suspended after
+    /// repeated failures (with <c>Retry-After</c>); 504 when it does not answer in time.
+    /// </remarks>
     [HttpPost("{serverName}/tools/{toolName}/call")]
     [EnableRateLimiting(RateLimits.ToolCall)]
     [ProducesResponseType(StatusCodes.Status200OK)]

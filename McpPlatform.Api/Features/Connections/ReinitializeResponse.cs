@@ -12,7 +12,7 @@ public sealed record ReinitializeResponse
     [JsonPropertyName("oauthRequired")] public required bool OAuthRequired { get; init; }
     [JsonPropertyName("oauthUrl")][JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? OAuthUrl { get; init; }
 
-    /// <summary>The server's declared variables the caller has not set yet (not in LibreChat's answer).</summary>
+    /// <summary>The server's variables you have not set yet (not in LibreChat's answer).</summary>
     public IReadOnlyList<string>? MissingUserVars { get; init; }
 
     public static ReinitializeResponse From(ReinitializeOutcome o) => new()

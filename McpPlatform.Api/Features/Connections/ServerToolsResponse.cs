@@ -2,7 +2,7 @@ using McpPlatform.Domain.Connections;
 
 namespace McpPlatform.Api.Features.Connections;
 
-/// <summary>A server in the tool catalogue: its icon, whether the caller has set all its variables, and its tools.</summary>
+/// <summary>A server in the tool catalogue: its icon, whether you have set all its variables, and its tools.</summary>
 public sealed record ServerToolsResponse(string Name, string Icon, bool Authenticated, IReadOnlyList<AuthConfigResponse> AuthConfig, IReadOnlyList<ToolResponse> Tools)
 {
     public static ServerToolsResponse From(ServerTools s) => new(

@@ -1,4 +1,4 @@
 namespace McpPlatform.Api.Features.Connections;
 
-/// <summary>The tool catalogue: every server the caller can use, by name.</summary>
+/// <summary>The tool catalogue: every server you can use, by name.</summary>
 public sealed record ToolsResponse(IReadOnlyDictionary<string, ServerToolsResponse> Servers);

@@ -8,14 +8,18 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Features.Connections;
 
-/// <summary>LibreChat's plugin-auth route, for MCP credential variables only (<c>pluginKey: mcp_&lt;server&gt;</c>).</summary>
+/// <summary>Your own values for MCP servers' variables (LibreChat's plugin-auth route, for MCP servers only).</summary>
 [ApiController]
 [Route("api/user/plugins")]
 [Authorize(Policy = McpPolicies.Use)]
 public sealed class UserPluginsController(CredentialService credentials) : ControllerBase
 {
-    /// <summary><c>install</c> stores the caller's values (encrypted), <c>uninstall</c> deletes them; either way the
-    /// caller's connection is closed and cached tools cleared. Empty 200.</summary>
+    /// <summary>Sets or removes your values for an MCP server's variables.</summary>
+    /// <remarks>
+    /// LibreChat's body: <c>pluginKey</c> <c>mcp_&lt;server name&gt;</c>, <c>action</c> <c>install</c> (store the values
+    /// in <c>auth</c>, encrypted, for you alone) or <c>uninstall</c> (delete them). Either way your connection to the
+    /// server is closed and its cached tools forgotten, so the next use connects with the new values. Empty 200.
+    /// </remarks>
     [HttpPost]
     [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType(StatusCodes.Status200OK)]

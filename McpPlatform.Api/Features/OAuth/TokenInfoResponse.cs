@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace McpPlatform.Api.Features.OAuth;
 
-/// <summary>What the caller's tokens are like (type, expiry in epoch milliseconds, scope, whether a refresh token
+/// <summary>What your tokens are like (type, expiry in epoch milliseconds, scope, whether a refresh token
 /// exists), never the tokens themselves.</summary>
 public sealed record TokenInfoResponse(
     [property: JsonPropertyName("token_type")] string TokenType,

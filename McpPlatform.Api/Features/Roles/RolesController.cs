@@ -9,13 +9,15 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Features.Roles;
 
-/// <summary>System roles and their <c>MCP_SERVERS</c> permissions. Role names match case-insensitively.</summary>
+/// <summary>System roles (<c>USER</c>, <c>ADMIN</c>) and their MCP server permissions, as LibreChat's <c>/api/roles</c>
+/// routes; role names match in any case.</summary>
 [ApiController]
 [Route("api/roles")]
 [Authorize]
 public sealed class RolesController(RoleService roles) : ControllerBase
 {
-    /// <summary>A role and its permissions: a user may read their own role, an admin any.</summary>
+    /// <summary>Shows a role's MCP server permissions.</summary>
+    /// <remarks>Your own role, or any role if you are an admin: <c>USE</c>, <c>CREATE</c>, <c>SHARE</c> and <c>SHARE_PUBLIC</c>.</remarks>
     [HttpGet("{roleName}")]
     [ProducesResponseType<RoleResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
@@ -23,7 +25,11 @@ public sealed class RolesController(RoleService roles) : ControllerBase
     public async Task<IActionResult> Get(string roleName, CancellationToken ct) =>
         (await roles.GetAsync(HttpContext.GetCaller(), roleName, ct)).ToActionResult(this, RoleResponse.From);
 
-    /// <summary>Sets some of <c>USE</c>, <c>CREATE</c>, <c>SHARE</c>, <c>SHARE_PUBLIC</c> for a role (admins only).</summary>
+    /// <summary>Changes a role's MCP server permissions (admins).</summary>
+    /// <remarks>
+    /// The body sets some of <c>USE</c>, <c>CREATE</c>, <c>SHARE</c> and <c>SHARE_PUBLIC</c> (any case) to true or false,
+    /// e.g. <c>{"SHARE_PUBLIC": true}</c>, as LibreChat's admin panel sends it; any other member or value is a 400.
+    /// </remarks>
     [HttpPut("{roleName}/mcp-servers")]
     [Authorize(Policy = McpPolicies.Admin)]
     [EnableRateLimiting(RateLimits.Write)]

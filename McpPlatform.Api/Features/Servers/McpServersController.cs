@@ -9,13 +9,22 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Features.Servers;
 
-/// <summary>The server registry: app-level servers (read-only) and user-managed servers under the ACL.</summary>
+/// <summary>MCP servers: the platform's own (app-level, read-only) and the ones users register and share. LibreChat's
+/// <c>/api/mcp/servers</c> routes.</summary>
 [ApiController]
 [Route("api/mcp/servers")]
 public sealed class McpServersController(ServerRegistryService registry) : ControllerBase
 {
-    /// <summary>Every server the caller can use, as a map name → config; ★ with <c>limit</c>, <c>cursor</c> or
-    /// <c>search</c>, one page of them ordered by name.</summary>
+    /// <summary>Lists the MCP servers you can use.</summary>
+    /// <remarks>
+    /// Without query parameters, LibreChat's answer: an object of server name → server, holding the platform's own
+    /// servers and every server you own or that is shared with you, your groups, your role or everyone. With
+    /// <c>limit</c>, <c>cursor</c> or <c>search</c> (an addition to LibreChat's API), one page of them in name order:
+    /// <c>{servers, nextCursor}</c>.
+    /// </remarks>
+    /// <param name="limit">Page size, 1–100 (20 when only <c>cursor</c> or <c>search</c> is given).</param>
+    /// <param name="cursor">The <c>nextCursor</c> of the previous page.</param>
+    /// <param name="search">Only servers whose name, title or description contains this text (2–100 characters, any case).</param>
     [HttpGet]
     [Authorize(Policy = McpPolicies.Use)]
     [ProducesResponseType<Dictionary<string, McpServerResponse>>(StatusCodes.Status200OK)]
@@ -40,7 +49,16 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
         return page.ToActionResult(this, p => new ServerPageResponse([.. p.Servers.Select(v => McpServerResponse.From(v))], p.NextCursor));
     }
 
-    /// <summary>Creates a server from <c>{config}</c>; its name is a slug of the title. The caller becomes its owner.</summary>
+    /// <summary>Registers an MCP server; you become its owner.</summary>
+    /// <remarks>
+    /// The body is LibreChat's <c>{config}</c>: <c>type</c> (<c>streamable-http</c>, <c>http</c> or <c>sse</c>; stdio
+    /// servers can only be configured by the platform's operator), <c>url</c>, <c>title</c>, <c>description</c>,
+    /// <c>iconPath</c>, <c>headers</c>, <c>customUserVars</c> (values each user sets for themselves, used as
+    /// <c>{{NAME}}</c> in the url and headers) and <c>oauth</c>. The server's name is a slug of its title
+    /// (<c>My Server</c> → <c>my-server</c>, numbered when taken). Header values and the client secret are stored
+    /// encrypted and never shown again. Answers 201 with the server and its <c>ETag</c>; 409 when you already own the
+    /// most servers a user may.
+    /// </remarks>
     [HttpPost]
     [Authorize(Policy = McpPolicies.UseAndCreate)]
     [EnableRateLimiting(RateLimits.Create)]
@@ -58,6 +76,11 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
         });
     }
 
+    /// <summary>Shows one MCP server.</summary>
+    /// <remarks>
+    /// Header values are <c>********</c> unless they are only <c>{{VAR}}</c> placeholders; the client secret is never
+    /// shown. The <c>ETag</c> header is the version to send as <c>If-Match</c> when you change it.
+    /// </remarks>
     [HttpGet("{serverName}")]
     [Authorize(Policy = McpPolicies.Use)]
     [ProducesResponseType<McpServerResponse>(StatusCodes.Status200OK)]
@@ -73,8 +96,14 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
         });
     }
 
-    /// <summary>Replaces the config. An omitted <c>client_secret</c> is kept unless url, OAuth endpoints or client id
-    /// change; then every user's tokens for the server are discarded too. ★ Optional <c>If-Match</c>.</summary>
+    /// <summary>Changes an MCP server's configuration (needs EDIT on it).</summary>
+    /// <remarks>
+    /// Send the whole config, as for creating it. To keep a stored secret, send a header's value back as
+    /// <c>********</c> or leave out <c>client_secret</c> — unless the change moves where credentials go (the url, the
+    /// placeholder templates, the OAuth endpoints or client id): then every user's stored tokens and variables for the
+    /// server are deleted, and the secrets must be sent again. With <c>If-Match</c> (the <c>ETag</c> you read; not in
+    /// LibreChat) the change is refused with 412 when someone else changed the server since.
+    /// </remarks>
     [HttpPatch("{serverName}")]
     [Authorize(Policy = McpPolicies.UseAndCreate)]
     [EnableRateLimiting(RateLimits.Write)]
@@ -90,7 +119,11 @@ public sealed class McpServersController(ServerRegistryService registry) : Contr
                 return Ok(McpServerResponse.From(view));
             });
 
-    /// <summary>Deletes the server with its ACL entries, tokens, registrations and credential variables. ★ Optional <c>If-Match</c>.</summary>
+    /// <summary>Deletes an MCP server (needs DELETE on it).</summary>
+    /// <remarks>
+    /// Its shares, every user's tokens and variables for it and its client registrations go with it. With
+    /// <c>If-Match</c>, as for a change, it is refused with 412 when someone changed the server since you read it.
+    /// </remarks>
     [HttpDelete("{serverName}")]
     [Authorize(Policy = McpPolicies.UseAndCreate)]
     [EnableRateLimiting(RateLimits.Write)]

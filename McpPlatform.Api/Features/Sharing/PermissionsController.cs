@@ -11,18 +11,22 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace McpPlatform.Api.Features.Sharing;
 
-/// <summary>Sharing servers (LibreChat's <c>/api/permissions</c> routes for <c>mcpServer</c>), addressed by <c>dbId</c>.</summary>
+/// <summary>Sharing MCP servers with users, groups, roles or everyone (LibreChat's <c>/api/permissions</c> routes for
+/// <c>mcpServer</c>); a server is addressed by its <c>dbId</c>.</summary>
 [ApiController]
 [Route("api/permissions")]
 [Authorize]
 public sealed class PermissionsController(SharingService sharing, PrincipalSearchService search) : ControllerBase
 {
+    /// <summary>Lists the access roles a server can be shared with.</summary>
+    /// <remarks>Viewer (use it), editor (also change it) and owner (also delete and share it), with their permission bits.</remarks>
     [HttpGet("mcpServer/roles")]
     [ProducesResponseType<AccessRoleResponse[]>(StatusCodes.Status200OK)]
     public IActionResult Roles() =>
         Ok(AccessRoles.All.Select(r => new AccessRoleResponse(r.Id, r.Name, r.Description, (int)r.Bits, AccessRole.ResourceType)));
 
-    /// <summary>For every server the caller can VIEW: its <c>dbId</c> → the OR of the caller's bits.</summary>
+    /// <summary>Shows your permissions on every server you can use.</summary>
+    /// <remarks><c>dbId</c> → permission bits: 1 view, 2 edit, 4 delete, 8 share.</remarks>
     [HttpGet("mcpServer/effective/all")]
     [ProducesResponseType<Dictionary<string, int>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> EffectiveAll(CancellationToken ct)
@@ -31,6 +35,8 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
         return Ok(all.ToDictionary(kv => kv.Key.ToString(), kv => (int)kv.Value));
     }
 
+    /// <summary>Shows your permissions on one server.</summary>
+    /// <remarks>Permission bits as above; 0 for a server you cannot use, or an id that names none.</remarks>
     [HttpGet("mcpServer/{dbId}/effective")]
     [ProducesResponseType<EffectivePermissionsResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Effective(string dbId, CancellationToken ct)
@@ -43,7 +49,8 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
         return Ok(new EffectivePermissionsResponse((int)await sharing.EffectiveAsync(HttpContext.GetCaller(), id, ct)));
     }
 
-    /// <summary>Who the server is shared with. Needs role SHARE and ACL SHARE.</summary>
+    /// <summary>Shows who a server is shared with.</summary>
+    /// <remarks>Needs the SHARE permission of your role and the share permission on the server.</remarks>
     [HttpGet("mcpServer/{dbId}")]
     [ProducesResponseType<ResourcePermissionsResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
@@ -52,7 +59,12 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
         (await ParseDbId(dbId).BindAsync(id => sharing.GetAsync(HttpContext.GetCaller(), id, ct))).ToActionResult(this, p =>
             new ResourcePermissionsResponse(AccessRole.ResourceType, dbId, [.. p.Principals.Select(PrincipalResponse.From)], p.IsPublic, p.PublicAccessRoleId));
 
-    /// <summary>Grants, changes and removes shares; <c>public: true</c> also needs role SHARE_PUBLIC. The last owner cannot be removed.</summary>
+    /// <summary>Shares a server, or changes or removes its shares.</summary>
+    /// <remarks>
+    /// LibreChat's body: <c>updated</c> (principals to grant an access role), <c>removed</c>, <c>public</c> and
+    /// <c>publicAccessRoleId</c>. Sharing with everyone — <c>public: true</c>, the public principal, or a role (every user
+    /// has one) — also needs the SHARE_PUBLIC permission of your role. The last owner cannot be removed.
+    /// </remarks>
     [HttpPut("mcpServer/{dbId}")]
     [EnableRateLimiting(RateLimits.Write)]
     [ProducesResponseType<UpdatePermissionsResponse>(StatusCodes.Status200OK)]
@@ -65,7 +77,12 @@ public sealed class PermissionsController(SharingService sharing, PrincipalSearc
                 "Permissions updated successfully",
                 new UpdatePermissionsResults([.. p.Principals.Select(PrincipalResponse.From)], p.IsPublic, p.PublicAccessRoleId)));
 
-    /// <summary>The people picker: users, groups and roles matching <c>q</c> (≥ 2 characters). Needs role SHARE.</summary>
+    /// <summary>Finds users, groups and roles to share with.</summary>
+    /// <remarks>
+    /// LibreChat's people picker: principals whose id, name or email contains <c>q</c> (at least 2 characters, any case).
+    /// <c>types</c> is a comma-separated subset of <c>user</c>, <c>group</c> and <c>role</c>; <c>limit</c> 1–50 (20).
+    /// Needs the SHARE permission of your role.
+    /// </remarks>
     [HttpGet("search-principals")]
     [ProducesResponseType<PrincipalSearchResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]

@@ -28,7 +28,8 @@ public sealed class ConfigureSwaggerGen : IConfigureOptions<SwaggerGenOptions>
         var xml = Path.Combine(AppContext.BaseDirectory, "McpPlatform.Api.xml");
         if (File.Exists(xml))
         {
-            options.IncludeXmlComments(xml);
+            // With the controllers' summaries, which Swagger UI shows as the descriptions of their groups.
+            options.IncludeXmlComments(xml, includeControllerXmlComments: true);
         }
 
         options.SchemaFilter<ExamplesSchemaFilter>();

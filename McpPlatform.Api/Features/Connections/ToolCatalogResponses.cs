@@ -7,11 +7,9 @@ using Microsoft.Extensions.Options;
 namespace McpPlatform.Api.Features.Connections;
 
 /// <summary>
-/// <c>GET /api/mcp/tools</c> as JSON, rendered once per caller and served again while the catalogue's revision holds:
-/// at most one Redis round trip (none while the revisions read are fresh) instead of the registry query, the tool lists
-/// and re-serialising them (about 100 KB for 20 servers). The entries are bounded in bytes; each also expires after
-/// <see cref="MaxAge"/>, which bounds how long a change whose revision could not be recorded (Redis unavailable at that
-/// moment) can go unseen.
+/// <c>GET /api/mcp/tools</c> as JSON, rendered once per set of principals and served again while the catalogue's
+/// revision holds; bounded in bytes, each entry expiring after <see cref="MaxAge"/>
+/// (docs/decisions/0034-tool-catalogue-rendered-per-revision.md).
 /// </summary>
 public sealed class ToolCatalogResponses(IOptions<Microsoft.AspNetCore.Mvc.JsonOptions> json) : IDisposable
 {

@@ -1,14 +1,9 @@
-using System.Security.Claims;
 using System.Text;
-using System.Text.Json;
 using McpPlatform.Domain.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace McpPlatform.Api.Auth;
-
-/// <summary>A development token's contents, as the <c>token</c> command takes them.</summary>
-public sealed record TokenRequest(string Subject, string Role = SystemRoles.User, string? Name = null, string? Email = null, IReadOnlyList<string>? Groups = null, int Minutes = 60);
 
 /// <summary>Signs HS256 tokens with the configured key: the <c>token</c> command, the demo and the tests use it.</summary>
 public static class TokenIssuer
@@ -48,40 +43,5 @@ public static class TokenIssuer
             Expires = now.AddMinutes(request.Minutes).UtcDateTime,
             SigningCredentials = new SigningCredentials(SigningKey(key), SecurityAlgorithms.HmacSha256),
         });
-    }
-}
-
-/// <summary>Reads the caller from a validated token's claims.</summary>
-public static class CallerClaims
-{
-    public static Caller? From(ClaimsPrincipal user)
-    {
-        var sub = user.FindFirst("sub")?.Value;
-        if (string.IsNullOrWhiteSpace(sub))
-        {
-            return null;
-        }
-
-        var role = user.FindFirst("role")?.Value;
-        var groups = user.FindAll("groups").SelectMany(c => SplitGroups(c.Value)).Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        return new Caller(sub, string.IsNullOrWhiteSpace(role) ? SystemRoles.User : SystemRoles.Normalize(role), groups, user.FindFirst("name")?.Value, user.FindFirst("email")?.Value);
-    }
-
-    // Some issuers put the whole array into one claim value as JSON.
-    private static IEnumerable<string> SplitGroups(string value)
-    {
-        if (value.StartsWith('['))
-        {
-            try
-            {
-                return JsonSerializer.Deserialize<string[]>(value) ?? [];
-            }
-            catch (JsonException)
-            {
-                // Only looked like JSON: a group id is a group id.
-            }
-        }
-
-        return [value];
     }
 }

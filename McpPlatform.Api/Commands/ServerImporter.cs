@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
-using McpPlatform.Api.Contracts;
-using McpPlatform.Api.Validation;
+using McpPlatform.Api.Features.Servers;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Servers;

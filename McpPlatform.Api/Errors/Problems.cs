@@ -6,7 +6,8 @@ namespace McpPlatform.Api.Errors;
 
 /// <summary>
 /// The one mapping from domain errors to responses: RFC 9457 ProblemDetails that also carry LibreChat's
-/// <c>error</c> / <c>message</c> members (and <c>details</c> / <c>errors</c> where LibreChat has them).
+/// <c>error</c> / <c>message</c> members (and <c>details</c> / <c>errors</c> where LibreChat has them). The status
+/// always comes from the error's <see cref="ErrorKind"/>; callers never choose one.
 /// </summary>
 public static class Problems
 {
@@ -22,13 +23,41 @@ public static class Problems
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorKind.UpstreamFailed => StatusCodes.Status502BadGateway,
         ErrorKind.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
+        ErrorKind.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status500InternalServerError,
     };
 
     public static ProblemDetails From(Error error, HttpContext? context = null) =>
         Create(StatusOf(error.Kind), error, context);
 
-    public static ProblemDetails Create(int status, Error error, HttpContext? context = null)
+    /// <summary>The error as an MVC result (controllers and filters).</summary>
+    public static ObjectResult Result(Error error, HttpContext context) => new(From(error, context))
+    {
+        StatusCode = StatusOf(error.Kind),
+        ContentTypes = { "application/problem+json" },
+    };
+
+    /// <summary>Writes the error outside MVC (authentication, authorization, rate limiting, middleware, the exception
+    /// handler).</summary>
+    public static Task WriteAsync(HttpContext context, Error error) => WriteAsync(context, From(error, context));
+
+    /// <summary>
+    /// Describes a status the framework has already given the response and that no <see cref="ErrorKind"/> stands for,
+    /// because it is about HTTP rather than the platform's rules: an unmatched route (404) or method (405), or
+    /// Kestrel's verdict on the request itself (a body over the limit 413, too slow 408, malformed 400). The status
+    /// stays as it is; <paramref name="error"/> and <paramref name="message"/> are LibreChat's members.
+    /// </summary>
+    public static Task DescribeStatusAsync(HttpContext context, string error, string? message = null) =>
+        // The error's kind is not read here: the status is the one the response already has.
+        WriteAsync(context, Create(context.Response.StatusCode, new Error(ErrorKind.Validation, error, message), context));
+
+    private static Task WriteAsync(HttpContext context, ProblemDetails problem)
+    {
+        context.Response.StatusCode = problem.Status!.Value;
+        return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
+    }
+
+    private static ProblemDetails Create(int status, Error error, HttpContext? context)
     {
         var problem = new ProblemDetails
         {
@@ -72,20 +101,5 @@ public static class Problems
         }
 
         return problem;
-    }
-
-    public static ObjectResult Result(Error error, HttpContext context) => AsResult(From(error, context));
-
-    public static ObjectResult AsResult(ProblemDetails problem) => new(problem)
-    {
-        StatusCode = problem.Status,
-        ContentTypes = { "application/problem+json" },
-    };
-
-    /// <summary>Writes a problem outside MVC (authentication, authorization, exception handler).</summary>
-    public static Task WriteAsync(HttpContext context, int status, Error error)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(Create(status, error, context), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
     }
 }

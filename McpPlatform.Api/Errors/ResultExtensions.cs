@@ -7,7 +7,7 @@ namespace McpPlatform.Api.Errors;
 public static class ResultExtensions
 {
     public static IActionResult ToActionResult<T>(this Result<T> result, ControllerBase controller, Func<T, IActionResult> onSuccess) =>
-        result.IsSuccess ? onSuccess(result.Value) : Problems.Result(result.Error!, controller.HttpContext);
+        result.Match(onSuccess, error => Problems.Result(error, controller.HttpContext));
 
     public static IActionResult ToActionResult<T>(this Result<T> result, ControllerBase controller, Func<T, object> map) =>
         result.ToActionResult(controller, value => (IActionResult)controller.Ok(map(value)));

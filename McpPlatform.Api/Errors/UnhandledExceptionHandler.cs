@@ -23,7 +23,9 @@ public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler>
 
         if (exception is BadHttpRequestException badRequest)
         {
-            await Problems.WriteAsync(context, badRequest.StatusCode, new Error(ErrorKind.Validation, "Bad Request", badRequest.Message));
+            // Kestrel's verdict on the request itself (malformed, a body over the limit, too slow): its status stands.
+            context.Response.StatusCode = badRequest.StatusCode;
+            await Problems.DescribeStatusAsync(context, "Bad Request", badRequest.Message);
             return true;
         }
 
@@ -31,7 +33,7 @@ public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler>
         {
             logger.LogWarning("Redis unavailable while handling {Method} {Path}: {Reason}", context.Request.Method, LogValue.Sanitize(context.Request.Path), exception.Message);
             context.Response.Headers.RetryAfter = "5";
-            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, new Error(ErrorKind.Unavailable, "Service Unavailable", "Shared state (Redis) is unavailable; try again shortly"));
+            await Problems.WriteAsync(context, new Error(ErrorKind.Unavailable, "Service Unavailable", "Shared state (Redis) is unavailable; try again shortly"));
             return true;
         }
 
@@ -39,14 +41,13 @@ public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler>
         {
             logger.LogWarning(exception, "Database unavailable while handling {Method} {Path}", context.Request.Method, LogValue.Sanitize(context.Request.Path));
             context.Response.Headers.RetryAfter = "5";
-            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, new Error(ErrorKind.Unavailable, "Service Unavailable", "The database is unavailable; try again shortly"));
+            await Problems.WriteAsync(context, new Error(ErrorKind.Unavailable, "Service Unavailable", "The database is unavailable; try again shortly"));
             return true;
         }
 
         logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, LogValue.Sanitize(context.Request.Path));
         var traceId = context.Features.Get<IHttpActivityFeature>()?.Activity.TraceId.ToString() ?? context.TraceIdentifier;
-        await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError,
-            new Error(ErrorKind.Unavailable, "Internal Server Error", $"An unexpected error occurred (trace id {traceId})"));
+        await Problems.WriteAsync(context, new Error(ErrorKind.Internal, "Internal Server Error", $"An unexpected error occurred (trace id {traceId})"));
         return true;
     }
 

@@ -1,18 +1,18 @@
-using FluentValidation;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
+using McpPlatform.Api.Hosting.Composition;
+using McpPlatform.Api.Hosting.Configuration;
+using McpPlatform.Api.Hosting.Health;
+using McpPlatform.Api.Hosting.Observability;
+using McpPlatform.Api.Hosting.OpenApi;
 using McpPlatform.Api.Validation;
-using McpPlatform.Domain.Connections;
-using McpPlatform.Domain.Identity;
-using McpPlatform.Domain.OAuth;
-using McpPlatform.Domain.Servers;
-using McpPlatform.Domain.Sharing;
 using McpPlatform.Infrastructure;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpPlatform.Api.Hosting;
 
-/// <summary>Builds the web application: configuration, services, middleware and endpoints, in one readable place.</summary>
+/// <summary>The composition root: configuration, the three layers' services, and the middleware and endpoints in
+/// their order, in one readable place.</summary>
 public static class PlatformApp
 {
     public const long MaxRequestBodyBytes = 1024 * 1024;
@@ -26,95 +26,23 @@ public static class PlatformApp
         }
         else
         {
-            DevelopmentSecrets.RequireProductionSecrets(builder.Configuration);
+            RequiredSecrets.Check(builder.Configuration);
         }
 
         return builder;
     }
 
-    /// <summary>
-    /// Reads every option once before serving, so a value that cannot be bound (the binder names the key) or is out of
-    /// range stops start-up with the key's name instead of failing the first request that needs it.
-    /// </summary>
-    private static void ValidateConfiguration(IServiceProvider services)
-    {
-        var problems = new List<string>();
-        // Resolving these runs their validators, which name the key of a bad value.
-        _ = services.GetRequiredService<ConnectionOptions>();
-        _ = services.GetRequiredService<OAuthOptions>();
-        problems.AddRange(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Problems());
-
-        _ = services.GetRequiredService<Domain.Servers.IAppServerCatalog>();
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
-        }
-    }
-
     public static WebApplication Build(WebApplicationBuilder builder, PlatformExtensions? extensions = null)
     {
-        var services = builder.Services;
-        var configuration = builder.Configuration;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        var telemetry = TelemetrySetup.Read(configuration, builder.Environment);
-        builder.AddPlatformTelemetry(telemetry);
-        services.AddLogRedaction();
-
-        services.AddInfrastructure(configuration, builder.Environment);
-        extensions?.Services?.Invoke(services, configuration);
-        services.AddSingleton<RegistrySnapshots>();
-        services.AddScoped<ServerRegistryService>();
-        services.AddScoped<ServerChangeService>();
-        services.AddScoped<ServerConfigRules>();
-        services.AddScoped<RoleService>();
-        services.AddScoped<SharingService>();
-        services.AddScoped<PrincipalSearchService>();
-        services.AddScoped<SessionOpener>();
-        services.AddScoped<ReinitializeService>();
-        services.AddScoped<ToolCallService>();
-        services.AddScoped<ConnectionStatusService>();
-        services.AddScoped<ToolCatalogService>();
-        services.AddSingleton<ToolCatalogResponses>();
-        services.AddScoped<CredentialService>();
-        services.AddScoped<OAuthClientRegistrations>();
-        services.AddScoped<OAuthFlowStarter>();
-        services.AddScoped<OAuthCallbackHandler>();
-        services.AddScoped<OAuthFlowQueries>();
-        services.AddScoped<OAuthDisconnect>();
-        services.AddScoped<AccessTokenService>();
-        services.AddScoped<DatabaseStartup>();
-        services.AddScoped<Commands.ServerImporter>();
-        services.AddScoped<Commands.ServerExporter>();
-
-        services.AddPlatformAuthentication(configuration);
-        services.AddPlatformRateLimits(configuration);
-        services.AddPlatformHealthChecks();
-        services.AddPlatformSwagger();
-        services.AddValidatorsFromAssemblyContaining<ServerConfigRequestValidator>(ServiceLifetime.Singleton);
-        services.AddSingleton<ValidationFilter>();
-        services.AddExceptionHandler<UnhandledExceptionHandler>();
-        services.AddProblemDetails();
-        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-        {
-            if (Uri.TryCreate(configuration["Client:BaseUrl"], UriKind.Absolute, out var client))
-            {
-                // With credentials: an SPA on another origin sends and keeps the OAuth binding cookie (oauth/bind).
-                policy.WithOrigins(client.GetLeftPart(UriPartial.Authority)).AllowAnyHeader().AllowAnyMethod().AllowCredentials().WithExposedHeaders("ETag", "Retry-After");
-            }
-        }));
-        services.AddControllers(mvc =>
-            {
-                mvc.Filters.AddService<ValidationFilter>();
-                // Every answer is JSON (or a page the OAuth controllers write themselves): Swagger UI then offers
-                // application/json rather than text/plain first.
-                mvc.OutputFormatters.RemoveType<Microsoft.AspNetCore.Mvc.Formatters.StringOutputFormatter>();
-                mvc.OutputFormatters.OfType<Microsoft.AspNetCore.Mvc.Formatters.SystemTextJsonOutputFormatter>().Single().SupportedMediaTypes.Remove("text/json");
-            })
-            .AddJsonOptions(json => json.JsonSerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
-            .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = ValidationFilter.InvalidModelState);
+        var telemetry = builder.AddPlatformTelemetry();
+        builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
+        extensions?.Services?.Invoke(builder.Services, builder.Configuration);
+        builder.Services.AddDomain();
+        builder.Services.AddApi(builder.Configuration, builder.Environment);
 
         var app = builder.Build();
-        ValidateConfiguration(app.Services);
+        ConfigurationCheck.Run(app.Services);
         extensions?.FirstMiddleware?.Invoke(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
@@ -123,17 +51,13 @@ public static class PlatformApp
             var response = context.HttpContext.Response;
             if (!response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
             {
-                await Problems.WriteAsync(context.HttpContext, response.StatusCode, new Domain.Common.Error(Domain.Common.ErrorKind.NotFound, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(response.StatusCode)));
+                await Problems.DescribeStatusAsync(context.HttpContext, ReasonPhrases.GetReasonPhrase(response.StatusCode));
             }
         });
-        app.UseSwagger();
-        app.UseSwaggerUI(ui =>
-        {
-            ui.SwaggerEndpoint("/swagger/v1/swagger.json", "McpPlatform v1");
-            ui.EnablePersistAuthorization();
-        });
+        app.UsePlatformSwagger();
         app.UseCors();
         app.UseAuthentication();
+        // After authentication (it checks the token's claims) and before the first use of the database.
         app.UseMiddleware<StorableTextMiddleware>();
         app.UseMiddleware<PrincipalRecordingMiddleware>();
         app.UseRateLimiter();

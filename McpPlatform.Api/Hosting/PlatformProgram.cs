@@ -1,3 +1,6 @@
+using McpPlatform.Api.Hosting.Database;
+using Microsoft.Extensions.Options;
+
 namespace McpPlatform.Api.Hosting;
 
 /// <summary>
@@ -16,22 +19,21 @@ public static class PlatformProgram
         }
 
         var app = PlatformApp.Build(PlatformApp.CreateBuilder(args), extensions);
-        var migrate = app.Configuration.GetValue("Database:MigrateOnStartup", !app.Environment.IsProduction());
-        var seedDemo = app.Configuration.GetValue("Database:SeedDemo", app.Environment.IsDevelopment());
-        if (migrate || seedDemo)
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (database.MigrateOnStartup == true || database.SeedDemo == true)
         {
             await using var scope = app.Services.CreateAsyncScope();
-            var startup = scope.ServiceProvider.GetRequiredService<DatabaseStartup>();
-            if (migrate)
+            if (database.MigrateOnStartup == true)
             {
-                await startup.MigrateAsync(CancellationToken.None);
+                await scope.ServiceProvider.GetRequiredService<Infrastructure.Persistence.DatabaseMigrator>().MigrateAsync(CancellationToken.None);
             }
 
-            if (seedDemo)
+            if (database.SeedDemo == true)
             {
-                await startup.SeedDemoAsync(CancellationToken.None);
+                var demo = scope.ServiceProvider.GetRequiredService<DemoSeed>();
+                await demo.SeedAsync(CancellationToken.None);
                 Console.WriteLine("Development tokens (12 h) — paste one into Swagger UI's Authorize button:");
-                foreach (var (caller, token) in startup.DemoTokens())
+                foreach (var (caller, token) in demo.Tokens())
                 {
                     Console.WriteLine($"  {caller.UserId} ({caller.Role}): {token}");
                 }

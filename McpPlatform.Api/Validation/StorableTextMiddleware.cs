@@ -29,7 +29,7 @@ public sealed class StorableTextMiddleware(RequestDelegate next)
         if (failure is not null)
         {
             var message = fromBody ? context.GetEndpoint()?.Metadata.GetMetadata<InvalidBodyMessageAttribute>()?.Message ?? "Invalid request" : "Invalid request";
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, Error.Validation(message, [failure]));
+            await Problems.WriteAsync(context, Error.Validation(message, [failure]));
             return;
         }
 

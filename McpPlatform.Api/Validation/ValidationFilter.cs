@@ -7,13 +7,6 @@ using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace McpPlatform.Api.Validation;
 
-/// <summary>The message a route's 400 carries for an invalid body (LibreChat's strings differ per route).</summary>
-[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-public sealed class InvalidBodyMessageAttribute(string message) : Attribute
-{
-    public string Message { get; } = message;
-}
-
 /// <summary>Runs the FluentValidation validator of every bound argument; any failure is a 400 with <c>errors</c>.
 /// Validators are singletons, so each argument type's validator (or its absence) is looked up once.</summary>
 public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFilter

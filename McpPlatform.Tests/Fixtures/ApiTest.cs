@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpPlatform.Api.Hosting;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using Microsoft.Extensions.Caching.Memory;
@@ -30,8 +29,8 @@ public abstract class ApiTest
         await TestDatabase.ResetAsync();
         // Role permissions and "already recorded" users are cached per process; the database was just emptied.
         ((MemoryCache)Api.Services.GetRequiredService<IMemoryCache>()).Clear();
-        Api.Services.GetRequiredService<ToolCatalogResponses>().Clear();
-        // Emptying the database went around the registry, so nothing moved its revision: what was kept from it is stale.
+        // Emptying the database went around the registry, so nothing moved its revision: what was kept from it is stale
+        // (the registry snapshots and the rendered tool catalogues, which are served again only while it holds).
         await Api.Services.GetRequiredService<ICatalogRevisions>().RegistryChangedAsync(CancellationToken.None);
     }
 

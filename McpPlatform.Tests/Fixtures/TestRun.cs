@@ -1,4 +1,4 @@
-using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.Database;
 using McpPlatform.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -97,7 +97,7 @@ public sealed class TestRun
             var factory = new ApiFactory(settings);
             await using (var scope = factory.Services.CreateAsyncScope())
             {
-                await scope.ServiceProvider.GetRequiredService<DatabaseStartup>().MigrateAsync(CancellationToken.None);
+                await scope.ServiceProvider.GetRequiredService<McpPlatform.Infrastructure.Persistence.DatabaseMigrator>().MigrateAsync(CancellationToken.None);
             }
 
             Hosts[name] = factory;

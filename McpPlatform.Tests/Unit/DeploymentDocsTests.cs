@@ -2,8 +2,6 @@ using System.Collections;
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using McpPlatform.Api.Auth;
-using McpPlatform.Api.Hosting;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Infrastructure.Security;
@@ -25,10 +23,6 @@ public sealed partial class DeploymentDocsTests
     [
         "ConnectionStrings:Postgres",
         "ConnectionStrings:Redis",
-        "Server:PublicBaseUrl",
-        "Client:BaseUrl",
-        "Database:MigrateOnStartup",
-        "Database:SeedDemo",
         "Mcp:Servers:<name>",
         "Urls",
     ];
@@ -227,15 +221,26 @@ public sealed partial class DeploymentDocsTests
 
     private static IEnumerable<Option> ReflectedOptions() =>
     [
-        .. Options(AuthOptions.Section, new AuthOptions()),
+        .. ApiOptionsClasses().SelectMany(type => Options(SectionOf(type), Activator.CreateInstance(type)!)),
         .. Options(EncryptionOptions.Section, new EncryptionOptions()),
         .. Options(SecurityOptions.Section, new SecurityOptions()),
         .. Options(McpOptions.Section, new McpOptions()),
         .. Options(McpOptions.Section, new ConnectionOptions()),
         .. Options("OAuth", new OAuthOptions()).Select(o => OAuthFilledFrom.TryGetValue(o.Key["OAuth:".Length..], out var key) ? o with { Key = key } : o),
-        .. Options(RateLimitOptions.Section, new RateLimitOptions()),
-        .. Options(TelemetryOptions.Section, new TelemetryOptions()),
     ];
+
+    /// <summary>Every options class of the API: a class named <c>…Options</c> with a <c>Section</c> constant, so that a new
+    /// one cannot be left out of this check.</summary>
+    private static IEnumerable<Type> ApiOptionsClasses() =>
+        typeof(Program).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && t.Name.EndsWith("Options", StringComparison.Ordinal) && SectionField(t) is not null);
+
+    private static FieldInfo? SectionField(Type type) => type.GetField("Section", BindingFlags.Public | BindingFlags.Static);
+
+    private static string SectionOf(Type type) => (string)SectionField(type)!.GetRawConstantValue()!;
+
+    [Test]
+    public void ApiOptionsClasses_AreFound() =>
+        Assert.That(ApiOptionsClasses().Select(t => t.Name), Is.SupersetOf(new[] { "AuthOptions", "RateLimitOptions", "TelemetryOptions", "ServerOptions", "ClientOptions", "DatabaseOptions" }));
 
     /// <summary>Every public settable property; nested option objects become sub-sections, dictionaries <c>:&lt;id&gt;</c>.</summary>
     private static IEnumerable<Option> Options(string prefix, object instance)

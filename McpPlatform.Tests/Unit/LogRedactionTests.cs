@@ -1,4 +1,4 @@
-using McpPlatform.Api.Hosting;
+using McpPlatform.Api.Hosting.Logging;
 
 namespace McpPlatform.Tests.Unit;
 

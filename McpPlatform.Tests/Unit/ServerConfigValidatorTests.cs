@@ -1,6 +1,5 @@
 using FluentValidation.Results;
-using McpPlatform.Api.Contracts;
-using McpPlatform.Api.Validation;
+using McpPlatform.Api.Features.Servers;
 using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Tests.Unit;

@@ -1,8 +1,5 @@
 namespace McpPlatform.Domain.OAuth;
 
-/// <summary>The Bearer challenge of a 401/403 (<c>resource_metadata</c>, <c>scope</c>, <c>error</c>).</summary>
-public sealed record WwwAuthenticateChallenge(string? ResourceMetadata, string? Scope, string? Error);
-
 /// <summary>Parses <c>WWW-Authenticate</c>: several challenges, parameters as tokens or quoted strings with escapes.</summary>
 public static class WwwAuthenticate
 {

@@ -21,7 +21,7 @@ public static class CallerClaims
     }
 
     // Some issuers put the whole array into one claim value as JSON.
-    private static IEnumerable<string> SplitGroups(string value)
+    private static string[] SplitGroups(string value)
     {
         if (value.StartsWith('['))
         {

@@ -9,7 +9,7 @@ namespace McpPlatform.Api.Errors;
 /// The one place exceptions become responses. Nothing internal leaks: the body names the trace id to quote, the log
 /// has the exception. A database that cannot be reached is a 503 (retry later), not a 500.
 /// </summary>
-public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
+public sealed partial class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler>
 
         if (exception is StackExchange.Redis.RedisException || exception.InnerException is StackExchange.Redis.RedisException)
         {
-            logger.LogWarning("Redis unavailable while handling {Method} {Path}: {Reason}", context.Request.Method, LogValue.Sanitize(context.Request.Path), exception.Message);
+            RedisUnavailable(logger, context.Request.Method, LogValue.Sanitize(context.Request.Path), exception.Message);
             context.Response.Headers.RetryAfter = "5";
             await Problems.WriteAsync(context, new Error(ErrorKind.Unavailable, "Service Unavailable", "Shared state (Redis) is unavailable; try again shortly"));
             return true;
@@ -39,13 +39,13 @@ public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler>
 
         if (IsDatabaseUnavailable(exception))
         {
-            logger.LogWarning(exception, "Database unavailable while handling {Method} {Path}", context.Request.Method, LogValue.Sanitize(context.Request.Path));
+            DatabaseUnavailable(logger, exception, context.Request.Method, LogValue.Sanitize(context.Request.Path));
             context.Response.Headers.RetryAfter = "5";
             await Problems.WriteAsync(context, new Error(ErrorKind.Unavailable, "Service Unavailable", "The database is unavailable; try again shortly"));
             return true;
         }
 
-        logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, LogValue.Sanitize(context.Request.Path));
+        Unhandled(logger, exception, context.Request.Method, LogValue.Sanitize(context.Request.Path));
         var traceId = context.Features.Get<IHttpActivityFeature>()?.Activity.TraceId.ToString() ?? context.TraceIdentifier;
         await Problems.WriteAsync(context, new Error(ErrorKind.Internal, "Internal Server Error", $"An unexpected error occurred (trace id {traceId})"));
         return true;
@@ -59,4 +59,13 @@ public sealed class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler>
         { InnerException: { } inner } => IsDatabaseUnavailable(inner),
         _ => false,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable while handling {Method} {Path}: {Reason}")]
+    private static partial void RedisUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable while handling {Method} {Path}")]
+    private static partial void DatabaseUnavailable(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
 }

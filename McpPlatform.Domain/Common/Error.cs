@@ -4,6 +4,7 @@ namespace McpPlatform.Domain.Common;
 /// An expected failure. <see cref="ErrorText"/> and <see cref="Message"/> carry LibreChat's <c>error</c> and
 /// <c>message</c> members verbatim, because the SPA reads them; either may be absent, as in LibreChat.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Error is a keyword in Visual Basic only; this code base is C#.")]
 public sealed record Error(
     ErrorKind Kind,
     string? ErrorText = null,

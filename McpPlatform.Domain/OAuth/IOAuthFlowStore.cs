@@ -21,9 +21,9 @@ public interface IOAuthFlowStore
     /// delivery that may exchange the code (one round trip where finding and claiming took two).</summary>
     Task<OAuthFlow?> ClaimByStateAsync(string state, CancellationToken ct);
 
-    /// <summary>Atomically moves the flow from <paramref name="from"/> to <paramref name="to"/>; false if it was not
-    /// in <paramref name="from"/>.</summary>
-    Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct);
+    /// <summary>Atomically moves the flow from <paramref name="expected"/> to <paramref name="target"/> (recording
+    /// <paramref name="failure"/>, when given); false if it was not in <paramref name="expected"/>.</summary>
+    Task<bool> TryTransitionAsync(string flowId, FlowStatus expected, FlowStatus target, string? failure, CancellationToken ct);
 
     Task DeleteAsync(string flowId, CancellationToken ct);
 }

@@ -10,6 +10,6 @@ public interface IRevisionedCache
     bool TryGet<T>(string key, long revision, out T value)
         where T : class;
 
-    void Set<T>(string key, long revision, T value, int size)
+    void Keep<T>(string key, long revision, T value, int size)
         where T : class;
 }

@@ -33,7 +33,7 @@ public sealed class RegistrySnapshots(ICatalogRevisions revisions, IRevisionedCa
         var value = await read(ct);
         if (value is not null && size(value) <= maxSize)
         {
-            cache.Set(key, revision.Value, value, size(value));
+            cache.Keep(key, revision.Value, value, size(value));
         }
 
         return value;

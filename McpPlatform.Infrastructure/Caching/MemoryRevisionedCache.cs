@@ -30,7 +30,7 @@ public sealed class MemoryRevisionedCache : IRevisionedCache, IDisposable
         return false;
     }
 
-    public void Set<T>(string key, long revision, T value, int size)
+    public void Keep<T>(string key, long revision, T value, int size)
         where T : class =>
         _values.Set(key, new Entry(revision, value), new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = MaxAge });
 

@@ -69,16 +69,16 @@ public sealed class MemoryFlowStore(OAuthOptions options, TimeProvider clock) : 
         }
     }
 
-    public Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct)
+    public Task<bool> TryTransitionAsync(string flowId, FlowStatus expected, FlowStatus target, string? failure, CancellationToken ct)
     {
         lock (_flows)
         {
-            if (!_flows.TryGetValue(flowId, out var entry) || entry.Expires <= clock.GetUtcNow() || entry.Flow.Status != from)
+            if (!_flows.TryGetValue(flowId, out var entry) || entry.Expires <= clock.GetUtcNow() || entry.Flow.Status != expected)
             {
                 return Task.FromResult(false);
             }
 
-            _flows[flowId] = (entry.Flow with { Status = to, Error = error ?? entry.Flow.Error }, clock.GetUtcNow() + FlowJson.Retention(options));
+            _flows[flowId] = (entry.Flow with { Status = target, Error = failure ?? entry.Flow.Error }, clock.GetUtcNow() + FlowJson.Retention(options));
             return Task.FromResult(true);
         }
     }

@@ -99,11 +99,11 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, OAuthOptions op
         return flow?.State == state ? flow : null;
     }
 
-    public async Task<bool> TryTransitionAsync(string flowId, FlowStatus from, FlowStatus to, string? error, CancellationToken ct)
+    public async Task<bool> TryTransitionAsync(string flowId, FlowStatus expected, FlowStatus target, string? failure, CancellationToken ct)
     {
         using var span = Caching.RedisTrace.Start("EVAL flow transition");
         var result = await redis.GetDatabase().ScriptEvaluateAsync(TransitionScript, [FlowKey(flowId)],
-            [from.ToString(), to.ToString(), error ?? string.Empty, (long)FlowJson.Retention(options).TotalMilliseconds]);
+            [expected.ToString(), target.ToString(), failure ?? string.Empty, (long)FlowJson.Retention(options).TotalMilliseconds]);
         return (long)result == 1;
     }
 

@@ -10,7 +10,7 @@ namespace McpPlatform.Infrastructure.Mcp;
 /// Connects app-level servers that need no per-user authorization in the background at start-up (unless
 /// <c>startup: false</c>), then keeps evicting idle per-user connections. Start-up never waits for a server.
 /// </summary>
-public sealed class ConnectionMaintenance(
+public sealed partial class ConnectionMaintenance(
     McpSessionPool pool,
     IAppServerCatalog appServers,
     ConnectionOptions options,
@@ -29,10 +29,10 @@ public sealed class ConnectionMaintenance(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var evicted = await pool.EvictIdleAsync(stoppingToken);
+                var evicted = await pool.EvictIdleAsync();
                 if (evicted > 0)
                 {
-                    logger.LogInformation("Closed {Count} idle per-user MCP connections", evicted);
+                    ClosedIdle(logger, evicted);
                 }
             }
         }
@@ -60,11 +60,11 @@ public sealed class ConnectionMaintenance(
             var connected = await pool.GetOrConnectAsync(new ConnectionKey(server.Name, ConnectionKey.Shared), () => target, server.LoadedAt, 0, ct);
             if (connected.IsSuccess)
             {
-                logger.LogInformation("Connected app-level MCP server {Server}", server.Name);
+                Connected(logger, server.Name);
             }
             else
             {
-                logger.LogWarning("App-level MCP server {Server} is not reachable yet: {Reason}", server.Name, connected.Error!.Message);
+                NotReachableYet(logger, server.Name, connected.Error!.Message);
             }
         }
         catch (OperationCanceledException)
@@ -72,4 +72,13 @@ public sealed class ConnectionMaintenance(
             // Shutting down before the server answered.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} idle per-user MCP connections")]
+    private static partial void ClosedIdle(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected app-level MCP server {Server}")]
+    private static partial void Connected(ILogger logger, string server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App-level MCP server {Server} is not reachable yet: {Reason}")]
+    private static partial void NotReachableYet(ILogger logger, string server, string? reason);
 }

@@ -11,7 +11,7 @@ namespace McpPlatform.Infrastructure.Mcp;
 /// Redis channel so the others drop theirs too (their tool caches are shared in Redis already). After a Redis
 /// outage each instance clears its in-process caches once, since it may have missed messages or revision moves.
 /// </summary>
-public sealed class ServerChangeBroadcast(
+public sealed partial class ServerChangeBroadcast(
     IMcpSessions sessions, IConnectionMultiplexer redis, IMemoryCache memory, Caching.MemoryRevisionedCache registryReads, ILogger<ServerChangeBroadcast> logger)
     : IServerChangeListener, IHostedService
 {
@@ -29,7 +29,7 @@ public sealed class ServerChangeBroadcast(
         catch (RedisException e)
         {
             // The change is stored; other instances catch up when their connections to it next fail or go idle.
-            logger.LogWarning("Could not broadcast the change of {Server}: {Reason}", serverName, e.Message);
+            BroadcastFailed(logger, serverName, e.Message);
         }
     }
 
@@ -59,7 +59,13 @@ public sealed class ServerChangeBroadcast(
         {
             cache.Clear();
             registryReads.Clear();
-            logger.LogInformation("Redis is back: cleared this instance's in-process caches");
+            RedisBack(logger);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not broadcast the change of {Server}: {Reason}")]
+    private static partial void BroadcastFailed(ILogger logger, string server, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis is back: cleared this instance's in-process caches")]
+    private static partial void RedisBack(ILogger logger);
 }

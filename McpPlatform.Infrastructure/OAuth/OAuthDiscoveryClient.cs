@@ -33,7 +33,7 @@ internal sealed class OAuthDiscoveryClient(HttpClient http, OAuthDocuments docum
         var (prm, _) = await documents.FirstJsonAsync(ProtectedResourceMetadataUrls(serverUrl, metadataUrl), extraHeaders, ct);
         string issuer;
         string resource;
-        string? scope = challenge?.Scope;
+        var scope = challenge?.Scope;
         if (prm is not null)
         {
             resource = OAuthDocuments.Text(prm, "resource") ?? CanonicalResource(serverUrl);

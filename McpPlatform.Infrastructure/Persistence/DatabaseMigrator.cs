@@ -7,7 +7,7 @@ namespace McpPlatform.Infrastructure.Persistence;
 
 /// <summary>Brings the database schema up to date: the <c>migrate</c> command, and start-up where it migrates
 /// (<c>Database:MigrateOnStartup</c>).</summary>
-public sealed class DatabaseMigrator(PlatformDbContext db, ILogger<DatabaseMigrator> logger)
+public sealed partial class DatabaseMigrator(PlatformDbContext db, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken ct)
     {
@@ -28,7 +28,7 @@ public sealed class DatabaseMigrator(PlatformDbContext db, ILogger<DatabaseMigra
             await MigrateAsync(empty, ct);
         }
 
-        logger.LogInformation("Database schema is current ({Count} migrations applied now)", pending.Count);
+        SchemaCurrent(logger, pending.Count);
     }
 
     private static async Task MigrateAsync(PlatformDbContext context, CancellationToken ct)
@@ -38,4 +38,7 @@ public sealed class DatabaseMigrator(PlatformDbContext db, ILogger<DatabaseMigra
         context.Database.SetCommandTimeout(0); // no limit
         await context.Database.MigrateAsync(ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Count} migrations applied now)")]
+    private static partial void SchemaCurrent(ILogger logger, int count);
 }

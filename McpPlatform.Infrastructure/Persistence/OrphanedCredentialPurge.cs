@@ -16,7 +16,7 @@ namespace McpPlatform.Infrastructure.Persistence;
 /// place. Only rows older than this start are touched, so that during a rolling update an instance on the previous
 /// configuration cannot purge what the new one just stored. Each server's purge is audited.
 /// </summary>
-public sealed class OrphanedCredentialPurge(IServiceScopeFactory scopes, IAppServerCatalog appServers, TimeProvider clock, ILogger<OrphanedCredentialPurge> logger) : BackgroundService
+public sealed partial class OrphanedCredentialPurge(IServiceScopeFactory scopes, IAppServerCatalog appServers, TimeProvider clock, ILogger<OrphanedCredentialPurge> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,13 +27,13 @@ public sealed class OrphanedCredentialPurge(IServiceScopeFactory scopes, IAppSer
             var purged = await PurgeAsync(scope.ServiceProvider.GetRequiredService<PlatformDbContext>(), startedAt, stoppingToken);
             if (purged > 0)
             {
-                logger.LogInformation("Purged {Count} credentials of servers that no longer exist", purged);
+                Purged(logger, purged);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A database that is down or not migrated yet: the next start tries again; the credentials are unusable meanwhile.
-            logger.LogWarning("Could not purge orphaned credentials: {Reason}", e.Message);
+            PurgeFailed(logger, e.Message);
         }
     }
 
@@ -80,4 +80,10 @@ public sealed class OrphanedCredentialPurge(IServiceScopeFactory scopes, IAppSer
     }
 
     private sealed record PurgedRow(Guid ServerId, string Kind, int Count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} credentials of servers that no longer exist")]
+    private static partial void Purged(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not purge orphaned credentials: {Reason}")]
+    private static partial void PurgeFailed(ILogger logger, string reason);
 }

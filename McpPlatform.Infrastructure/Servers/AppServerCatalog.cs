@@ -124,7 +124,7 @@ public sealed class AppServerCatalog : IAppServerCatalog
         _ => null,
     };
 
-    private static JsonNode? Scalar(string? value) => value switch
+    private static JsonValue? Scalar(string? value) => value switch
     {
         null or "~" or "null" => null,
         "true" or "True" => JsonValue.Create(true),

@@ -23,9 +23,6 @@ public sealed class HostileServerTests
 {
     private static readonly Caller Alice = new("alice", SystemRoles.User, ["team-a"], "Alice", "alice@example.com");
 
-    /// <summary>Connect, tools/list and tool call timeouts of the API process.</summary>
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-
     /// <summary>A hang detector: a connect and its tools/list (2 s each), the platform's grace for closing a session
     /// (2 s), and room for a loaded machine.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(9);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using McpPlatform.Domain.Identity;
 using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.EndToEnd;

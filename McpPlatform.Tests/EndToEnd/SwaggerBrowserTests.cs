@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using McpPlatform.Domain.Identity;
 using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.EndToEnd;

@@ -1,4 +1,3 @@
-using McpPlatform.Api.Hosting.Database;
 using McpPlatform.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 

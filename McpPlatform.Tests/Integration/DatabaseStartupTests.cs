@@ -1,4 +1,3 @@
-using McpPlatform.Api.Hosting.Database;
 using McpPlatform.Infrastructure.Persistence;
 using McpPlatform.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;

@@ -506,7 +506,7 @@ public sealed class ConnectionPoolTests
         _clock.Advance(TimeSpan.FromMinutes(11));
         await ConnectAsync(aliceFiles);     // per user, recent
 
-        var evicted = await _pool.EvictIdleAsync(None);
+        var evicted = await _pool.EvictIdleAsync();
 
         Assert.That(evicted, Is.EqualTo(1));
         using (Assert.EnterMultipleScope())
@@ -529,7 +529,7 @@ public sealed class ConnectionPoolTests
         await ConnectAsync(AliceGithub); // reuse refreshes LastUsed
         _clock.Advance(TimeSpan.FromMinutes(8));
 
-        Assert.That(await _pool.EvictIdleAsync(None), Is.Zero);
+        Assert.That(await _pool.EvictIdleAsync(), Is.Zero);
         Assert.That(SessionOf(0).DisposeCount, Is.Zero);
     }
 

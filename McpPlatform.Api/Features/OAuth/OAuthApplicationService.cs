@@ -12,7 +12,7 @@ namespace McpPlatform.Api.Features.OAuth;
 /// query checked against the caller, the server resolved for the caller before a flow starts or a browser is bound, the
 /// reconnect after a callback stored tokens, and the client metadata document.
 /// </summary>
-public sealed class OAuthApplicationService(
+public sealed partial class OAuthApplicationService(
     OAuthFlowStarter starter,
     OAuthCallbackHandler callbacks,
     OAuthDisconnect disconnects,
@@ -65,7 +65,7 @@ public sealed class OAuthApplicationService(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "OAuth callback for {Server} failed", LogValue.Sanitize(serverName));
+            CallbackFailed(logger, e, LogValue.Sanitize(serverName));
             return new CallbackOutcome(false, serverName, "callback_failed");
         }
     }
@@ -86,4 +86,7 @@ public sealed class OAuthApplicationService(
                 RedirectUris = [.. appServers.All.Select(s => options.RedirectUriFor(s.Name))],
             }
             : ClientMetadataNotConfigured;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "OAuth callback for {Server} failed")]
+    private static partial void CallbackFailed(ILogger logger, Exception exception, string server);
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using FluentValidation;
-using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Api.Features.Servers;
 

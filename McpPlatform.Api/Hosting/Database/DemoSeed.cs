@@ -10,7 +10,7 @@ namespace McpPlatform.Api.Hosting.Database;
 
 /// <summary>The development demo (<c>Database:SeedDemo</c>): two users in a group, three servers (one shared with the
 /// group, one public), and a development token for each user.</summary>
-public sealed class DemoSeed(
+public sealed partial class DemoSeed(
     PlatformDbContext db,
     ServerChangeService servers,
     SharingService sharing,
@@ -55,11 +55,14 @@ public sealed class DemoSeed(
             await sharing.UpdateAsync(DemoAdmin, weather.Value.DbId!.Value, new ShareUpdate([], [], true, "mcpServer_viewer"), ct);
         }
 
-        logger.LogInformation("Seeded the demo: users alice (ADMIN) and bob (USER) in group engineering, three servers");
+        Seeded(logger);
     }
 
     public IEnumerable<(Caller Caller, string Token)> Tokens() =>
         auth.Value.Jwt.SigningKey is null
             ? []
             : new[] { DemoAdmin, DemoUser }.Select(c => (c, TokenIssuer.Issue(auth.Value, new TokenRequest(c.UserId, c.Role, c.Name, c.Email, c.Groups, 12 * 60), clock.GetUtcNow())));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo: users alice (ADMIN) and bob (USER) in group engineering, three servers")]
+    private static partial void Seeded(ILogger logger);
 }

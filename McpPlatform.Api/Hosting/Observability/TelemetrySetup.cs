@@ -17,6 +17,7 @@ public static class TelemetrySetup
     /// the section is bound and validated here, with the same defaults and validator as the
     /// <see cref="IOptions{TOptions}"/> the rest of the application reads it through.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859:Use concrete types when possible for improved performance", Justification = "Read once at start-up; any configuration will do.")]
     private static TelemetryOptions Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();

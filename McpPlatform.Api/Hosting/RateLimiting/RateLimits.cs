@@ -2,7 +2,6 @@ using System.Threading.RateLimiting;
 using McpPlatform.Api.Auth;
 using McpPlatform.Api.Errors;
 using McpPlatform.Domain.Common;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace McpPlatform.Api.Hosting.RateLimiting;

@@ -102,7 +102,7 @@ public sealed class McpSessionPool : IMcpSessions, IServerChangeListener, IAsync
     public Task ServerChangedAsync(string serverName, CancellationToken ct) => DropServerAsync(serverName, ct);
 
     /// <summary>Closes per-user sessions unused for longer than the idle timeout; returns how many.</summary>
-    public Task<int> EvictIdleAsync(CancellationToken ct) => _limits.EvictIdleAsync();
+    public Task<int> EvictIdleAsync() => _limits.EvictIdleAsync();
 
     public async ValueTask DisposeAsync()
     {

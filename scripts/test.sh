@@ -105,7 +105,7 @@ log "dotnet test McpPlatform.sln -c Release ${SUITE_FILTER[*]} $*"
 TEST_RC=0
 SUITE_START=$(date +%s)
 dotnet test McpPlatform.sln -c Release \
-    --logger "trx;LogFileName=results.trx" \
+    --logger "trx;LogFilePrefix=results" \
     --logger "console;verbosity=normal" \
     --results-directory "$RESULTS_DIR" \
     "${SUITE_FILTER[@]}" "$@" || TEST_RC=$?
@@ -113,7 +113,7 @@ log "suite took $(( $(date +%s) - SUITE_START )) s"
 if [ "$#" -eq 0 ]; then
     log "secret scan of the run's logs, responses and database dumps ($MCP_TEST_ARTIFACTS)"
     dotnet test McpPlatform.sln -c Release --no-build \
-        --logger "trx;LogFileName=secret-scan.trx" \
+        --logger "trx;LogFilePrefix=secret-scan" \
         --logger "console;verbosity=normal" \
         --results-directory "$RESULTS_DIR" \
         --filter "TestCategory=RunScan" || TEST_RC=$?

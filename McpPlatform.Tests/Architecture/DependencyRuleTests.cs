@@ -50,6 +50,15 @@ public sealed class DependencyRuleTests
             "controller → Infrastructure");
 
     [Test]
+    public void TheDomainsUnitTests_ReferenceNeitherInfrastructureNorTheApi()
+    {
+        var referenced = typeof(Domain.Tests.ResultTests).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+
+        Assert.That(referenced, Does.Contain("McpPlatform.Domain"));
+        Assert.That(referenced, Has.None.EqualTo("McpPlatform.Infrastructure").And.None.EqualTo("McpPlatform.Api"), "the Domain's unit tests need only the Domain (and mocks of its ports)");
+    }
+
+    [Test]
     public void Controllers_AreFound()
     {
         // Guards the rule above against checking nothing (a changed base class or assembly would make it vacuous).

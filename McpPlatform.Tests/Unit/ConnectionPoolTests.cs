@@ -4,7 +4,7 @@ using McpPlatform.Domain.Connections;
 using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.Mcp.Sessions;
 using Moq;
-using static McpPlatform.Tests.Unit.ConnectionTestKit;
+using static McpPlatform.Domain.Tests.ConnectionTestKit;
 
 namespace McpPlatform.Tests.Unit;
 

@@ -2,7 +2,7 @@ using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>ACL bits, principals, role permission defaults and the page cursor (PRODUCT §2).</summary>
 public sealed class AccessTests

@@ -2,11 +2,10 @@ using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
-using McpPlatform.Infrastructure.FlowState;
 using Moq;
-using static McpPlatform.Tests.Unit.ConnectionTestKit;
+using static McpPlatform.Domain.Tests.ConnectionTestKit;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>Valid access tokens: refresh only when due or refused, rotation, <c>invalid_grant</c>, and single-flight
 /// refreshes over a real in-memory lock and a versioned fake token store.</summary>
@@ -28,7 +27,7 @@ public sealed class AccessTokenServiceTests
         _options = new OAuthOptions { RefreshMargin = TimeSpan.FromSeconds(60) };
         _store = new VersionedTokenStore();
         _client = new Mock<IOAuthClient>();
-        _service = new AccessTokenService(_store, _client.Object, new MemoryDistributedLock(), _options, _clock);
+        _service = new AccessTokenService(_store, _client.Object, new InProcessLock(), _options, _clock);
     }
 
     private static TokenSet Tokens(DateTimeOffset? expiresAt, string? refreshToken = "rt-1", string accessToken = "at-1") =>
@@ -346,6 +345,27 @@ public sealed class AccessTokenServiceTests
         {
             Registration ??= registration;
             return Task.FromResult(Registration);
+        }
+    }
+
+    /// <summary>The distributed lock's contract within one process: one holder per key at a time.</summary>
+    private sealed class InProcessLock : IDistributedLock
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+        public async Task<IAsyncDisposable?> TryAcquireAsync(string key, TimeSpan hold, TimeSpan wait, CancellationToken ct)
+        {
+            var semaphore = _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+            return await semaphore.WaitAsync(wait, ct) ? new Held(semaphore) : null;
+        }
+
+        private sealed class Held(SemaphoreSlim semaphore) : IAsyncDisposable
+        {
+            public ValueTask DisposeAsync()
+            {
+                semaphore.Release();
+                return ValueTask.CompletedTask;
+            }
         }
     }
 }

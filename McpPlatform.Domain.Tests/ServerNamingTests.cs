@@ -1,6 +1,6 @@
 using McpPlatform.Domain.Servers;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>Slugs, next-free names and random names (reference §7.4, PRODUCT §4 "Names").</summary>
 public sealed class ServerNamingTests

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using McpPlatform.Domain.Servers;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>Masking, transport inference and the LibreChat wire shape of a server config.</summary>
 public sealed class McpServerConfigTests

@@ -1,7 +1,7 @@
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Servers;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>The pure rules of the connection layer: status derivation, connection keys, placeholders and targets.</summary>
 public sealed class ConnectionRulesTests

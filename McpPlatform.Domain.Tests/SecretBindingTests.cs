@@ -1,7 +1,7 @@
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Servers;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>Where credentials are sent (the credential binding) and which stored secrets survive an update (PRODUCT §4,
 /// §5 PATCH, §8).</summary>

@@ -7,7 +7,7 @@ using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using Moq;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Tests.Component;
 
 /// <summary>The registry's rules with every port mocked — reads (ServerRegistryService) and changes
 /// (ServerChangeService, ServerConfigRules): ACL, read-only app servers, If-Match, secrets, naming, paging.</summary>

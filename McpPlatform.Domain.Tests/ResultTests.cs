@@ -1,6 +1,6 @@
 using McpPlatform.Domain.Common;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>Composing results: a success flows through Map and Bind, an error skips every later step unchanged.</summary>
 public sealed class ResultTests

@@ -4,7 +4,7 @@ using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using Moq;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Tests.Component;
 
 /// <summary>The catalogue's revision: a rendering of it stays current exactly until something it was built from changes.</summary>
 public sealed class ToolCatalogServiceTests

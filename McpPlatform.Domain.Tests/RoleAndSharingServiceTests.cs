@@ -7,7 +7,7 @@ using McpPlatform.Domain.Servers;
 using McpPlatform.Domain.Sharing;
 using Moq;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>Role permissions, sharing and the people picker with their ports mocked (PRODUCT §2, reference §11.6–11.7).</summary>
 public sealed class RoleAndSharingServiceTests

@@ -9,9 +9,9 @@ using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.FlowState;
 using McpPlatform.Infrastructure.Mcp.Sessions;
 using Moq;
-using static McpPlatform.Tests.Unit.ConnectionTestKit;
+using static McpPlatform.Domain.Tests.ConnectionTestKit;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Tests.Component;
 
 /// <summary>Starting and completing authorization flows: the authorization URL, client registration order, step-up
 /// limit, the callback's checks, and the flow routes — over a real in-memory flow store and a hand-driven clock (the

@@ -4,7 +4,7 @@ using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using Moq;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Tests.Component;
 
 /// <summary>Registry reads kept in memory while the registry revision holds, with the in-process cache.</summary>
 public sealed class RegistrySnapshotsTests

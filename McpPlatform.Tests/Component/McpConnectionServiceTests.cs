@@ -9,9 +9,9 @@ using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.Mcp.Sessions;
 using Moq;
-using static McpPlatform.Tests.Unit.ConnectionTestKit;
+using static McpPlatform.Domain.Tests.ConnectionTestKit;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Tests.Component;
 
 /// <summary>Reinitialize, tool calls and status over a real registry, session runtime and OAuth services, with every port mocked.</summary>
 public sealed class McpConnectionServiceTests

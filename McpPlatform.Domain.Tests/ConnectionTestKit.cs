@@ -4,10 +4,10 @@ using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Servers;
 using Moq;
 
-namespace McpPlatform.Tests.Unit;
+namespace McpPlatform.Domain.Tests;
 
 /// <summary>Test doubles shared by the connection and OAuth unit tests: a hand-driven clock and fake MCP sessions.</summary>
-internal static class ConnectionTestKit
+public static class ConnectionTestKit
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
@@ -40,6 +40,7 @@ internal static class ConnectionTestKit
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Named as Moq names the mocked object, which it hands on.")]
         public IMcpSession Object => Mock.Object;
 
         public int DisposeCount => Mock.Invocations.Count(i => i.Method.Name == nameof(IAsyncDisposable.DisposeAsync));

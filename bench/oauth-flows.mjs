@@ -1,5 +1,5 @@
 // OAuth flows for scripts/bench.sh: each token's user runs initiate → authorize (at the peer, as a browser would,
-// cookies included) → callback, CONCURRENCY at a time. Prints one JSON object:
+// cookies included) → callback (with initiate's binding cookie, as the browser that started the flow), CONCURRENCY at a time. Prints one JSON object:
 // - platform time per flow: the API's own time in initiate plus callback, from their Server-Timing headers (request
 //   time at the API minus its waits for the peer: discovery, registration, token exchange, MCP connect, tools/list);
 // - the flows' wall time at the platform (initiate plus callback as this client sees them) and the peer's handler
@@ -34,6 +34,8 @@ async function flow(token) {
     const t1 = performance.now();
     let url = initiate.headers.get('location');
     if (initiate.status !== 302 || !url) throw new Error(`initiate answered ${initiate.status}: ${await initiate.text()}`);
+    // Initiate binds this "browser" to the flow with a cookie; the callback is refused without it (csrf_validation_failed).
+    const binding = initiate.headers.getSetCookie().map(cookie => cookie.split(';')[0]).join('; ');
 
     const jar = new Map();
     let callback;
@@ -53,7 +55,7 @@ async function flow(token) {
     if (!callback) throw new Error('the authorization server never redirected back');
 
     const t2 = performance.now();
-    const delivered = await fetch(callback, { redirect: 'manual' });
+    const delivered = await fetch(callback, { redirect: 'manual', headers: { cookie: binding } });
     const t3 = performance.now();
     const landing = delivered.headers.get('location') ?? '';
     if (!landing.startsWith('/oauth/success')) {

@@ -31,7 +31,7 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
             return new ServerTools(
                 server.Name,
                 server.Config.IconPath ?? string.Empty,
-                // ★ authenticated once every declared variable is set (LibreChat: false whenever any is declared).
+                // Authenticated once every declared variable is set (LibreChat says false whenever any is declared).
                 declared.Keys.All(name => set?.Contains(name) == true),
                 [.. declared.Select(v => new AuthField(v.Key, v.Value.Title, v.Value.Description ?? string.Empty))],
                 [.. tools.Select(t => new CatalogTool(t.Name, t.Name + Delimiter + server.Name, t.Description ?? string.Empty, t.InputSchema))]);

@@ -31,7 +31,7 @@ public sealed class OAuthFlowQueries(IOAuthFlowStore flows, ITokenStore tokens, 
         return new FlowStatusView(status, status == "COMPLETED", status == "FAILED", flow.Error ?? (stale && status == "FAILED" ? OAuthMessages.FlowExpired : null));
     }
 
-    /// <summary>★ <c>GET /oauth/tokens/{flowId}</c>: whether the flow left tokens, never their values.</summary>
+    /// <summary><c>GET /oauth/tokens/{flowId}</c>: whether the flow left tokens, never their values.</summary>
     public async Task<Result<TokenInfo>> TokenInfoAsync(Caller caller, string flowId, CancellationToken ct)
     {
         var owned = await OwnFlowAsync(caller, flowId, ct);

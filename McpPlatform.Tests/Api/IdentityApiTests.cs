@@ -84,7 +84,7 @@ public sealed class IdentityApiTests : ApiTest
         using (Assert.EnterMultipleScope())
         {
             Assert.That(role["name"]!.GetValue<string>(), Is.EqualTo("USER"));
-            Assert.That(role["permissions"]!["MCP_SERVERS"]!["SHARE"]!.GetValue<bool>(), Is.True, "★ users may share by default");
+            Assert.That(role["permissions"]!["MCP_SERVERS"]!["SHARE"]!.GetValue<bool>(), Is.True, "users may share by default");
             Assert.That(role["permissions"]!["MCP_SERVERS"]!["SHARE_PUBLIC"]!.GetValue<bool>(), Is.False);
         }
 

@@ -101,6 +101,27 @@ public sealed class AccessTokenServiceTests
     }
 
     [Test]
+    public async Task ShortLivedToken_JustIssued_IsNotRefreshed()
+    {
+        // Two seconds to live, far less than the 60 s margin: refreshing it on every use would refresh it again right
+        // after each refresh.
+        var stored = _store.Seed(Tokens(T0.AddSeconds(2)) with { IssuedAt = T0 }, version: 2);
+
+        Assert.That(await GetAsync(), Is.EqualTo(stored));
+        VerifyRefreshes(0);
+    }
+
+    [Test]
+    public async Task ShortLivedToken_PastHalfItsLife_IsRefreshed()
+    {
+        _store.Seed(Tokens(T0.AddMilliseconds(900)) with { IssuedAt = T0.AddMilliseconds(-1100) }, version: 2);
+        RefreshReturns(new TokenResponse("at-2", "rt-2", "Bearer", 2, "read"));
+
+        Assert.That((await GetAsync())!.AccessToken, Is.EqualTo("at-2"));
+        VerifyRefreshes(1);
+    }
+
+    [Test]
     public async Task AlreadyExpired_IsRefreshed()
     {
         _store.Seed(Tokens(T0.AddMinutes(-5)), version: 1);

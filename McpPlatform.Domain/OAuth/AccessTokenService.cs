@@ -5,9 +5,10 @@ using McpPlatform.Domain.Telemetry;
 namespace McpPlatform.Domain.OAuth;
 
 /// <summary>
-/// Valid access tokens for connections. A token that expires within the margin (or that the server just refused)
-/// is refreshed once, single-flight across every instance: a distributed lock plus the token row's version, so a
-/// refresh token is used exactly once even when many requests need it at the same moment. <c>invalid_grant</c>
+/// Valid access tokens for connections. A token that expires within the margin (within half its life if it lives
+/// shorter than twice the margin), or that the server just refused, is refreshed once, single-flight across every
+/// instance: a distributed lock plus the token row's version, so a refresh token is used exactly once even when many
+/// requests need it at the same moment. <c>invalid_grant</c>
 /// deletes the tokens: the user must authorize again, and nothing loops. No usable tokens is a null value; a refresh
 /// that failed otherwise is an <see cref="OAuthErrors"/> value.
 /// </summary>
@@ -78,7 +79,18 @@ public sealed class AccessTokenService(ITokenStore tokens, IOAuthClient client, 
 
     private static void Refreshed(string outcome) => PlatformTelemetry.TokenRefreshes.Add(1, PlatformTelemetry.Tag("outcome", outcome));
 
-    private bool ExpiresSoon(TokenSet tokens) => tokens.ExpiresAt is { } at && at - clock.GetUtcNow() <= options.RefreshMargin;
+    /// <summary>Within the margin of its expiry; for a token given less than twice the margin to live, within half its
+    /// life (else it would be refreshed on every use, and requests just after a refresh would refresh again).</summary>
+    private bool ExpiresSoon(TokenSet tokens)
+    {
+        if (tokens.ExpiresAt is not { } at)
+        {
+            return false;
+        }
+
+        var margin = tokens.IssuedAt is { } issued && (at - issued) / 2 < options.RefreshMargin ? (at - issued) / 2 : options.RefreshMargin;
+        return at - clock.GetUtcNow() <= margin;
+    }
 
     private bool IsExpired(TokenSet tokens) => tokens.ExpiresAt is { } at && at <= clock.GetUtcNow();
 }

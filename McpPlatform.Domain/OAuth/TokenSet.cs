@@ -1,6 +1,7 @@
 namespace McpPlatform.Domain.OAuth;
 
-/// <summary>Tokens for one user × server, in clear in memory only (stored encrypted).</summary>
+/// <summary>Tokens for one user × server, in clear in memory only (stored encrypted). <see cref="IssuedAt"/>: when
+/// they were obtained (unknown: null), which tells how long the access token was given to live.</summary>
 public sealed record TokenSet(
     string AccessToken,
     string? RefreshToken,
@@ -13,7 +14,8 @@ public sealed record TokenSet(
     string TokenAuthMethod,
     string Resource,
     string? RevocationEndpoint,
-    long Version = 0)
+    long Version = 0,
+    DateTimeOffset? IssuedAt = null)
 {
     /// <summary>The tokens a token endpoint answered, where they were issued; a refresh that sends no new refresh
     /// token keeps <paramref name="previousRefreshToken"/>.</summary>
@@ -28,5 +30,6 @@ public sealed record TokenSet(
             clientId,
             authMethod,
             resource,
-            revocationEndpoint);
+            revocationEndpoint,
+            IssuedAt: now);
 }

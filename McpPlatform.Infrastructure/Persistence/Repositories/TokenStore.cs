@@ -32,7 +32,7 @@ public sealed class TokenStore(PlatformDbContext db, NpgsqlDataSource dataSource
             protector.Unprotect(row.AccessToken, SecretContexts.AccessToken(userId, key.ServerId, key.Binding)),
             row.RefreshToken is null ? null : protector.Unprotect(row.RefreshToken, SecretContexts.RefreshToken(userId, key.ServerId, key.Binding)),
             row.TokenType ?? "Bearer", row.ExpiresAt, row.Scope, row.Issuer ?? string.Empty,
-            meta.TokenEndpoint, meta.ClientId, meta.TokenAuthMethod, meta.Resource, meta.RevocationEndpoint, row.Version);
+            meta.TokenEndpoint, meta.ClientId, meta.TokenAuthMethod, meta.Resource, meta.RevocationEndpoint, row.Version, row.UpdatedAt);
     }
 
     public async Task<long?> SaveAsync(string userId, CredentialKey key, TokenSet tokens, long? expectedVersion, CancellationToken ct)

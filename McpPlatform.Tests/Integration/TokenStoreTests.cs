@@ -36,7 +36,8 @@ public sealed class TokenStoreTests : ApiTest
             Assert.That(replaced, Is.EqualTo(2), "a new authorization replaces the row and moves its version");
             Assert.That(refreshed, Is.EqualTo(3));
             Assert.That(stale, Is.Null, "the row has moved on from the expected version");
-            Assert.That(read, Is.EqualTo(Tokens("at-3") with { ExpiresAt = read!.ExpiresAt, Version = 3 }), "the stored row is the last save that won, at the version it returned");
+            Assert.That(read, Is.EqualTo(Tokens("at-3") with { ExpiresAt = read!.ExpiresAt, IssuedAt = read.IssuedAt, Version = 3 }), "the stored row is the last save that won, at the version it returned");
+            Assert.That(read.IssuedAt, Is.Not.Null, "the row's last save tells how long the access token was given to live");
         }
     }
 

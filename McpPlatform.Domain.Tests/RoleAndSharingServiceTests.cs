@@ -1,7 +1,6 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
-using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Domain.Sharing;
@@ -21,7 +20,6 @@ public sealed class RoleAndSharingServiceTests
     private Mock<IAclRepository> _acl = null!;
     private Mock<IServerQueries> _servers = null!;
     private Mock<IPrincipalDirectory> _directory = null!;
-    private Mock<ICatalogRevisions> _revisions = null!;
     private RoleService _roleService = null!;
     private SharingService _sharing = null!;
     private PrincipalSearchService _search = null!;
@@ -42,9 +40,8 @@ public sealed class RoleAndSharingServiceTests
                 keys.Where(k => k.Id.StartsWith("known", StringComparison.Ordinal)).ToDictionary(k => k, k => new PrincipalInfo(k, "Name of " + k.Id, null)));
         _directory.Setup(d => d.SearchAsync(It.IsAny<string>(), It.IsAny<IReadOnlySet<PrincipalType>>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
-        _revisions = new Mock<ICatalogRevisions>();
         _roleService = new RoleService(_roles.Object);
-        _sharing = new SharingService(_servers.Object, _acl.Object, _directory.Object, _roleService, _revisions.Object);
+        _sharing = new SharingService(_servers.Object, _acl.Object, _directory.Object, _roleService);
         _search = new PrincipalSearchService(_directory.Object, _roleService);
     }
 
@@ -396,7 +393,6 @@ public sealed class RoleAndSharingServiceTests
         _acl.Verify(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.IsAny<AuditEvent>(), It.IsAny<CancellationToken>()), Times.Once);
         _acl.Verify(a => a.ListForServerAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
         _acl.VerifyNoOtherCalls();   // nothing recorded beside the refused change (its record goes with it)
-        _revisions.VerifyNoOtherCalls();
     }
 
     [Test]
@@ -443,7 +439,6 @@ public sealed class RoleAndSharingServiceTests
         }
 
         _acl.Verify(a => a.ApplyAsync(ServerId, It.IsAny<AclChangeSet>(), "alice", It.Is<AuditEvent>(e => e.Action == AuditActions.AclChanged && e.ResourceId == ServerId.ToString() && e.Details!["serverName"] == "shared-server"), It.IsAny<CancellationToken>()));
-        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "who sees the server changed: catalogues are rebuilt");
     }
 
     [Test]

@@ -73,8 +73,8 @@ public static class DependencyInjection
         AddOAuth(services, configuration);
         services.AddSingleton<OrphanedCredentialPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanedCredentialPurge>());
-        services.AddSingleton<MemoryRevisionedCache>();
-        services.AddSingleton<IRevisionedCache>(sp => sp.GetRequiredService<MemoryRevisionedCache>());
+        services.AddSingleton<IRevisionedCache, MemoryRevisionedCache>();
+        services.AddSingleton<IChangeRevisions, ChangeRevisionReader>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
         {
             services.AddSingleton<ICatalogRevisions, RedisCatalogRevisions>();

@@ -1,21 +1,14 @@
 namespace McpPlatform.Domain.Connections;
 
 /// <summary>
-/// Revisions of what tool catalogues are built from, shared by every instance: one for the registry (servers and who
-/// may see them) and one per server for its cached tool lists, each a value that every change replaces. A catalogue
-/// built at some revision can be served again, without rebuilding it, for as long as those values have not moved.
+/// Revisions of the cached tool lists, one per server and shared by every instance: each stored or forgotten tool list
+/// moves its server's revision. A catalogue built at some revisions (these and the registry's) can be served again,
+/// without rebuilding it, for as long as none of them has moved.
 /// </summary>
 public interface ICatalogRevisions
 {
-    /// <summary>The registry's revision and each named server's tools revision, in at most one round trip.</summary>
-    Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct);
-
-    /// <summary>The registry's revision, or null when it cannot be read promptly (the shared store is down or slow):
-    /// then nothing kept from the registry may be served, and the registry itself is read.</summary>
-    Task<long?> TryReadRegistryAsync(CancellationToken ct);
-
-    /// <summary>A server was created, changed or deleted, or its ACL changed.</summary>
-    Task RegistryChangedAsync(CancellationToken ct);
+    /// <summary>Each named server's tools revision, in order, in at most one round trip.</summary>
+    Task<IReadOnlyList<long>> ReadToolsAsync(IReadOnlyList<string> serverNames, CancellationToken ct);
 
     /// <summary>A tool list of the server was stored or forgotten (for any owner).</summary>
     Task ToolsChangedAsync(string serverName, CancellationToken ct);

@@ -5,7 +5,8 @@ namespace McpPlatform.Domain.Connections;
 /// <summary><c>GET /api/mcp/tools</c>: every usable server with its cached tools. Reads caches only, so a slow or
 /// dead server never delays it; tools appear once a connection has listed them. Each catalogue carries the revision
 /// it was built at, so that a rendering of it can be served again while <see cref="IsCurrentAsync"/> holds for it.</summary>
-public sealed class ToolCatalogService(Servers.ServerRegistryService registry, IToolCache toolCache, ICredentialStore credentials, ICatalogRevisions revisions)
+public sealed class ToolCatalogService(
+    Servers.ServerRegistryService registry, IToolCache toolCache, ICredentialStore credentials, Servers.IChangeRevisions changes, ICatalogRevisions revisions)
 {
     public const string Delimiter = "_mcp_";
 
@@ -13,9 +14,9 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
     {
         // Each revision is read before what it covers: a change made while the catalogue is being built moves it away
         // from the value kept with the catalogue, which is then rebuilt on the next request rather than kept stale.
-        var registryRevision = (await revisions.ReadAsync([], ct)).Registry;
+        var registryRevision = (await changes.ReadAsync(ct)).Registry;
         var servers = await registry.ListAsync(caller, ct);
-        var toolsRevision = (await revisions.ReadAsync([.. servers.Select(s => s.Name)], ct)).Tools;
+        var toolsRevisions = await revisions.ReadToolsAsync([.. servers.Select(s => s.Name)], ct);
         var keys = servers.Select(s => ConnectionKey.For(s.Name, s.Config, caller.UserId)).ToList();
         var cached = await toolCache.GetManyAsync(keys, ct);
         Telemetry.PlatformTelemetry.ToolCacheLookups.Add(cached.Count, Telemetry.PlatformTelemetry.Tag("result", "hit"));
@@ -36,12 +37,17 @@ public sealed class ToolCatalogService(Servers.ServerRegistryService registry, I
                 [.. declared.Select(v => new AuthField(v.Key, v.Value.Title, v.Value.Description ?? string.Empty))],
                 [.. tools.Select(t => new CatalogTool(t.Name, t.Name + Delimiter + server.Name, t.Description ?? string.Empty, t.InputSchema))]);
         })];
-        return new ToolCatalog(catalogue, new CatalogRevision(registryRevision, toolsRevision));
+        return new ToolCatalog(catalogue, CatalogRevision.Of(registryRevision, toolsRevisions));
     }
 
     /// <summary>Whether nothing a catalogue of these servers built at <paramref name="revision"/> was built from has
-    /// changed since (at most one round trip). A credential change needs no revision of its own, since it closes the user's
-    /// connection and so forgets its tools.</summary>
-    public async Task<bool> IsCurrentAsync(IReadOnlyList<string> serverNames, CatalogRevision revision, CancellationToken ct) =>
-        await revisions.ReadAsync(serverNames, ct) == revision;
+    /// changed since (a database and a Redis round trip, in parallel). A credential change needs no revision of its own,
+    /// since it closes the user's connection and so forgets its tools.</summary>
+    public async Task<bool> IsCurrentAsync(IReadOnlyList<string> serverNames, CatalogRevision revision, CancellationToken ct)
+    {
+        var registry = changes.ReadAsync(ct);
+        var tools = revisions.ReadToolsAsync(serverNames, ct);
+        await Task.WhenAll(registry, tools);
+        return CatalogRevision.Of(registry.Result.Registry, tools.Result) == revision;
+    }
 }

@@ -1,4 +1,3 @@
-using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 
 namespace McpPlatform.Domain.Servers;
@@ -6,11 +5,10 @@ namespace McpPlatform.Domain.Servers;
 /// <summary>
 /// Reads of the registry (servers, who may see them, their client registrations) served from memory for as long as
 /// the registry revision holds: every server create, change, delete, ACL change and <c>requiresOAuth</c> mark moves
-/// it (<see cref="ICatalogRevisions.RegistryChangedAsync"/>), and every such change is the only way those rows
-/// change. This instance sees its own changes at once and other instances' within the revisions' freshness. While the
-/// revision cannot be read (Redis down), the registry is read each time.
+/// it in its own transaction (<see cref="IChangeRevisions"/>). A read that starts after a change was answered, on any
+/// instance, therefore never serves what was kept from before it.
 /// </summary>
-public sealed class RegistrySnapshots(ICatalogRevisions revisions, IRevisionedCache cache)
+public sealed class RegistrySnapshots(IChangeRevisions revisions, IRevisionedCache cache)
 {
     /// <summary>The value kept under <paramref name="key"/> at the current revision, else <paramref name="read"/>'s,
     /// which is kept unless null or larger than <paramref name="maxSize"/>.</summary>
@@ -19,13 +17,8 @@ public sealed class RegistrySnapshots(ICatalogRevisions revisions, IRevisionedCa
     {
         // The revision is read before the value: a change made while the value is read moves it away from the
         // revision kept with the value, which is then read again next time rather than kept stale.
-        var revision = await revisions.TryReadRegistryAsync(ct);
-        if (revision is null)
-        {
-            return await read(ct);
-        }
-
-        if (cache.TryGet(key, revision.Value, out T kept))
+        var revision = (await revisions.ReadAsync(ct)).Registry;
+        if (cache.TryGet(key, revision, out T kept))
         {
             return kept;
         }
@@ -33,7 +26,7 @@ public sealed class RegistrySnapshots(ICatalogRevisions revisions, IRevisionedCa
         var value = await read(ct);
         if (value is not null && size(value) <= maxSize)
         {
-            cache.Keep(key, revision.Value, value, size(value));
+            cache.Keep(key, revision, value, size(value));
         }
 
         return value;

@@ -16,7 +16,6 @@ public sealed class ServerChangeService(
     IAppServerCatalog appServers,
     ServerConfigRules rules,
     IServerChangeListener changes,
-    ICatalogRevisions catalogRevisions,
     McpRegistryOptions options)
 {
     public async Task<Result<ServerView>> CreateAsync(Caller caller, McpServerConfig input, CancellationToken ct)
@@ -40,7 +39,6 @@ public sealed class ServerChangeService(
             return ServerErrors.QuotaExceeded(options.MaxServersPerUser);
         }
 
-        await catalogRevisions.RegistryChangedAsync(ct);
         return ServerView.Of(server);
     }
 
@@ -78,7 +76,6 @@ public sealed class ServerChangeService(
         }
 
         await changes.ServerChangedAsync(name, ct);
-        await catalogRevisions.RegistryChangedAsync(ct);
         return ServerView.Of(updated);
     }
 
@@ -97,7 +94,6 @@ public sealed class ServerChangeService(
         }
 
         await changes.ServerChangedAsync(name, ct);
-        await catalogRevisions.RegistryChangedAsync(ct);
         return Success.Instance;
     }
 

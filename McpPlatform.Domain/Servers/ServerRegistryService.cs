@@ -14,7 +14,6 @@ public sealed class ServerRegistryService(
     IServerQueries queries,
     IServerRepository servers,
     IAppServerCatalog appServers,
-    ICatalogRevisions catalogRevisions,
     RegistrySnapshots snapshots,
     McpRegistryOptions options)
 {
@@ -113,13 +112,12 @@ public sealed class ServerRegistryService(
         if (appServers.Find(name) is null)
         {
             await servers.MarkRequiresOAuthAsync(name, ct);
-            await catalogRevisions.RegistryChangedAsync(ct);
         }
     }
 
     /// <summary>The server by name if the caller may VIEW it (admins always may), as kept in memory for the current
-    /// registry revision: reads see what changes through this instance at once and other instances' changes within
-    /// the revisions' freshness, as the list does. Changes read the database (<see cref="ServerChangeService"/>).</summary>
+    /// registry revision: a read sees every change answered before it started, on any instance, as the list does.
+    /// Changes read the database (<see cref="ServerChangeService"/>).</summary>
     private async Task<Result<ServerAccess>> FindViewableAsync(Caller caller, string name, CancellationToken ct)
     {
         var shared = ServerNaming.IsAddressable(name) ? await SharedAsync(name, ct) : null;

@@ -1,7 +1,6 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Common;
-using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 
@@ -12,8 +11,7 @@ public sealed class SharingService(
     IServerQueries queries,
     IAclRepository acl,
     IPrincipalDirectory directory,
-    RoleService roles,
-    ICatalogRevisions catalogRevisions)
+    RoleService roles)
 {
     public static Error UpdateFailed(string details) => new(ErrorKind.Validation, "Failed to update permissions", Details: details);
 
@@ -64,7 +62,6 @@ public sealed class SharingService(
                 return UpdateFailed("The last owner of a server cannot be removed; grant owner to someone else first");
         }
 
-        await catalogRevisions.RegistryChangedAsync(ct);
         return await DescribeAsync(serverId, ct);
     }
 

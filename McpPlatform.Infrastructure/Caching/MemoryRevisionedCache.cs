@@ -5,15 +5,12 @@ namespace McpPlatform.Infrastructure.Caching;
 
 /// <summary>
 /// Registry reads in this process, bounded by <see cref="Capacity"/> size units (one per server held): each instance
-/// keeps its own, and the registry revision, shared through Redis, tells every instance when theirs are out of date.
+/// keeps its own, and the registry revision, moved in PostgreSQL with every change, tells every instance when theirs are
+/// out of date.
 /// </summary>
 public sealed class MemoryRevisionedCache : IRevisionedCache, IDisposable
 {
     public const int Capacity = 100_000;
-
-    /// <summary>How long a value is served at most, however often it is asked for: the bound on staleness should a
-    /// change's revision move be lost (it is sent without waiting, and Redis may lose its data).</summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
     private readonly MemoryCache _values = new(new MemoryCacheOptions { SizeLimit = Capacity });
 
@@ -32,10 +29,7 @@ public sealed class MemoryRevisionedCache : IRevisionedCache, IDisposable
 
     public void Keep<T>(string key, long revision, T value, int size)
         where T : class =>
-        _values.Set(key, new Entry(revision, value), new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = MaxAge });
-
-    /// <summary>Forgets everything (after a Redis outage, during which a revision move may have been lost).</summary>
-    public void Clear() => _values.Clear();
+        _values.Set(key, new Entry(revision, value), new MemoryCacheEntryOptions { Size = size });
 
     public void Dispose() => _values.Dispose();
 

@@ -5,9 +5,9 @@ using StackExchange.Redis;
 namespace McpPlatform.Infrastructure.Caching;
 
 /// <summary>
-/// The catalogue revisions in Redis, so that a change on one instance is seen by every other. A change stores a new
-/// random value rather than incrementing: after Redis lost its data (a restart without persistence), counting again
-/// from zero could arrive at a revision some instance still holds for an older catalogue; a random value cannot.
+/// The tools revisions in Redis, so that a tool list stored on one instance is seen by every other. A change stores a
+/// new random value rather than incrementing: after Redis lost its data (a restart without persistence), counting
+/// again from zero could arrive at a revision some instance still holds for an older catalogue; a random value cannot.
 /// Values read from Redis are reused for <see cref="Freshness"/>, so that a catalogue asked for many times a second
 /// is checked against Redis a few times a second; this instance's own changes are seen at once (it keeps the value
 /// it stored), other instances' within <see cref="Freshness"/>.
@@ -15,15 +15,13 @@ namespace McpPlatform.Infrastructure.Caching;
 public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, TimeProvider clock) : ICatalogRevisions
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(250);
-    public static readonly TimeSpan RegistryReadBound = TimeSpan.FromMilliseconds(250);
-    private const string RegistryKey = "mcp:catalog-rev:registry";
     private const int MaxKnown = 100_000;
 
     private readonly ConcurrentDictionary<string, (long Value, long ReadAt)> _known = new(StringComparer.Ordinal);
 
-    public async Task<CatalogRevision> ReadAsync(IReadOnlyList<string> serverNames, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> ReadToolsAsync(IReadOnlyList<string> serverNames, CancellationToken ct)
     {
-        string[] keys = [RegistryKey, .. serverNames.Select(ToolsKey)];
+        var keys = serverNames.Select(ToolsKey).ToArray();
         var now = clock.GetTimestamp();
         var values = new long[keys.Length];
         var stale = new List<int>();
@@ -56,32 +54,14 @@ public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, TimeProv
             }
         }
 
-        return CatalogRevision.Of(values[0], values.Skip(1));
-    }
-
-    /// <summary>Bounded to <see cref="RegistryReadBound"/>, so that reads of the registry, which need only PostgreSQL,
-    /// stay prompt while Redis is paused or down (they read the registry instead of what was kept from it).</summary>
-    public async Task<long?> TryReadRegistryAsync(CancellationToken ct)
-    {
-        try
-        {
-            return (await ReadAsync([], ct).WaitAsync(RegistryReadBound, clock, ct)).Registry;
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            return null;
-        }
+        return values;
     }
 
     // Moving a revision never holds up the change that moved it, nor fails it when Redis is unavailable: the command
-    // is queued without waiting for the answer. One lost with a dropped connection leaves other instances' catalogues
-    // stale at most ToolCatalogResponses.MaxAge.
-    public Task RegistryChangedAsync(CancellationToken ct) => MoveAsync(RegistryKey);
-
-    public Task ToolsChangedAsync(string serverName, CancellationToken ct) => MoveAsync(ToolsKey(serverName));
-
-    private Task MoveAsync(string key)
+    // is queued without waiting for the answer.
+    public Task ToolsChangedAsync(string serverName, CancellationToken ct)
     {
+        var key = ToolsKey(serverName);
         var value = Random.Shared.NextInt64(1, long.MaxValue);
         _known[key] = (value, clock.GetTimestamp());
         try

@@ -9,10 +9,11 @@ namespace McpPlatform.Infrastructure.Mcp;
 /// <summary>
 /// Server changes reach every instance: this one drops its connections at once, and the change is published on a
 /// Redis channel so the others drop theirs too (their tool caches are shared in Redis already). After a Redis
-/// outage each instance clears its in-process caches once, since it may have missed messages or revision moves.
+/// outage each instance clears its in-process caches once, since it may have missed messages or tools revision moves
+/// (what it keeps from the registry and the roles needs no clearing: their revisions live in PostgreSQL).
 /// </summary>
 public sealed partial class ServerChangeBroadcast(
-    IMcpSessions sessions, IConnectionMultiplexer redis, IMemoryCache memory, Caching.MemoryRevisionedCache registryReads, ILogger<ServerChangeBroadcast> logger)
+    IMcpSessions sessions, IConnectionMultiplexer redis, IMemoryCache memory, ILogger<ServerChangeBroadcast> logger)
     : IServerChangeListener, IHostedService
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("mcp:server-changed");
@@ -58,7 +59,6 @@ public sealed partial class ServerChangeBroadcast(
         if (e.ConnectionType == ConnectionType.Subscription && memory is MemoryCache cache)
         {
             cache.Clear();
-            registryReads.Clear();
             RedisBack(logger);
         }
     }

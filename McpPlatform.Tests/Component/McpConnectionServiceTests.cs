@@ -8,6 +8,7 @@ using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.Mcp.Sessions;
+using McpPlatform.Tests.Fixtures;
 using Moq;
 using static McpPlatform.Domain.Tests.ConnectionTestKit;
 
@@ -42,7 +43,7 @@ public sealed class McpConnectionServiceTests
         _repo = new Mock<IServerRepository>();
         _catalog = new Mock<IAppServerCatalog>();
         _catalog.Setup(c => c.All).Returns([]);
-        var registry = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, new MemoryCatalogRevisions(), new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
+        var registry = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, new RegistrySnapshots(new CountingChangeRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
 
         _connector = new Mock<IMcpConnector>();
         _opened = OpenFreshSessions(_connector);
@@ -60,7 +61,7 @@ public sealed class McpConnectionServiceTests
         _locks = new Mock<IDistributedLock>();
         var oauthOptions = new OAuthOptions { PublicBaseUrl = "https://platform.example.com" };
         var browsers = new Mock<IBrowserBinding>();
-        var registrations = new OAuthClientRegistrations(_oauthClient.Object, _tokens.Object, new RegistrySnapshots(new MemoryCatalogRevisions(), new Mock<IRevisionedCache>().Object), oauthOptions);
+        var registrations = new OAuthClientRegistrations(_oauthClient.Object, _tokens.Object, new RegistrySnapshots(new CountingChangeRevisions(), new Mock<IRevisionedCache>().Object), oauthOptions);
         var starter = new OAuthFlowStarter(_flows.Object, _oauthClient.Object, registrations, browsers.Object, oauthOptions, clock);
         var accessTokens = new AccessTokenService(_tokens.Object, _oauthClient.Object, _locks.Object, oauthOptions, clock);
         var opener = new SessionOpener(registry, _pool, _credentials.Object, starter, accessTokens, _options);

@@ -8,6 +8,7 @@ using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.FlowState;
 using McpPlatform.Infrastructure.Mcp.Sessions;
+using McpPlatform.Tests.Fixtures;
 using Moq;
 using static McpPlatform.Domain.Tests.ConnectionTestKit;
 
@@ -68,10 +69,9 @@ public sealed class OAuthServiceTests
         _browsers.Setup(b => b.Verify(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<DateTimeOffset>())).Returns((string flowId, string? proof, DateTimeOffset _) => proof == "bound:" + flowId);
         var catalog = new Mock<IAppServerCatalog>();
         catalog.Setup(c => c.All).Returns([]);
-        var revisions = new MemoryCatalogRevisions();
         _snapshots = new MemoryRevisionedCache();
-        var snapshots = new RegistrySnapshots(revisions, _snapshots);
-        var registry = new ServerRegistryService(repo.Object, new Mock<IServerRepository>().Object, catalog.Object, revisions, snapshots, new McpRegistryOptions());
+        var snapshots = new RegistrySnapshots(new CountingChangeRevisions(), _snapshots);
+        var registry = new ServerRegistryService(repo.Object, new Mock<IServerRepository>().Object, catalog.Object, snapshots, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();
         _pool = new McpSessionPool(_connector.Object, new ToolCatalogWriter(new MemoryToolCache(new MemoryCatalogRevisions())), _clock, new ConnectionOptions());
         var registrations = new OAuthClientRegistrations(_client.Object, _tokens.Object, snapshots, _options);

@@ -25,7 +25,7 @@ public sealed class ServerRegistryServiceTests
     private Mock<IAppServerCatalog> _catalog = null!;
     private Mock<IOutboundUrlPolicy> _policy = null!;
     private Mock<IServerChangeListener> _changes = null!;
-    private Mock<ICatalogRevisions> _revisions = null!;
+    private Mock<IChangeRevisions> _revisions = null!;
     private MemoryRevisionedCache _snapshots = null!;
     private ServerRegistryService _service = null!;
     private ServerChangeService _changeService = null!;
@@ -42,11 +42,11 @@ public sealed class ServerRegistryServiceTests
         _policy = new Mock<IOutboundUrlPolicy>();
         _policy.Setup(p => p.CheckAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
         _changes = new Mock<IServerChangeListener>();
-        _revisions = new Mock<ICatalogRevisions>();
-        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision);
+        _revisions = new Mock<IChangeRevisions>();
+        _revisions.Setup(r => r.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new ChangeRevisions(RegistryRevision, 1));
         _snapshots = new MemoryRevisionedCache();
-        _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, _revisions.Object, new RegistrySnapshots(_revisions.Object, _snapshots), Options);
-        _changeService = new ServerChangeService(_queries.Object, _repo.Object, _catalog.Object, new ServerConfigRules(_policy.Object), _changes.Object, _revisions.Object, Options);
+        _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, new RegistrySnapshots(_revisions.Object, _snapshots), Options);
+        _changeService = new ServerChangeService(_queries.Object, _repo.Object, _catalog.Object, new ServerConfigRules(_policy.Object), _changes.Object, Options);
     }
 
     [TearDown]
@@ -193,7 +193,7 @@ public sealed class ServerRegistryServiceTests
 
         Shared(server, []);
         var kept = await _service.GetAsync(Alice, "mine", CancellationToken.None);
-        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision + 1);
+        _revisions.Setup(r => r.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new ChangeRevisions(RegistryRevision + 1, 1));
         var revoked = await _service.GetAsync(Alice, "mine", CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
@@ -754,7 +754,6 @@ public sealed class ServerRegistryServiceTests
         var result = await _changeService.CreateAsync(Alice, SseConfig(), CancellationToken.None);
 
         Assert.That(_recorded, Has.One.Matches<AuditEvent>(e => e.Action == AuditActions.ServerCreated && e.ActorId == "alice" && e.ResourceId == result.Value.DbId.ToString() && e.Details!["serverName"] == "my-server"));
-        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "a new server changes its owner's catalogue");
     }
 
     [Test]
@@ -773,7 +772,6 @@ public sealed class ServerRegistryServiceTests
 
         _repo.Verify(r => r.CreateAsync(It.IsAny<NewServer>(), It.IsAny<Func<IReadOnlyCollection<string>, string>>(), It.IsAny<int>(), It.IsAny<Func<McpServer, AuditEvent>>(), It.IsAny<CancellationToken>()), Times.Once);
         _repo.VerifyNoOtherCalls();   // nothing recorded beside the create that created nothing (its record goes with it)
-        _revisions.VerifyNoOtherCalls();
     }
 
     [Test]
@@ -825,7 +823,6 @@ public sealed class ServerRegistryServiceTests
         await _changeService.UpdateAsync(Alice, "mine", SseConfig(), null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
-        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
@@ -837,7 +834,6 @@ public sealed class ServerRegistryServiceTests
         await _changeService.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.Verify(c => c.ServerChangedAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
-        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Test]
@@ -849,20 +845,18 @@ public sealed class ServerRegistryServiceTests
         await _changeService.DeleteAsync(Alice, "mine", null, CancellationToken.None);
 
         _changes.VerifyNoOtherCalls();
-        _revisions.VerifyNoOtherCalls();
     }
 
     [Test]
-    public async Task MarkRequiresOAuth_MovesTheCatalogueRevision_ForDatabaseServersOnly()
+    public async Task MarkRequiresOAuth_MarksDatabaseServersOnly()
     {
         _catalog.Setup(c => c.Find("weather")).Returns(App("weather"));
 
         await _service.MarkRequiresOAuthAsync("weather", CancellationToken.None);
-        _revisions.VerifyNoOtherCalls();
+        _repo.Verify(r => r.MarkRequiresOAuthAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
 
         await _service.MarkRequiresOAuthAsync("mine", CancellationToken.None);
         _repo.Verify(r => r.MarkRequiresOAuthAsync("mine", It.IsAny<CancellationToken>()), Times.Once);
-        _revisions.Verify(r => r.RegistryChangedAsync(It.IsAny<CancellationToken>()), Times.Once, "its connections become per user: other tool keys");
     }
 
     // ---- ResolveForUse ------------------------------------------------------------------------------------------
@@ -935,7 +929,7 @@ public sealed class ServerRegistryServiceTests
         _catalog.Setup(c => c.All).Returns([App("zeta")]);
 
         var again = await _service.ListAsync(Alice, CancellationToken.None);
-        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision + 1);
+        _revisions.Setup(r => r.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new ChangeRevisions(RegistryRevision + 1, 1));
         await _service.ListAsync(Alice, CancellationToken.None);
 
         Assert.That(again.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }));
@@ -1036,7 +1030,7 @@ public sealed class ServerRegistryServiceTests
 
         await _service.PageAsync(Alice, 10, null, null, CancellationToken.None);
         await _service.PageAsync(new Caller("bob", SystemRoles.User, []), 20, null, null, CancellationToken.None);
-        _revisions.Setup(r => r.TryReadRegistryAsync(It.IsAny<CancellationToken>())).ReturnsAsync(RegistryRevision + 1);
+        _revisions.Setup(r => r.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new ChangeRevisions(RegistryRevision + 1, 1));
         await _service.PageAsync(Alice, 20, null, null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())

@@ -2,6 +2,7 @@ using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
+using McpPlatform.Tests.Fixtures;
 using Moq;
 
 namespace McpPlatform.Tests.Component;
@@ -15,6 +16,7 @@ public sealed class ToolCatalogServiceTests
 
     private Mock<IServerQueries> _repo = null!;
     private MemoryCatalogRevisions _revisions = null!;
+    private CountingChangeRevisions _changes = null!;
     private MemoryToolCache _tools = null!;
     private ToolCatalogService _service = null!;
 
@@ -26,9 +28,10 @@ public sealed class ToolCatalogServiceTests
         appServers.Setup(c => c.All).Returns([]);
         _revisions = new MemoryCatalogRevisions();
         _tools = new MemoryToolCache(_revisions);
+        _changes = new CountingChangeRevisions();
         var registry = new ServerRegistryService(_repo.Object, new Mock<IServerRepository>().Object, appServers.Object,
-            _revisions, new RegistrySnapshots(_revisions, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
-        _service = new ToolCatalogService(registry, _tools, new Mock<ICredentialStore>().Object, _revisions);
+            new RegistrySnapshots(_changes, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
+        _service = new ToolCatalogService(registry, _tools, new Mock<ICredentialStore>().Object, _changes, _revisions);
         Visible("alpha", "beta");
     }
 
@@ -75,7 +78,7 @@ public sealed class ToolCatalogServiceTests
     public async Task ARegistryChange_MakesEveryCatalogueStale()
     {
         var catalog = await _service.ListAsync(Alice, None);
-        await _revisions.RegistryChangedAsync(None);
+        _changes.RegistryChanged();
 
         Assert.That(await IsCurrentAsync(catalog), Is.False);
     }
@@ -85,10 +88,10 @@ public sealed class ToolCatalogServiceTests
     {
         // A server is shared with Alice after her catalogue read the registry's revision but before it was done.
         _repo.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
-            .Returns(async () =>
+            .Returns(() =>
             {
-                await _revisions.RegistryChangedAsync(None);
-                return [];
+                _changes.RegistryChanged();
+                return Task.FromResult<IReadOnlyList<McpServer>>([]);
             });
         var catalog = await _service.ListAsync(Alice, None);
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Identity;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,11 +26,9 @@ public abstract class ApiTest
     {
         Api = await StartHostAsync();
         await TestDatabase.ResetAsync();
-        // Role permissions and "already recorded" users are cached per process; the database was just emptied.
+        // "Already recorded" users are cached per process; the database was just emptied (the registry and role
+        // reads kept in memory are dropped by the reset's revision moves).
         ((MemoryCache)Api.Services.GetRequiredService<IMemoryCache>()).Clear();
-        // Emptying the database went around the registry, so nothing moved its revision: what was kept from it is stale
-        // (the registry snapshots and the rendered tool catalogues, which are served again only while it holds).
-        await Api.Services.GetRequiredService<ICatalogRevisions>().RegistryChangedAsync(CancellationToken.None);
     }
 
     protected HttpClient As(Caller? caller) => Api.ClientFor(caller);

@@ -47,7 +47,9 @@ public static class TestDatabase
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Empties every table the tests write, keeping the seeded access roles, and puts role permissions back to their defaults.</summary>
+    /// <summary>Empties every table the tests write, keeping the seeded access roles, and puts role permissions back to
+    /// their defaults; moves the revisions, as a change through the API would, so that running instances drop what they
+    /// kept from before.</summary>
     public static async Task ResetAsync()
     {
         await KeepForSecretScanAsync();
@@ -56,6 +58,7 @@ public static class TestDatabase
         await using var command = new NpgsqlCommand("""
             TRUNCATE users, groups, group_members, mcp_servers, acl_entries, oauth_client_registrations, oauth_tokens, credential_variables, audit_log RESTART IDENTITY CASCADE;
             UPDATE roles SET mcp_use = true, mcp_create = true, mcp_share = true, mcp_share_public = (name = 'ADMIN');
+            UPDATE revisions SET value = value + 1;
             """, connection);
         await command.ExecuteNonQueryAsync();
     }

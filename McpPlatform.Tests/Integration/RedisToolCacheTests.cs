@@ -69,14 +69,14 @@ public sealed class RedisToolCacheTests : RedisTest
     [Test]
     public async Task EveryWrite_MovesTheServersRevision()
     {
-        var revisions = new List<string> { (await _revisions.ReadAsync([_server], None)).Tools };
+        var revisions = new List<string> { string.Join(",", await _revisions.ReadToolsAsync([_server], None)) };
 
         await _cache.SetAsync(_server, "alice", Tools("echo"), None);
-        revisions.Add((await _revisions.ReadAsync([_server], None)).Tools);
+        revisions.Add(string.Join(",", await _revisions.ReadToolsAsync([_server], None)));
         await _cache.RemoveAsync(_server, "alice", None);
-        revisions.Add((await _revisions.ReadAsync([_server], None)).Tools);
+        revisions.Add(string.Join(",", await _revisions.ReadToolsAsync([_server], None)));
         await _cache.RemoveServerAsync(_server, None);
-        revisions.Add((await _revisions.ReadAsync([_server], None)).Tools);
+        revisions.Add(string.Join(",", await _revisions.ReadToolsAsync([_server], None)));
 
         Assert.That(revisions, Is.Unique);
     }

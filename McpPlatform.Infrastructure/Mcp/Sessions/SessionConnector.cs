@@ -2,6 +2,7 @@ using System.Diagnostics;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Domain.Telemetry;
+using McpPlatform.Infrastructure.Concurrency;
 using McpPlatform.Infrastructure.Mcp.Resilience;
 
 namespace McpPlatform.Infrastructure.Mcp.Sessions;
@@ -31,7 +32,7 @@ internal sealed class SessionConnector(IMcpConnector connector, IToolListObserve
             }
 
             var started = Stopwatch.GetTimestamp();
-            var connected = await connector.ConnectAsync(target, new CoalescingRunner(() => RefreshToolsAsync(key, entry)).RequestAsync, CancellationToken.None);
+            var connected = await connector.ConnectAsync(target, new CoalescingRunner<bool>(() => RefreshToolsAsync(key, entry)).RequestAsync, CancellationToken.None);
             var session = connected.IsSuccess ? connected.Value : null;
             var listing = session is null ? default : await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
             if (session is null || !listing.IsSuccess)
@@ -136,7 +137,9 @@ internal sealed class SessionConnector(IMcpConnector connector, IToolListObserve
         return (session, null);
     }
 
-    private async Task RefreshToolsAsync(ConnectionKey key, SessionEntry entry)
+    /// <summary>Lists the session's tools again after the server said they changed; whether it could, since nobody
+    /// waits on a notification's handling to hear of a failure (the next notification or connection lists them again).</summary>
+    private async Task<bool> RefreshToolsAsync(ConnectionKey key, SessionEntry entry)
     {
         IMcpSession? session;
         lock (entry)
@@ -146,11 +149,19 @@ internal sealed class SessionConnector(IMcpConnector connector, IToolListObserve
 
         if (session is null)
         {
-            return;
+            return false;
         }
 
-        var listed = await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
-        await (listed.IsSuccess ? tools.ListedAsync(key, listed.Value, CancellationToken.None) : tools.ForgetAsync(key, CancellationToken.None));
+        try
+        {
+            var listed = await session.ListToolsAsync(options.ToolListLimits, CancellationToken.None);
+            await (listed.IsSuccess ? tools.ListedAsync(key, listed.Value, CancellationToken.None) : tools.ForgetAsync(key, CancellationToken.None));
+            return listed.IsSuccess;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
     }
 
     private static void RecordConnect(long started, string outcome, ConnectionTarget target) =>

@@ -406,6 +406,35 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     b.ToTable("oauth_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.RevisionRow", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("scope");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint")
+                        .HasColumnName("value");
+
+                    b.HasKey("Scope")
+                        .HasName("pk_revisions");
+
+                    b.ToTable("revisions", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Scope = "registry",
+                            Value = 1L
+                        },
+                        new
+                        {
+                            Scope = "roles",
+                            Value = 1L
+                        });
+                });
+
             modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.RoleRow", b =>
                 {
                     b.Property<string>("Name")

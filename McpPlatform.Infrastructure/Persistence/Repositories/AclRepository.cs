@@ -1,13 +1,15 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Infrastructure.Persistence.Entities;
 using McpPlatform.Infrastructure.Persistence.Sql;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
-/// <summary>The ACL entries of servers; a change set is applied together with its audit record.</summary>
+/// <summary>The ACL entries of servers; a change set is applied together with its audit record and the registry
+/// revision's move.</summary>
 public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSource, TimeProvider clock) : IAclRepository
 {
     public async Task<IReadOnlyList<AclGrant>> ListForServerAsync(Guid serverId, CancellationToken ct)
@@ -64,6 +66,7 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
             """, ct);
         db.AuditLog.Add(AuditLog.RowOf(audit, now));
         await db.SaveChangesAsync(ct);
+        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return AclApplyOutcome.Applied;

@@ -9,7 +9,8 @@ using Npgsql;
 namespace McpPlatform.Infrastructure.Persistence.Repositories;
 
 /// <summary>Changes to user-managed servers through EF Core, each in one transaction with its audit record (ADR
-/// 0023). The reads that carry a caller's ACL bits are <see cref="Queries.ServerQueries"/>'.</summary>
+/// 0023) and the registry revision's move (ADR 0041). The reads that carry a caller's ACL bits are
+/// <see cref="Queries.ServerQueries"/>'.</summary>
 public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec codec, TimeProvider clock) : IServerRepository
 {
     public async Task<(McpServer? Server, CreateFailure Failure)> CreateAsync(NewServer server, Func<IReadOnlyCollection<string>, string> chooseName, int maxPerAuthor, Func<McpServer, AuditEvent> audit, CancellationToken ct)
@@ -55,6 +56,7 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
 
         db.AuditLog.Add(AuditLog.RowOf(audit with { Details = details }, now));
         await db.SaveChangesAsync(ct);
+        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return new McpServer(row.Id, row.ServerName, config, row.AuthorId, row.CreatedAt, row.UpdatedAt, row.Version);
@@ -73,13 +75,24 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
         (await ServerCredentials.DeleteAsync(db, id, ct)).AddTo(details);
         db.AuditLog.Add(AuditLog.RowOf(audit with { Details = details }, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
+        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return true;
     }
 
-    public Task MarkRequiresOAuthAsync(string name, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"UPDATE mcp_servers SET config = jsonb_set(config, '{{requiresOAuth}}', 'true') WHERE server_name = {name}", ct);
+    public async Task MarkRequiresOAuthAsync(string name, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var marked = await db.Database.ExecuteSqlAsync(
+            $"UPDATE mcp_servers SET config = jsonb_set(config, '{{requiresOAuth}}', 'true') WHERE server_name = {name} AND config -> 'requiresOAuth' IS DISTINCT FROM 'true'::jsonb", ct);
+        if (marked > 0)
+        {
+            await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
 
     public async Task<IReadOnlyList<McpServer>> ListAllAsync(CancellationToken ct)
     {
@@ -122,6 +135,7 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
         var created = new McpServer(id, name, server.Config, server.AuthorId, now, now, 1);
         db.AuditLog.Add(AuditLog.RowOf(audit(created), now));
         await db.SaveChangesAsync(ct);
+        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return (created, CreateFailure.None);

@@ -34,6 +34,9 @@ public static class SqlStatements
     /// <summary>Replaces a user's tokens (a refresh) only at version $4 and binding $3, returning the new version.</summary>
     public static readonly string RefreshOAuthTokens = Load("refresh_oauth_tokens");
 
+    /// <summary>Every revision as (scope, value).</summary>
+    public static readonly string ReadRevisions = Load("read_revisions");
+
     private static string Load(string name)
     {
         using var stream = typeof(SqlStatements).Assembly.GetManifestResourceStream($"McpPlatform.Sql.{name}.sql")

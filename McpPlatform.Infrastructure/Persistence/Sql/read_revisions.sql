@@ -1,0 +1,2 @@
+-- Every revision, as (scope, value) rows.
+SELECT scope, value FROM revisions

@@ -9,7 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace McpPlatform.Tests.Integration;
 
 /// <summary>Each audited change and its audit record are one transaction: a change refused inside its repository
-/// records nothing, and a record that cannot be written leaves the change unmade.</summary>
+/// records nothing, and a record that cannot be written leaves the change unmade — and neither moves the revision
+/// that tells other instances to read again (a move without a change would only cost a read; a change without its
+/// move would leave them stale).</summary>
 public sealed class AuditInTransactionTests : ApiTest
 {
     private static readonly CancellationToken None = CancellationToken.None;
@@ -51,6 +53,9 @@ public sealed class AuditInTransactionTests : ApiTest
         await TestDatabase.ScalarAsync<object>("DROP TRIGGER IF EXISTS test_refuse_audit_row ON audit_log; DROP FUNCTION IF EXISTS test_refuse_audit_row();");
     }
 
+    private static Task<long> RevisionAsync(string scope) =>
+        TestDatabase.ScalarAsync<long>("SELECT value FROM revisions WHERE scope = $1", scope);
+
     private static Task<long> AuditRowsAsync(string action) =>
         TestDatabase.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = $1", action);
 
@@ -82,17 +87,20 @@ public sealed class AuditInTransactionTests : ApiTest
     [Test]
     public async Task ServerCreate_WhoseRecordCannotBeWritten_CreatesNothing()
     {
+        var revision = await RevisionAsync("registry");
         Assert.That(
             async () => await Fresh<IServerRepository>().CreateAsync(new NewServer(new McpServerConfig { Type = "sse", Url = "https://mcp.example.com/sse" }, "alice", null),
                 _ => "unrecorded", 10, created => Event(AuditActions.ServerCreated, created.Id.ToString(), Unwritable), None),
             Throws.Exception);
         Assert.That(await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM mcp_servers"), Is.Zero);
+        Assert.That(await RevisionAsync("registry"), Is.EqualTo(revision));
     }
 
     [Test]
     public async Task ServerUpdateAndDelete_WhoseRecordCannotBeWritten_ChangeNothing_AndRefusedOnesRecordNothing()
     {
         var server = await CreateAsync("kept");
+        var revision = await RevisionAsync("registry");
         var moved = server.Config with { Url = "https://elsewhere.example.com/sse" };
 
         Assert.That(async () => await Fresh<IServerRepository>().UpdateAsync(server.Id, moved, null, true, Event(AuditActions.ServerUpdated, server.Id.ToString(), Unwritable), None), Throws.Exception);
@@ -107,6 +115,7 @@ public sealed class AuditInTransactionTests : ApiTest
             Assert.That(stale, Is.Null);
             Assert.That(gone, Is.False);
             Assert.That(await AuditRowsAsync(AuditActions.ServerUpdated) + await AuditRowsAsync(AuditActions.ServerDeleted), Is.Zero);
+            Assert.That(await RevisionAsync("registry"), Is.EqualTo(revision));
         }
     }
 
@@ -116,15 +125,19 @@ public sealed class AuditInTransactionTests : ApiTest
         var server = await CreateAsync("shared");
         var share = new AclChangeSet([(PrincipalKey.Group("team-a"), AccessRoles.Viewer)], []);
         var removeOwner = new AclChangeSet([], [PrincipalKey.User("alice")]);
+        var revision = await RevisionAsync("registry");
 
         Assert.That(async () => await Fresh<IAclRepository>().ApplyAsync(server.Id, share, "alice", Event(AuditActions.AclChanged, server.Id.ToString(), Unwritable), None), Throws.Exception);
         var refused = await Fresh<IAclRepository>().ApplyAsync(server.Id, removeOwner, "alice", Event(AuditActions.AclChanged, server.Id.ToString()), None);
+        var afterRefusals = await RevisionAsync("registry");
         var applied = await Fresh<IAclRepository>().ApplyAsync(server.Id, share, "alice", Event(AuditActions.AclChanged, server.Id.ToString()), None);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(refused, Is.EqualTo(AclApplyOutcome.WouldRemoveLastOwner));
             Assert.That(applied, Is.EqualTo(AclApplyOutcome.Applied));
+            Assert.That(afterRefusals, Is.EqualTo(revision), "neither refused change moved the registry revision");
+            Assert.That(await RevisionAsync("registry"), Is.GreaterThan(revision), "the applied one did");
             Assert.That(await AuditRowsAsync(AuditActions.AclChanged), Is.EqualTo(1), "only the applied change is recorded");
             Assert.That((await Fresh<IAclRepository>().ListForServerAsync(server.Id, None)).Select(g => g.Principal.ToString()), Is.EquivalentTo(new[] { "user:alice", "group:team-a" }));
         }
@@ -134,6 +147,7 @@ public sealed class AuditInTransactionTests : ApiTest
     public async Task RolePermissions_WhoseRecordCannotBeWritten_StayAsTheyWere()
     {
         var patch = new McpServerPermissionsPatch(null, false, null, null);
+        var (roles, registry) = (await RevisionAsync("roles"), await RevisionAsync("registry"));
 
         Assert.That(async () => await Fresh<IRoleRepository>().UpdateAsync(SystemRoles.User, patch, _ => Event(AuditActions.RolePermissionsChanged, "USER", Unwritable), None), Throws.Exception);
         var missing = await Fresh<IRoleRepository>().UpdateAsync("GHOST", patch, _ => Event(AuditActions.RolePermissionsChanged, "GHOST"), None);
@@ -143,6 +157,7 @@ public sealed class AuditInTransactionTests : ApiTest
             Assert.That(await TestDatabase.ScalarAsync<bool>("SELECT mcp_create FROM roles WHERE name = 'USER'"), Is.True);
             Assert.That(missing, Is.Null);
             Assert.That(await AuditRowsAsync(AuditActions.RolePermissionsChanged), Is.Zero);
+            Assert.That(await RevisionAsync("roles"), Is.EqualTo(roles));
         }
 
         var updated = await Fresh<IRoleRepository>().UpdateAsync(SystemRoles.User, patch, p => Event(AuditActions.RolePermissionsChanged, "USER") with { Details = new Dictionary<string, string?> { ["CREATE"] = p.Create.ToString() } }, None);
@@ -150,6 +165,8 @@ public sealed class AuditInTransactionTests : ApiTest
         {
             Assert.That(updated?.Create, Is.False);
             Assert.That(await TestDatabase.ScalarAsync<string>("SELECT details->>'CREATE' FROM audit_log WHERE action = $1", AuditActions.RolePermissionsChanged), Is.EqualTo("False"));
+            Assert.That(await RevisionAsync("roles"), Is.GreaterThan(roles), "the update moved the roles revision");
+            Assert.That(await RevisionAsync("registry"), Is.EqualTo(registry), "and only that one");
         }
     }
 

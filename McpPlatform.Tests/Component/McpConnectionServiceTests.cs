@@ -67,7 +67,7 @@ public sealed class McpConnectionServiceTests
         _service = new ConnectionServices(
             new ReinitializeService(registry, _pool, opener, new ToolCatalogWriter(_cache)),
             new ToolCallService(registry, _pool, opener, _cache, _options),
-            new ConnectionStatusService(registry, _pool, new OAuthFlowQueries(_flows.Object, _tokens.Object, oauthOptions, clock)));
+            new ConnectionStatusService(registry, _pool, new McpPlatform.Infrastructure.Mcp.Board.SingleInstanceConnectionBoard(), new OAuthFlowQueries(_flows.Object, _tokens.Object, oauthOptions, clock)));
     }
 
     [TearDown]

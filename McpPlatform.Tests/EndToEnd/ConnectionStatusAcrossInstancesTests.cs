@@ -150,6 +150,40 @@ public sealed class ConnectionStatusAcrossInstancesTests : ProcessTest
     }
 
     [Test]
+    public async Task WhenRedisLosesTheBoard_EveryInstanceRecordsItsSessionsAgain_WithinAHeartbeat()
+    {
+        var everything = Keep(await NodePeer.StartEverythingStreamableAsync());
+        var (first, second) = await StartPairAsync();
+        var name = await CreateServerAsync(first, everything.Url, "Board Lost");
+        using var onFirst = first.ClientFor(Alice);
+        using var onSecond = second.ClientFor(Alice);
+        using (var reinitialized = await onFirst.PostAsync($"/api/mcp/{name}/reinitialize", null))
+        {
+            Assert.That(reinitialized.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        // What a Redis restart without persistence leaves: no instances, no states.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Redis")!);
+        await redis.GetDatabase().KeyDeleteAsync(["mcp:instances", "mcp:status:{}"]);
+        var clock = Stopwatch.StartNew();
+        string state;
+        do
+        {
+            await Task.Delay(250);
+            state = await StateAsync(onSecond, name);
+        }
+        while (state != "connected" && clock.Elapsed < TimeSpan.FromSeconds(15));
+
+        // (The next beat may come before the first read: how soon does not matter, only that it comes.)
+        TestContext.Out.WriteLine($"recorded again after {clock.ElapsedMilliseconds} ms");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(state, Is.EqualTo("connected"), "the first instance recorded its session again");
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "at its next heartbeat (every 2 s)");
+        }
+    }
+
+    [Test]
     public async Task WhileRedisDoesNotAnswer_StatusAnswersPromptly_FromTheInstancesOwnSessions()
     {
         var everything = Keep(await NodePeer.StartEverythingStreamableAsync());

@@ -132,6 +132,23 @@ public sealed class RedisConnectionBoardTests : RedisTest
     }
 
     [Test]
+    public async Task Beat_SaysWhenTheInstanceWasNotLiveBefore()
+    {
+        var fresh = new RedisConnectionBoard(Redis, TimeProvider.System, NullLogger<RedisConnectionBoard>.Instance);
+        var first = await fresh.BeatAsync();
+        var second = await fresh.BeatAsync();
+        await Redis.GetDatabase().HashDeleteAsync("mcp:instances", fresh.InstanceId);
+        var afterLoss = await fresh.BeatAsync();
+        await fresh.LeaveAsync([]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first, Is.True, "its first beat");
+            Assert.That(second, Is.False, "renewed in time");
+            Assert.That(afterLoss, Is.True, "forgotten meanwhile (Redis lost its data): its sessions must be recorded again");
+        }
+    }
+
+    [Test]
     public void TheWholeOwnerIsTheClusterHashTag_SoAUsersStatesAreOneKeyInOneSlot() =>
         Assert.That(Redis.HashSlot(RedisConnectionBoard.OwnerKey("alice|x")), Is.EqualTo(Redis.HashSlot("alice|x")));
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using McpPlatform.Domain.Connections;
 using McpPlatform.Infrastructure.Caching;
@@ -44,6 +45,13 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
           end
         end
         return removed
+        """;
+
+    // Renews the expiry and returns the one it replaces: one key.
+    private const string BeatScript = """
+        local previous = redis.call('HGET', KEYS[1], ARGV[1])
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        return previous
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -144,13 +152,22 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
         return states;
     }
 
-    /// <summary>Renews this instance's expiry.</summary>
-    public async Task BeatAsync()
+    /// <summary>Renews this instance's expiry. True when the instance was not live on the board before (its first
+    /// beat, a beat after a lapse longer than the liveness window, or Redis lost its data): other instances may have
+    /// deleted its fields as a dead instance's, so the caller records its sessions again.</summary>
+    public async Task<bool> BeatAsync()
     {
-        using var span = RedisTrace.Start("HSET instance");
+        using var span = RedisTrace.Start("EVAL heartbeat");
         var now = clock.GetUtcNow();
-        var db = redis.GetDatabase();
-        await BoundedAsync(db.HashSetAsync(InstancesKey, InstanceId, (now + LivenessWindow).ToUnixTimeMilliseconds()), WriteBound, "heartbeat", null);
+        var beat = redis.GetDatabase().ScriptEvaluateAsync(BeatScript, [InstancesKey], [InstanceId, (now + LivenessWindow).ToUnixTimeMilliseconds()]);
+        await BoundedAsync(beat, WriteBound, "heartbeat", null);
+        if (!beat.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        var previous = beat.Result;
+        return previous.IsNull || !long.TryParse(previous.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiry) || expiry <= now.ToUnixTimeMilliseconds();
     }
 
     /// <summary>A graceful shutdown: this instance stops counting at once, and its fields for these keys are removed.</summary>

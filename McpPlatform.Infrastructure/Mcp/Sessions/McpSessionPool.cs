@@ -106,8 +106,8 @@ public sealed class McpSessionPool : IMcpSessions, IServerChangeListener, IAsync
         }
     }
 
-    /// <summary>The keys this instance holds an entry for.</summary>
-    public IReadOnlyCollection<ConnectionKey> Keys() => [.. _table.Keys];
+    /// <summary>What this instance holds, key by key.</summary>
+    public IReadOnlyList<(ConnectionKey Key, ConnectionSnapshot Snapshot)> Snapshots() => [.. _table.Entries.Select(e => (e.Key, e.Value.Snapshot()))];
 
     public async Task DropServerAsync(string serverName, CancellationToken ct)
     {

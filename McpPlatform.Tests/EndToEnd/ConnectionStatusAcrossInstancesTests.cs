@@ -117,6 +117,42 @@ public sealed class ConnectionStatusAcrossInstancesTests : ProcessTest
     }
 
     [Test]
+    public async Task ACredentialChangeOnOneInstance_ClosesTheOthersSession_WhichReconnectsWithTheNewValue()
+    {
+        var (first, second) = await StartPairAsync();
+        using var onFirst = first.ClientFor(Alice);
+        using var onSecond = second.ClientFor(Alice);
+        await SetVariableAsync(onFirst, "first-value-XYZZY-0001");
+        Assert.That(await EnvironmentAsync(onSecond), Does.Contain("first-value-XYZZY-0001"), "the second instance connects with the first value");
+
+        await SetVariableAsync(onFirst, "second-value-XYZZY-0002");
+        Assert.That(await StateAsync(onSecond, ConnectionsHost.EnvServer), Is.EqualTo("disconnected"), "cleared for every instance");
+        var clock = Stopwatch.StartNew();
+        string environment;
+        do
+        {
+            environment = await EnvironmentAsync(onSecond);
+        }
+        while (!environment.Contains("second-value-XYZZY-0002", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(5));
+
+        Assert.That(environment, Does.Contain("second-value-XYZZY-0002"), "the second instance closed its session with the old value and reconnected");
+
+        static async Task SetVariableAsync(HttpClient client, string value)
+        {
+            using var install = await client.PostAsJsonAsync("/api/user/plugins", new { pluginKey = $"mcp_{ConnectionsHost.EnvServer}", action = "install", auth = new Dictionary<string, string> { ["TEST_TOKEN"] = value } });
+            Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.OK), await install.Content.ReadAsStringAsync());
+        }
+
+        static async Task<string> EnvironmentAsync(HttpClient client)
+        {
+            using var call = await client.PostAsJsonAsync($"/api/mcp/{ConnectionsHost.EnvServer}/tools/get-env/call", new { arguments = new { } });
+            var body = await call.Content.ReadAsStringAsync();
+            Assert.That(call.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+            return body;
+        }
+    }
+
+    [Test]
     public async Task AnInstanceThatDies_StopsCountingAfterTheLivenessWindow()
     {
         var everything = Keep(await NodePeer.StartEverythingStreamableAsync());

@@ -229,7 +229,7 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection board {Operation} for {Server} not acknowledged: {Reason}")]
     private static partial void WriteFailed(ILogger logger, string operation, string server, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection board not readable, status from this instance's sessions: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection board not readable, status from this instance's sessions: {Reason}")]
     private static partial void ReadFailed(ILogger logger, string reason);
 
     private sealed record ClosedMessage(string Instance, string Server, string Owner);

@@ -7,6 +7,7 @@ using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
+using McpPlatform.Infrastructure.Mcp.Board;
 using McpPlatform.Infrastructure.Mcp.Sessions;
 using Moq;
 using static McpPlatform.Domain.Tests.ConnectionTestKit;
@@ -67,7 +68,7 @@ public sealed class McpConnectionServiceTests
         _service = new ConnectionServices(
             new ReinitializeService(registry, _pool, opener, new ToolCatalogWriter(_cache)),
             new ToolCallService(registry, _pool, opener, _cache, _options),
-            new ConnectionStatusService(registry, _pool, new McpPlatform.Infrastructure.Mcp.Board.SingleInstanceConnectionBoard(), new OAuthFlowQueries(_flows.Object, _tokens.Object, oauthOptions, clock)));
+            new ConnectionStatusService(registry, _pool, new SingleInstanceConnectionBoard(), new OAuthFlowQueries(_flows.Object, _tokens.Object, oauthOptions, clock)));
     }
 
     [TearDown]

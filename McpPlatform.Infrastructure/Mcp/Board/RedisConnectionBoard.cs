@@ -63,10 +63,11 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
     {
         using var span = RedisTrace.Start("HSET connection state");
         var db = redis.GetDatabase();
-        Task write = snapshot.State == ConnectionState.Disconnected
-            ? db.HashDeleteAsync(OwnerKey(key.Owner), Field(key.ServerName, InstanceId))
-            : db.HashSetAsync(OwnerKey(key.Owner), Field(key.ServerName, InstanceId), BoardField.Of(snapshot).Serialize());
-        await BoundedAsync(write, WriteBound, "record", key);
+        await BoundedAsync(
+            () => snapshot.State == ConnectionState.Disconnected
+                ? db.HashDeleteAsync(OwnerKey(key.Owner), Field(key.ServerName, InstanceId))
+                : db.HashSetAsync(OwnerKey(key.Owner), Field(key.ServerName, InstanceId), BoardField.Of(snapshot).Serialize()),
+            "record", key);
     }
 
     public async Task ClearAsync(ConnectionKey key, CancellationToken ct)
@@ -75,8 +76,8 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
         var db = redis.GetDatabase();
         var message = JsonSerializer.Serialize(new ClosedMessage(InstanceId, key.ServerName, key.Owner), Json);
         await BoundedAsync(
-            Task.WhenAll(db.ScriptEvaluateAsync(ClearScript, [OwnerKey(key.Owner)], [key.ServerName]), redis.GetSubscriber().PublishAsync(ClosedChannel, message)),
-            WriteBound, "clear", key);
+            () => Task.WhenAll(db.ScriptEvaluateAsync(ClearScript, [OwnerKey(key.Owner)], [key.ServerName]), redis.GetSubscriber().PublishAsync(ClosedChannel, message)),
+            "clear", key);
     }
 
     public async Task<IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ConnectionSnapshot>>?> ReadAsync(IReadOnlyList<string> owners, CancellationToken ct)
@@ -84,16 +85,18 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
         using var span = RedisTrace.Start("HGETALL connection states");
         var db = redis.GetDatabase();
         var distinct = owners.Distinct(StringComparer.Ordinal).ToList();
-        // Independent single-key reads, sent together: one round trip.
-        var instances = db.HashGetAllAsync(InstancesKey);
-        var hashes = distinct.Select(o => db.HashGetAllAsync(OwnerKey(o))).ToList();
+        Task<HashEntry[]>? instances = null;
+        var hashes = new List<Task<HashEntry[]>>();
         try
         {
+            // Independent single-key reads, sent together: one round trip.
+            instances = db.HashGetAllAsync(InstancesKey);
+            hashes.AddRange(distinct.Select(o => db.HashGetAllAsync(OwnerKey(o))));
             await Task.WhenAll([instances, .. hashes]).WaitAsync(ReadBound, clock, ct);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception e) when (IsUnavailable(e))
         {
-            Observe(instances);
+            hashes.Add(instances ?? Task.FromResult<HashEntry[]>([]));
             hashes.ForEach(Observe);
             ReadFailed(logger, e.Message);
             return null;
@@ -159,14 +162,14 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
     {
         using var span = RedisTrace.Start("EVAL heartbeat");
         var now = clock.GetUtcNow();
-        var beat = redis.GetDatabase().ScriptEvaluateAsync(BeatScript, [InstancesKey], [InstanceId, (now + LivenessWindow).ToUnixTimeMilliseconds()]);
-        await BoundedAsync(beat, WriteBound, "heartbeat", null);
-        if (!beat.IsCompletedSuccessfully)
+        var db = redis.GetDatabase();
+        RedisResult? previous = null;
+        if (!await BoundedAsync(async () => previous = await db.ScriptEvaluateAsync(BeatScript, [InstancesKey], [InstanceId, (now + LivenessWindow).ToUnixTimeMilliseconds()]), "heartbeat", null)
+            || previous is null)
         {
             return false;
         }
 
-        var previous = beat.Result;
         return previous.IsNull || !long.TryParse(previous.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiry) || expiry <= now.ToUnixTimeMilliseconds();
     }
 
@@ -174,9 +177,12 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
     public async Task LeaveAsync(IReadOnlyCollection<ConnectionKey> keys)
     {
         var db = redis.GetDatabase();
-        var owners = keys.GroupBy(k => k.Owner, StringComparer.Ordinal)
-            .Select(g => (Task)db.HashDeleteAsync(OwnerKey(g.Key), [.. g.Select(k => (RedisValue)Field(k.ServerName, InstanceId))]));
-        await BoundedAsync(Task.WhenAll([db.HashDeleteAsync(InstancesKey, InstanceId), .. owners]), WriteBound, "leave", null);
+        await BoundedAsync(
+            () => Task.WhenAll([
+                db.HashDeleteAsync(InstancesKey, InstanceId),
+                .. keys.GroupBy(k => k.Owner, StringComparer.Ordinal).Select(g => db.HashDeleteAsync(OwnerKey(g.Key), [.. g.Select(k => (RedisValue)Field(k.ServerName, InstanceId))])),
+            ]),
+            "leave", null);
     }
 
     /// <summary>Calls <paramref name="closedElsewhere"/> for every key another instance clears.</summary>
@@ -190,7 +196,7 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
             }
         });
 
-    public Task UnsubscribeAsync() => redis.GetSubscriber().UnsubscribeAsync(ClosedChannel);
+    public Task UnsubscribeAsync() => BoundedAsync(() => redis.GetSubscriber().UnsubscribeAsync(ClosedChannel), "unsubscribe", null);
 
     /// <summary>The owner's hash; the owner in braces is the cluster hash tag (the shared owner is empty: <c>{}</c>,
     /// which Redis hashes as the whole key).</summary>
@@ -210,19 +216,31 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, T
         }
     }
 
-    private async Task BoundedAsync(Task write, TimeSpan bound, string operation, ConnectionKey? key)
+    /// <summary>Issues a write and waits for its acknowledgement up to <see cref="WriteBound"/>; false when it failed
+    /// or was not acknowledged in time (also when the connection is already disposed, at shutdown).</summary>
+    private async Task<bool> BoundedAsync(Func<Task> write, string operation, ConnectionKey? key)
     {
+        Task? issued = null;
         try
         {
-            await write.WaitAsync(bound, clock);
+            issued = write();
+            await issued.WaitAsync(WriteBound, clock);
+            return true;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception e) when (IsUnavailable(e))
         {
-            Observe(write);
+            if (issued is not null)
+            {
+                Observe(issued);
+            }
+
             // This instance's own sessions are unaffected, and a status read falls back to them while Redis is away.
             WriteFailed(logger, operation, key?.ServerName ?? "-", e.Message);
+            return false;
         }
     }
+
+    private static bool IsUnavailable(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
 
     private static void Observe(Task task) => task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 

@@ -38,6 +38,44 @@ public sealed class ConnectionRulesTests
     public void ConnectionStates_ToWire_UsesLibreChatsStrings(ConnectionState state, string wire) =>
         Assert.That(ConnectionStates.ToWire(state), Is.EqualTo(wire));
 
+    // ---- ConnectionStatusRules.Merge (the states several instances hold for one key) --------------------------------
+
+    [Test]
+    public void Merge_NoInstanceHoldsTheKey_IsDisconnected() =>
+        Assert.That(ConnectionStatusRules.Merge([], Stamp), Is.EqualTo((ConnectionState.Disconnected, (string?)null)));
+
+    [TestCase(ConnectionState.Connected, ConnectionState.Connecting, ConnectionState.Connected)]
+    [TestCase(ConnectionState.Connecting, ConnectionState.Connected, ConnectionState.Connected)]
+    [TestCase(ConnectionState.Error, ConnectionState.Connected, ConnectionState.Connected)]
+    [TestCase(ConnectionState.Error, ConnectionState.Connecting, ConnectionState.Connecting)]
+    [TestCase(ConnectionState.Connecting, ConnectionState.Error, ConnectionState.Connecting)]
+    [TestCase(ConnectionState.Disconnected, ConnectionState.Error, ConnectionState.Error)]
+    public void Merge_TakesTheBestState_ConnectedThenConnectingThenError(ConnectionState one, ConnectionState other, ConnectionState merged) =>
+        Assert.That(ConnectionStatusRules.Merge([new(one, null, Stamp), new(other, null, Stamp)], Stamp).State, Is.EqualTo(merged));
+
+    [Test]
+    public void Merge_StatesOfAnOlderConfig_DoNotCount()
+    {
+        var older = new ConnectionSnapshot(ConnectionState.Connected, null, Stamp.AddSeconds(-1));
+        var current = new ConnectionSnapshot(ConnectionState.Error, "refused", Stamp);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ConnectionStatusRules.Merge([older, current], Stamp), Is.EqualTo((ConnectionState.Error, (string?)"refused")));
+            Assert.That(ConnectionStatusRules.Merge([older], Stamp).State, Is.EqualTo(ConnectionState.Disconnected));
+            Assert.That(ConnectionStatusRules.Merge([new ConnectionSnapshot(ConnectionState.Connected, null, null)], Stamp).State, Is.EqualTo(ConnectionState.Disconnected));
+        }
+    }
+
+    [Test]
+    public void Merge_WithoutAStamp_EveryInstancesStateCounts() =>
+        Assert.That(ConnectionStatusRules.Merge([new(ConnectionState.Connected, null, Stamp.AddSeconds(-1)), new(ConnectionState.Error, "x", Stamp)], null).State,
+            Is.EqualTo(ConnectionState.Connected));
+
+    [Test]
+    public void Merge_CarriesTheErrorOnlyOfAnErrorState() =>
+        Assert.That(ConnectionStatusRules.Merge([new(ConnectionState.Connected, "stale text", Stamp), new(ConnectionState.Error, "refused", Stamp)], Stamp),
+            Is.EqualTo((ConnectionState.Connected, (string?)null)));
+
     // ---- ConnectionKey --------------------------------------------------------------------------------------------
 
     private static McpServerConfig Remote() => new() { Type = "streamable-http", Url = "https://mcp.example.com/mcp" };

@@ -9,6 +9,7 @@ using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Infrastructure.FlowState;
 using McpPlatform.Infrastructure.OAuth;
 using McpPlatform.Infrastructure.Mcp;
+using McpPlatform.Infrastructure.Mcp.Board;
 using McpPlatform.Infrastructure.Mcp.Sessions;
 using McpPlatform.Infrastructure.Persistence;
 using McpPlatform.Infrastructure.Persistence.Queries;
@@ -121,10 +122,14 @@ public static class DependencyInjection
             services.AddSingleton<IToolCache, RedisToolCache>();
             services.AddSingleton<ServerChangeBroadcast>();
             services.AddHostedService(sp => sp.GetRequiredService<ServerChangeBroadcast>());
+            services.AddSingleton<RedisConnectionBoard>();
+            services.AddSingleton<IConnectionBoard>(sp => sp.GetRequiredService<RedisConnectionBoard>());
+            services.AddHostedService<ConnectionBoardHeartbeat>();
         }
         else
         {
             services.AddSingleton<IToolCache, MemoryToolCache>();
+            services.AddSingleton<IConnectionBoard, SingleInstanceConnectionBoard>();
         }
     }
 

@@ -5,14 +5,19 @@ using McpPlatform.Domain.Servers;
 
 namespace McpPlatform.Domain.Connections;
 
-/// <summary>Connection status of the servers a caller can use, from what this instance already knows: never connects.</summary>
-public sealed class ConnectionStatusService(ServerRegistryService registry, IMcpSessions sessions, OAuthFlowQueries flows)
+/// <summary>
+/// Connection status of the servers a caller can use, never by connecting: from the connection board (what every live
+/// instance holds for the caller's own and the shared connections), or, when the board has nothing to add or does not
+/// answer promptly, from this instance's own sessions; then the caller's OAuth flows.
+/// </summary>
+public sealed class ConnectionStatusService(ServerRegistryService registry, IMcpSessions sessions, IConnectionBoard board, OAuthFlowQueries flows)
 {
     public async Task<IReadOnlyList<ServerStatus>> StatusAllAsync(Caller caller, CancellationToken ct)
     {
         // Views carry masked configs: enough for the status (never for credentials).
         var servers = (await registry.ListAsync(caller, ct)).Select(v => new UsableServer(v.Id, v.Name, v.Config, v.UpdatedAt, v.Source)).ToList();
-        var snapshots = servers.Select(s => (Server: s, State: Snapshot(caller, s))).ToList();
+        var cluster = await ReadBoardAsync(caller, ct);
+        var snapshots = servers.Select(s => (Server: s, State: Snapshot(caller, s, cluster))).ToList();
         // Only OAuth servers that are not connected consult their flows: one round trip for all of them.
         var waiting = snapshots.Where(s => s.Server.RequiresOAuth && s.State.State == ConnectionState.Disconnected).Select(s => s.Server.Name).ToList();
         var found = waiting.Count == 0
@@ -30,14 +35,24 @@ public sealed class ConnectionStatusService(ServerRegistryService registry, IMcp
         }
 
         var server = resolved.Value;
-        var state = Snapshot(caller, server);
+        var state = Snapshot(caller, server, await ReadBoardAsync(caller, ct));
         var flow = server.RequiresOAuth && state.State == ConnectionState.Disconnected ? await flows.FlowStateAsync(caller.UserId, server.Name, ct) : ((bool, bool)?)null;
         return WithFlow(server, state, flow);
     }
 
-    private (ConnectionState State, string? Error) Snapshot(Caller caller, UsableServer server)
+    /// <summary>The caller's own connections and the shared ones: two owners, whichever of them the servers use.</summary>
+    private Task<IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ConnectionSnapshot>>?> ReadBoardAsync(Caller caller, CancellationToken ct) =>
+        board.ReadAsync([caller.UserId, ConnectionKey.Shared], ct);
+
+    private (ConnectionState State, string? Error) Snapshot(Caller caller, UsableServer server, IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ConnectionSnapshot>>? cluster)
     {
-        var snapshot = sessions.Snapshot(server.KeyFor(caller.UserId));
+        var key = server.KeyFor(caller.UserId);
+        if (cluster is not null)
+        {
+            return ConnectionStatusRules.Merge(cluster.TryGetValue(key, out var held) ? held : [], server.Source == ServerSource.App ? null : server.Stamp);
+        }
+
+        var snapshot = sessions.Snapshot(key);
         var state = ConnectionStatusRules.Derive(snapshot, server.Stamp);
         return (state, state == ConnectionState.Error ? snapshot?.Error : null);
     }

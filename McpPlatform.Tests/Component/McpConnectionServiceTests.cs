@@ -7,6 +7,7 @@ using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.OAuth;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
+using McpPlatform.Infrastructure.Mcp.Board;
 using McpPlatform.Infrastructure.Mcp.Sessions;
 using McpPlatform.Tests.Fixtures;
 using Moq;
@@ -68,7 +69,7 @@ public sealed class McpConnectionServiceTests
         _service = new ConnectionServices(
             new ReinitializeService(registry, _pool, opener, new ToolCatalogWriter(_cache)),
             new ToolCallService(registry, _pool, opener, _cache, _options),
-            new ConnectionStatusService(registry, _pool, new OAuthFlowQueries(_flows.Object, _tokens.Object, oauthOptions, clock)));
+            new ConnectionStatusService(registry, _pool, new SingleInstanceConnectionBoard(), new OAuthFlowQueries(_flows.Object, _tokens.Object, oauthOptions, clock)));
     }
 
     [TearDown]

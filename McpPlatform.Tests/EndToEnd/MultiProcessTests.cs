@@ -123,14 +123,6 @@ public sealed class MultiProcessTests : ProcessTest
         }
     }
 
-    /// <summary>Two instances behind one public URL (the first's), as behind a load balancer.</summary>
-    private async Task<(ApiProcess First, ApiProcess Second)> StartPairAsync()
-    {
-        var first = Keep(await ApiProcess.StartAsync("instance-a"));
-        var second = Keep(await ApiProcess.StartAsync("instance-b", new Dictionary<string, string> { ["Server:PublicBaseUrl"] = first.BaseUrl }));
-        return (first, second);
-    }
-
     private static async Task<string> CreateServerAsync(ApiProcess api, string url, string title)
     {
         using var alice = api.ClientFor(Alice);

@@ -36,18 +36,15 @@ public sealed class RoundRobinTests : ProcessTest
 
         var first = Keep(await ApiProcess.StartAsync("instance-a"));
         var second = Keep(await ApiProcess.StartAsync("instance-b", new Dictionary<string, string> { ["Server:PublicBaseUrl"] = first.BaseUrl }));
-        _proxy = await RoundRobinProxy.StartAsync(first.BaseUrl, second.BaseUrl);
+        _proxy = RoundRobinProxy.Over(first, second);
     }
 
     /// <summary>Before the instances behind it stop (the base class's tear-down runs after this one).</summary>
     [TearDown]
-    public async Task StopTheProxy()
+    public void StopTheProxy()
     {
-        if (_proxy is not null)
-        {
-            await _proxy.DisposeAsync();
-            _proxy = null;
-        }
+        _proxy?.Dispose();
+        _proxy = null;
     }
 
     [Test]

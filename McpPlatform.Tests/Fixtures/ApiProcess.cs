@@ -187,6 +187,10 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the process and its children at once (SIGKILL), as a crash or an OOM kill does: nothing of its
+    /// shutdown runs.</summary>
+    public void KillAbruptly() => _process.Kill(entireProcessTree: true);
+
     /// <summary>Waits for the process to exit after <see cref="SignalTerminate"/>; its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

@@ -28,6 +28,14 @@ public abstract class ProcessTest
         _started.Clear();
     }
 
+    /// <summary>Two instances behind one public URL (the first's), as behind a load balancer; both stopped when the test ends.</summary>
+    protected async Task<(ApiProcess First, ApiProcess Second)> StartPairAsync()
+    {
+        var first = Keep(await ApiProcess.StartAsync("instance-a"));
+        var second = Keep(await ApiProcess.StartAsync("instance-b", new Dictionary<string, string> { ["Server:PublicBaseUrl"] = first.BaseUrl }));
+        return (first, second);
+    }
+
     /// <summary>Stops <paramref name="started"/> when the test ends.</summary>
     protected T Keep<T>(T started)
         where T : IAsyncDisposable

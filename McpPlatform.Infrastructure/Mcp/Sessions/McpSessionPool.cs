@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpPlatform.Domain.Common;
 using McpPlatform.Domain.Connections;
+using McpPlatform.Infrastructure.Mcp.Board;
 using McpPlatform.Infrastructure.Mcp.Resilience;
 
 namespace McpPlatform.Infrastructure.Mcp.Sessions;
@@ -9,10 +10,13 @@ namespace McpPlatform.Infrastructure.Mcp.Sessions;
 /// This instance's MCP sessions behind the domain's <see cref="IMcpSessions"/>: one per key, connected on demand with
 /// one attempt in flight per key (<see cref="SessionConnector"/>), every server guarded by its circuits
 /// (<see cref="ServerResilience"/>), per-user sessions capped and evicted when idle (<see cref="UserSessionLimits"/>).
-/// Status reads never connect.
+/// Status reads never connect. Every transition is recorded on the connection board (<see cref="IConnectionBoard"/>),
+/// so other instances' status reads see it: those a request causes before the request is answered.
 /// </summary>
 public sealed class McpSessionPool : IMcpSessions, IServerChangeListener, IAsyncDisposable
 {
+    private static readonly ConnectionSnapshot Closed = new(ConnectionState.Disconnected, null, null);
+
     private readonly SessionTable _table = new();
     private readonly IToolListObserver _tools;
     private readonly ServerCircuits _circuits;
@@ -21,15 +25,17 @@ public sealed class McpSessionPool : IMcpSessions, IServerChangeListener, IAsync
     private readonly ConnectionGauge _gauge;
     private readonly TimeProvider _clock;
     private readonly ConnectionOptions _options;
+    private readonly IConnectionBoard _board;
 
-    public McpSessionPool(IMcpConnector connector, IToolListObserver tools, TimeProvider clock, ConnectionOptions options)
+    public McpSessionPool(IMcpConnector connector, IToolListObserver tools, TimeProvider clock, ConnectionOptions options, IConnectionBoard? board = null)
     {
         _tools = tools;
         _clock = clock;
         _options = options;
+        _board = board ?? new SingleInstanceConnectionBoard();
         _circuits = new ServerCircuits(options, clock);
-        _limits = new UserSessionLimits(_table, clock, options);
-        _connector = new SessionConnector(connector, tools, _circuits, _limits, options);
+        _limits = new UserSessionLimits(_table, clock, options, _board);
+        _connector = new SessionConnector(connector, tools, _circuits, _limits, options, _board);
         _gauge = new ConnectionGauge(_table);
     }
 
@@ -82,17 +88,36 @@ public sealed class McpSessionPool : IMcpSessions, IServerChangeListener, IAsync
                 : UpstreamErrors.Timeout($"tools/call {toolName} failed: no answer within {_options.ToolCallTimeout.TotalSeconds:0} s");
         }, ct);
 
+    /// <summary>Also on every other instance: the key's states leave the board (status everywhere says disconnected
+    /// when this returns) and the others are told to close their sessions of it.</summary>
     public async Task DisconnectAsync(ConnectionKey key, CancellationToken ct)
     {
         await _table.CloseAsync(key);
         await _tools.ForgetAsync(key, ct);
+        await _board.ClearAsync(key, ct);
     }
+
+    /// <summary>Another instance cleared the key: this instance's session of it is closed too.</summary>
+    public async Task CloseHereAsync(ConnectionKey key)
+    {
+        if (await _table.CloseAsync(key))
+        {
+            await _board.RecordAsync(key, Closed, CancellationToken.None);
+        }
+    }
+
+    /// <summary>What this instance holds, key by key.</summary>
+    public IReadOnlyList<(ConnectionKey Key, ConnectionSnapshot Snapshot)> Snapshots() => [.. _table.Entries.Select(e => (e.Key, e.Value.Snapshot()))];
 
     public async Task DropServerAsync(string serverName, CancellationToken ct)
     {
+        // Other instances' states of the server stop counting by its new config stamp; this one's leave the board.
         foreach (var key in _table.Keys.Where(k => k.ServerName == serverName).ToList())
         {
-            await _table.CloseAsync(key);
+            if (await _table.CloseAsync(key))
+            {
+                await _board.RecordAsync(key, Closed, ct);
+            }
         }
 
         _circuits.Forget(serverName);
@@ -127,18 +152,22 @@ public sealed class McpSessionPool : IMcpSessions, IServerChangeListener, IAsync
 
         if (!UpstreamErrors.IsUnauthorized(error) && !UpstreamErrors.IsCircuitOpen(error))
         {
-            MarkBroken(key, error.Message ?? error.ErrorText);
+            await MarkBrokenAsync(key, error.Message ?? error.ErrorText);
         }
 
         return opened ? UpstreamErrors.WithNote(error, "circuit opened") : error;
     }
 
-    private void MarkBroken(ConnectionKey key, string? error)
+    private async Task MarkBrokenAsync(ConnectionKey key, string? error)
     {
         if (_table.Detach(key) is { } entry)
         {
             _ = entry.CloseAsync();
-            _table.TryAdd(key, new SessionEntry { State = ConnectionState.Error, Error = error, ConfigStamp = entry.ConfigStamp, LastUsed = _clock.GetUtcNow() });
+            var broken = new SessionEntry { State = ConnectionState.Error, Error = error, ConfigStamp = entry.ConfigStamp, LastUsed = _clock.GetUtcNow() };
+            if (_table.TryAdd(key, broken))
+            {
+                await _board.RecordAsync(key, broken.Snapshot(), CancellationToken.None);
+            }
         }
     }
 }

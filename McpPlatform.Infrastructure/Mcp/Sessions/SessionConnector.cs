@@ -12,7 +12,7 @@ namespace McpPlatform.Infrastructure.Mcp.Sessions;
 /// listing its tools; the session is installed in its entry unless a disconnect or a newer connect came first. What a
 /// fresh session listed, and what it re-lists on <c>notifications/tools/list_changed</c>, goes to the tool catalogue.
 /// </summary>
-internal sealed class SessionConnector(IMcpConnector connector, IToolListObserver tools, ServerCircuits circuits, UserSessionLimits limits, ConnectionOptions options)
+internal sealed class SessionConnector(IMcpConnector connector, IToolListObserver tools, ServerCircuits circuits, UserSessionLimits limits, ConnectionOptions options, IConnectionBoard board)
 {
     private const string CircuitOpenState = "circuit open: the server failed repeatedly";
 
@@ -71,6 +71,11 @@ internal sealed class SessionConnector(IMcpConnector connector, IToolListObserve
         error ??= UpstreamErrors.Unreachable("The connection was closed while it was being opened");
         entry.SetState(ConnectionState.Error, UpstreamErrors.IsCircuitOpen(error) ? CircuitOpenState : opened ? UpstreamErrors.WithNote(error, "circuit opened").Message : error.Message, configStamp);
         entry.ClearPending();
+        if (!entry.Removed)
+        {
+            await board.RecordAsync(key, entry.Snapshot(), CancellationToken.None);
+        }
+
         return opened ? UpstreamErrors.WithNote(error, "circuit opened") : error;
     }
 
@@ -78,6 +83,7 @@ internal sealed class SessionConnector(IMcpConnector connector, IToolListObserve
     private async Task PrepareAsync(ConnectionKey key, SessionEntry entry, DateTimeOffset configStamp)
     {
         entry.SetState(ConnectionState.Connecting, null, configStamp);
+        await board.RecordAsync(key, entry.Snapshot(), CancellationToken.None);
         IMcpSession? previous;
         lock (entry)
         {
@@ -128,13 +134,24 @@ internal sealed class SessionConnector(IMcpConnector connector, IToolListObserve
         }
 
         await tools.ListedAsync(key, listed, CancellationToken.None);
+        // Acknowledged before any caller waiting on this connect is answered, so a status read anywhere sees it.
+        await board.RecordAsync(key, new ConnectionSnapshot(ConnectionState.Connected, null, configStamp, credentialStamp), CancellationToken.None);
         if (entry.Removed)
         {
             await tools.ForgetAsync(key, CancellationToken.None);
+            await board.RecordAsync(key, new ConnectionSnapshot(ConnectionState.Disconnected, null, null), CancellationToken.None);
         }
 
-        _ = entry.WatchAsync(session);
+        _ = WatchAsync(key, entry, session);
         return (session, null);
+    }
+
+    private async Task WatchAsync(ConnectionKey key, SessionEntry entry, IMcpSession session)
+    {
+        if (await entry.WatchAsync(session))
+        {
+            await board.RecordAsync(key, entry.Snapshot(), CancellationToken.None);
+        }
     }
 
     /// <summary>Lists the session's tools again after the server said they changed; whether it could, since nobody

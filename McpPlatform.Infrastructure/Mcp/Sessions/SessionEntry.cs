@@ -63,8 +63,8 @@ internal sealed class SessionEntry
         }
     }
 
-    /// <summary>When the session ends on its own (process exit, dropped connection), the state says so.</summary>
-    public async Task WatchAsync(IMcpSession session)
+    /// <summary>When the session ends on its own (process exit, dropped connection), the state says so; true then.</summary>
+    public async Task<bool> WatchAsync(IMcpSession session)
     {
         try
         {
@@ -79,7 +79,7 @@ internal sealed class SessionEntry
         {
             if (!ReferenceEquals(Session, session) || Removed)
             {
-                return;
+                return false;
             }
 
             Session = null;
@@ -88,6 +88,7 @@ internal sealed class SessionEntry
         }
 
         await DisposeQuietlyAsync(session);
+        return true;
     }
 
     public static async Task DisposeQuietlyAsync(IMcpSession session)

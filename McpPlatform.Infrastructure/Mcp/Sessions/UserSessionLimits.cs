@@ -5,8 +5,10 @@ namespace McpPlatform.Infrastructure.Mcp.Sessions;
 /// <summary>What one user may hold open on this instance: at most <see cref="ConnectionOptions.MaxConnectionsPerUser"/>
 /// per-user sessions (the least recently used goes first), none unused for longer than
 /// <see cref="ConnectionOptions.UserConnectionIdleTimeout"/>. Shared sessions are never limited so.</summary>
-internal sealed class UserSessionLimits(SessionTable table, TimeProvider clock, ConnectionOptions options)
+internal sealed class UserSessionLimits(SessionTable table, TimeProvider clock, ConnectionOptions options, IConnectionBoard board)
 {
+    private static readonly ConnectionSnapshot Closed = new(ConnectionState.Disconnected, null, null);
+
     /// <summary>Makes room for one more session of the key's owner.</summary>
     public async Task MakeRoomForAsync(ConnectionKey key)
     {
@@ -18,7 +20,10 @@ internal sealed class UserSessionLimits(SessionTable table, TimeProvider clock, 
         var mine = table.Entries.Where(e => e.Key.Owner == key.Owner && e.Key != key && e.Value.Session is not null).OrderBy(e => e.Value.LastUsed).ToList();
         foreach (var (oldKey, oldEntry) in mine.Take(Math.Max(0, mine.Count - options.MaxConnectionsPerUser + 1)))
         {
-            await table.CloseAsync(oldKey, oldEntry);
+            if (await table.CloseAsync(oldKey, oldEntry))
+            {
+                await board.RecordAsync(oldKey, Closed, CancellationToken.None);
+            }
         }
     }
 
@@ -31,6 +36,7 @@ internal sealed class UserSessionLimits(SessionTable table, TimeProvider clock, 
         {
             if (!key.IsShared && entry.LastUsed < cutoff && entry.Pending is not { IsCompleted: false } && await table.CloseAsync(key, entry))
             {
+                await board.RecordAsync(key, Closed, CancellationToken.None);
                 evicted++;
             }
         }

@@ -133,6 +133,15 @@ fi
 # The same end-to-end suites against a Redis Cluster: keys spread over three masters, so a multi-key command across
 # hash slots or a script touching a key it was not given fails here, not in production. The outage tests that stop
 # the single Redis skip themselves (MCP_TEST_REDIS_CLUSTER); the one that pauses Redis pauses every node.
+# --no-build below runs whatever was built last: when the build just failed, that is not this checkout.
+if [ "$RUN_CLUSTER" -eq 1 ] && [ "$CLUSTER_MODE" != "only" ] && [ "$(sum_trx_counters "$RESULTS_DIR" | cut -d' ' -f3)" -eq 0 ]; then
+    log "the single-Redis run produced no results (build error?): no Redis Cluster run"
+    RUN_CLUSTER=0
+fi
+if [ "$CLUSTER_MODE" = "only" ] && [ "$TEST_RC" -ne 0 ]; then
+    log "the build failed: no Redis Cluster run"
+    RUN_CLUSTER=0
+fi
 if [ "$RUN_CLUSTER" -eq 1 ]; then
     CLUSTER_DIR="$TEST_DIR/redis-cluster"
     CLUSTER_PORT="$(free_cluster_ports 45379 3)"

@@ -5,8 +5,8 @@ using StackExchange.Redis;
 namespace McpPlatform.Api.Hosting.Health;
 
 /// <summary>Redis down → Degraded (200): reads still work, and taking every instance out of rotation would be worse.
-/// While the circuit in front of Redis is open it is Degraded without asking Redis; otherwise a PING through the
-/// circuit answers (and, when the circuit is half-open, may be the probe that closes it).</summary>
+/// While the circuit in front of Redis is open (or a probe is under way) it is Degraded without asking Redis, so a
+/// readiness probe never waits on it; otherwise a PING through the circuit answers, and counts like any command.</summary>
 public sealed class RedisHealthCheck(IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

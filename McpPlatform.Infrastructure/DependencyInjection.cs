@@ -57,7 +57,11 @@ public static class DependencyInjection
                 options.AbortOnConnectFail = false;
                 return ConnectionMultiplexer.Connect(options);
             });
+            services.AddSingleton<Redis.RedisCircuit>();
         }
+
+        services.AddOptions<Redis.RedisOptions>().Bind(configuration.GetSection(Redis.RedisOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Redis.RedisOptions>, Redis.RedisOptionsValidator>();
 
         services.AddOptions<EncryptionOptions>().Bind(configuration.GetSection(EncryptionOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EncryptionOptions>, EncryptionOptionsValidator>();

@@ -5,6 +5,10 @@
 # runs `dotnet test McpPlatform.sln` against them, stops and deletes them, and
 # prints "N passed, N failed" as the very last line.
 # Extra arguments are passed to `dotnet test` (e.g. --filter "FullyQualifiedName~Auth").
+# After the main run, the end-to-end suites (McpPlatform.Tests/EndToEnd, multi-process included) and the Redis
+# adapters' integration tests run once more against a real 3-master Redis Cluster on loopback; their results count in
+# the last line. MCP_TEST_CLUSTER picks when: auto (default: only on a full run, without arguments), on (also with
+# arguments: the cluster run then takes them instead of its own filter), only (the cluster run alone), off.
 # Exit status: 0 only if dotnet test exited 0 and nothing failed.
 set -euo pipefail
 
@@ -19,6 +23,7 @@ log() { printf '[test] %s\n' "$*" >&2; }
 TEST_DIR=""
 PG_DATA=""
 REDIS_DIR=""
+CLUSTER_DIR=""
 CLEANED=0
 
 cleanup() {
@@ -27,6 +32,7 @@ cleanup() {
     set +e
     [ -n "$PG_DATA" ] && stop_postgres "$PG_DATA"
     [ -n "$REDIS_DIR" ] && stop_redis "$REDIS_DIR"
+    [ -n "$CLUSTER_DIR" ] && stop_redis_cluster "$CLUSTER_DIR"
     if [ -n "$TEST_DIR" ] && [ -d "$TEST_DIR" ]; then
         log "removing $TEST_DIR"
         if [ "$(id -u)" -eq 0 ]; then rm -rf "$TEST_DIR"; else sudo rm -rf "$TEST_DIR"; fi
@@ -98,19 +104,64 @@ if [ -f McpPlatform.Tests/package.json ]; then
     fi
 fi
 
+CLUSTER_MODE="${MCP_TEST_CLUSTER:-auto}"
+case "$CLUSTER_MODE" in
+    auto) if [ "$#" -eq 0 ]; then RUN_CLUSTER=1; else RUN_CLUSTER=0; fi ;;
+    on|only) RUN_CLUSTER=1 ;;
+    off) RUN_CLUSTER=0 ;;
+    *) log "MCP_TEST_CLUSTER must be auto, on, only or off (was '$CLUSTER_MODE')"; exit 2 ;;
+esac
+
 # Without arguments, the whole suite runs first and the secret scan of everything it recorded runs after it.
 SUITE_FILTER=()
 [ "$#" -eq 0 ] && SUITE_FILTER=(--filter "TestCategory!=RunScan")
-log "dotnet test McpPlatform.sln -c Release ${SUITE_FILTER[*]} $*"
 TEST_RC=0
-SUITE_START=$(date +%s)
-dotnet test McpPlatform.sln -c Release \
-    --logger "trx;LogFilePrefix=results" \
-    --logger "console;verbosity=normal" \
-    --results-directory "$RESULTS_DIR" \
-    "${SUITE_FILTER[@]}" "$@" || TEST_RC=$?
-log "suite took $(( $(date +%s) - SUITE_START )) s"
-if [ "$#" -eq 0 ]; then
+if [ "$CLUSTER_MODE" = "only" ]; then
+    log "dotnet build McpPlatform.sln -c Release (MCP_TEST_CLUSTER=only: no single-Redis run)"
+    dotnet build McpPlatform.sln -c Release -v quiet -nologo || TEST_RC=$?
+else
+    log "dotnet test McpPlatform.sln -c Release ${SUITE_FILTER[*]} $*"
+    SUITE_START=$(date +%s)
+    dotnet test McpPlatform.sln -c Release \
+        --logger "trx;LogFilePrefix=results" \
+        --logger "console;verbosity=normal" \
+        --results-directory "$RESULTS_DIR" \
+        "${SUITE_FILTER[@]}" "$@" || TEST_RC=$?
+    log "suite took $(( $(date +%s) - SUITE_START )) s"
+fi
+
+# The same end-to-end suites against a Redis Cluster: keys spread over three masters, so a multi-key command across
+# hash slots or a script touching a key it was not given fails here, not in production. The outage tests that stop
+# the single Redis skip themselves (MCP_TEST_REDIS_CLUSTER); the one that pauses Redis pauses every node.
+# --no-build below runs whatever was built last: when the build just failed, that is not this checkout.
+if [ "$RUN_CLUSTER" -eq 1 ] && [ "$CLUSTER_MODE" != "only" ] && [ "$(sum_trx_counters "$RESULTS_DIR" | cut -d' ' -f3)" -eq 0 ]; then
+    log "the single-Redis run produced no results (build error?): no Redis Cluster run"
+    RUN_CLUSTER=0
+fi
+if [ "$CLUSTER_MODE" = "only" ] && [ "$TEST_RC" -ne 0 ]; then
+    log "the build failed: no Redis Cluster run"
+    RUN_CLUSTER=0
+fi
+if [ "$RUN_CLUSTER" -eq 1 ]; then
+    CLUSTER_DIR="$TEST_DIR/redis-cluster"
+    CLUSTER_PORT="$(free_cluster_ports 45379 3)"
+    start_redis_cluster "$CLUSTER_DIR" "$CLUSTER_PORT" 3
+    CLUSTER_FILTER=(--filter "FullyQualifiedName~McpPlatform.Tests.EndToEnd|FullyQualifiedName~McpPlatform.Tests.Integration.Redis")
+    [ "$#" -gt 0 ] && CLUSTER_FILTER=()
+    log "against the Redis Cluster 127.0.0.1:$CLUSTER_PORT..$((CLUSTER_PORT + 2)): dotnet test --no-build ${CLUSTER_FILTER[*]} $*"
+    CLUSTER_START=$(date +%s)
+    ConnectionStrings__Redis="127.0.0.1:$CLUSTER_PORT,127.0.0.1:$((CLUSTER_PORT + 1)),127.0.0.1:$((CLUSTER_PORT + 2))" \
+    MCP_TEST_REDIS_CLUSTER=1 \
+    env -u MCP_TEST_REDIS_DIR -u MCP_TEST_REDIS_PORT dotnet test McpPlatform.Tests/McpPlatform.Tests.csproj -c Release --no-build \
+        --logger "trx;LogFilePrefix=cluster" \
+        --logger "console;verbosity=normal" \
+        --results-directory "$RESULTS_DIR/cluster" \
+        "${CLUSTER_FILTER[@]}" "$@" || TEST_RC=$?
+    log "cluster run took $(( $(date +%s) - CLUSTER_START )) s"
+    stop_redis_cluster "$CLUSTER_DIR"
+fi
+
+if [ "$#" -eq 0 ] && [ "$CLUSTER_MODE" != "only" ]; then
     log "secret scan of the run's logs, responses and database dumps ($MCP_TEST_ARTIFACTS)"
     dotnet test McpPlatform.sln -c Release --no-build \
         --logger "trx;LogFilePrefix=secret-scan" \
@@ -120,7 +171,7 @@ if [ "$#" -eq 0 ]; then
 fi
 log "dotnet test exited with $TEST_RC"
 
-cp "$RESULTS_DIR"/*.trx "$MCP_TEST_ARTIFACTS"/ 2>/dev/null || true
+cp "$RESULTS_DIR"/*.trx "$RESULTS_DIR"/cluster/*.trx "$MCP_TEST_ARTIFACTS"/ 2>/dev/null || true
 read -r PASSED FAILED TRX_FILES < <(sum_trx_counters "$RESULTS_DIR")
 log "trx files with counters: $TRX_FILES"
 if [ "$TEST_RC" -ne 0 ] && [ "$FAILED" -eq 0 ]; then

@@ -1,21 +1,33 @@
 using System.Collections.Concurrent;
 using McpPlatform.Domain.Connections;
+using McpPlatform.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace McpPlatform.Infrastructure.Caching;
 
 /// <summary>
-/// The tools revisions in Redis, so that a tool list stored on one instance is seen by every other. A change stores a
-/// new random value rather than incrementing: after Redis lost its data (a restart without persistence), counting
-/// again from zero could arrive at a revision some instance still holds for an older catalogue; a random value cannot.
+/// The tools revisions in Redis, so that a tool list stored on one instance is seen by every other. A change moves a
+/// server's revision by an awaited script on its own key that sets it to max(current + 1, Redis's clock in µs):
+/// monotonic, and after Redis lost its data (a restart without persistence) the next value still lies beyond every
+/// earlier one, so a catalogue rendered at an old revision is never served again. Keys are read with single-key GETs
+/// sent together (the client pipelines them, each to its node on a Redis Cluster), never one MGET across slots.
 /// Values read from Redis are reused for <see cref="Freshness"/>, so that a catalogue asked for many times a second
 /// is checked against Redis a few times a second; this instance's own changes are seen at once (it keeps the value
 /// it stored), other instances' within <see cref="Freshness"/>.
 /// </summary>
-public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, TimeProvider clock) : ICatalogRevisions
+public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, RedisCircuit circuit, TimeProvider clock) : ICatalogRevisions
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(250);
     private const int MaxKnown = 100_000;
+
+    /// <summary>KEYS[1]: the revision. Lua numbers are doubles: microseconds since 1970 (≈ 2^51) stay exact.</summary>
+    private const string MoveScript = """
+        local now = redis.call('TIME')
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+        local next = math.max(current + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
+        redis.call('SET', KEYS[1], string.format('%d', next))
+        return string.format('%d', next)
+        """;
 
     private readonly ConcurrentDictionary<string, (long Value, long ReadAt)> _known = new(StringComparer.Ordinal);
 
@@ -39,8 +51,9 @@ public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, TimeProv
 
         if (stale.Count > 0)
         {
-            using var span = RedisTrace.Start("MGET catalog revisions");
-            var read = await redis.GetDatabase().StringGetAsync([.. stale.Select(i => (RedisKey)keys[i])]);
+            using var span = RedisTrace.Start("GET catalog revisions");
+            var db = redis.GetDatabase();
+            var read = await circuit.RunAsync(() => Task.WhenAll(stale.Select(i => db.StringGetAsync(keys[i]))), ct);
             if (_known.Count > MaxKnown)
             {
                 _known.Clear();
@@ -57,22 +70,15 @@ public sealed class RedisCatalogRevisions(IConnectionMultiplexer redis, TimeProv
         return values;
     }
 
-    // Moving a revision never holds up the change that moved it, nor fails it when Redis is unavailable: the command
-    // is queued without waiting for the answer.
-    public Task ToolsChangedAsync(string serverName, CancellationToken ct)
+    /// <summary>Awaited: the tool list change that moved it is only done once every instance can see the new revision.</summary>
+    public async Task ToolsChangedAsync(string serverName, CancellationToken ct)
     {
         var key = ToolsKey(serverName);
-        var value = Random.Shared.NextInt64(1, long.MaxValue);
+        using var span = RedisTrace.Start("EVAL catalog revision move");
+        var value = (long)await circuit.RunAsync(() => redis.GetDatabase().ScriptEvaluateAsync(MoveScript, [key]), ct);
         _known[key] = (value, clock.GetTimestamp());
-        try
-        {
-            return redis.GetDatabase().StringSetAsync(key, value, flags: CommandFlags.FireAndForget);
-        }
-        catch (RedisException)
-        {
-            return Task.CompletedTask;
-        }
     }
 
-    private static string ToolsKey(string serverName) => $"mcp:catalog-rev:tools:{serverName}";
+    /// <summary>The server in braces is a hash tag: the revision lies in the slot of the server's tool lists.</summary>
+    public static string ToolsKey(string serverName) => $"mcp:catalog-rev:tools:{{{serverName}}}";
 }

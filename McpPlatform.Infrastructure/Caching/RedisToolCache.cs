@@ -1,29 +1,41 @@
+using System.Globalization;
 using System.Text.Json;
 using McpPlatform.Domain.Connections;
+using McpPlatform.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace McpPlatform.Infrastructure.Caching;
 
 /// <summary>
-/// Tool lists in Redis, shared by every instance. Keys carry a per-server epoch, so forgetting a server's tools for
-/// every owner is one INCR instead of a key scan; the old keys expire on their own. Every write moves the server's
-/// catalogue revision, so that catalogues rendered from the old lists are rebuilt.
+/// Tool lists in Redis, shared by every instance: one hash per server, <c>mcp:tools:{server}</c>, with a field per
+/// owner, beside a sorted set of when each field expires. Both keys carry the server in a hash tag, so on a Redis
+/// Cluster they share a slot: a write is one script on both, and forgetting a server's tools for every owner is one DEL.
+/// A field's value carries its own expiry (per-field TTLs need Redis 7.4); reads ignore expired fields and writes prune
+/// them, and the keys themselves expire a lifetime after the last write. Every write moves the server's catalogue
+/// revision, so that catalogues rendered from the old lists are rebuilt.
 /// </summary>
-public sealed class RedisToolCache(IConnectionMultiplexer redis, ICatalogRevisions revisions) : IToolCache
+public sealed class RedisToolCache(IConnectionMultiplexer redis, RedisCircuit circuit, ICatalogRevisions revisions, TimeProvider clock) : IToolCache
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    // A write reads the server's epoch and addresses the key under it in one round trip (the key is named inside the
-    // script from ARGV[1] .. epoch .. ARGV[2], as only a single Redis, not a cluster, allows).
+    /// <summary>KEYS: the lists, their expiries. ARGV: owner, value, its expiry and now (Unix ms), lifetime (ms).</summary>
     private const string SetScript = """
-        local epoch = redis.call('GET', KEYS[1]) or '0'
-        redis.call('SET', ARGV[1] .. epoch .. ARGV[2], ARGV[3], 'PX', ARGV[4])
+        local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+        for i = 1, #expired, 500 do
+            redis.call('HDEL', KEYS[1], unpack(expired, i, math.min(i + 499, #expired)))
+        end
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        redis.call('PEXPIRE', KEYS[2], ARGV[5])
         """;
 
     private const string RemoveScript = """
-        local epoch = redis.call('GET', KEYS[1]) or '0'
-        return redis.call('DEL', ARGV[1] .. epoch .. ARGV[2])
+        redis.call('HDEL', KEYS[1], ARGV[1])
+        redis.call('ZREM', KEYS[2], ARGV[1])
         """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<IReadOnlyList<ToolInfo>?> GetAsync(string serverName, string owner, CancellationToken ct)
@@ -40,17 +52,21 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis, ICatalogRevisio
             return result;
         }
 
-        using var span = RedisTrace.Start("MGET tools");
+        // One HMGET per server, sent together: the client pipelines them, each to the node holding its server's slot.
+        using var span = RedisTrace.Start("HMGET tools");
         var db = redis.GetDatabase();
-        var servers = keys.Select(k => k.ServerName).Distinct(StringComparer.Ordinal).ToList();
-        var epochs = await db.StringGetAsync([.. servers.Select(s => (RedisKey)EpochKey(s))]);
-        var epochOf = servers.Select((s, i) => (s, epochs[i].IsNull ? "0" : epochs[i].ToString())).ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
-        var values = await db.StringGetAsync([.. keys.Select(k => (RedisKey)ToolsKey(k, epochOf[k.ServerName]))]);
-        for (var i = 0; i < keys.Count; i++)
+        var servers = keys.GroupBy(k => k.ServerName, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        var values = await circuit.RunAsync(
+            () => Task.WhenAll(servers.Select(group => db.HashGetAsync(ListsKey(group[0].ServerName), [.. group.Select(k => (RedisValue)k.Owner)]))), ct);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        for (var s = 0; s < servers.Count; s++)
         {
-            if (!values[i].IsNull)
+            for (var i = 0; i < servers[s].Count; i++)
             {
-                result[keys[i]] = JsonSerializer.Deserialize<List<ToolInfo>>(values[i].ToString(), Json) ?? [];
+                if (Unexpired(values[s][i], now) is { } json)
+                {
+                    result[servers[s][i]] = JsonSerializer.Deserialize<List<ToolInfo>>(json, Json) ?? [];
+                }
             }
         }
 
@@ -59,30 +75,54 @@ public sealed class RedisToolCache(IConnectionMultiplexer redis, ICatalogRevisio
 
     public async Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct)
     {
-        using var span = RedisTrace.Start("SET tools");
-        await redis.GetDatabase().ScriptEvaluateAsync(SetScript, [EpochKey(serverName)],
-            [ToolsKeyPrefix(serverName), ToolsKeySuffix(owner), JsonSerializer.Serialize(tools, Json), (long)Lifetime.TotalMilliseconds]);
+        using (RedisTrace.Start("EVAL tools set"))
+        {
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var expires = now + (long)Lifetime.TotalMilliseconds;
+            var value = expires.ToString(CultureInfo.InvariantCulture) + "|" + JsonSerializer.Serialize(tools, Json);
+            await circuit.RunAsync(() => redis.GetDatabase().ScriptEvaluateAsync(SetScript, [ListsKey(serverName), ExpiriesKey(serverName)],
+                [owner, value, expires, now, (long)Lifetime.TotalMilliseconds]), ct);
+        }
+
         await revisions.ToolsChangedAsync(serverName, ct);
     }
 
     public async Task RemoveAsync(string serverName, string owner, CancellationToken ct)
     {
-        using var span = RedisTrace.Start("DEL tools");
-        await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, [EpochKey(serverName)], [ToolsKeyPrefix(serverName), ToolsKeySuffix(owner)]);
+        using (RedisTrace.Start("EVAL tools remove"))
+        {
+            await circuit.RunAsync(() => redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, [ListsKey(serverName), ExpiriesKey(serverName)], [owner]), ct);
+        }
+
         await revisions.ToolsChangedAsync(serverName, ct);
     }
 
     public async Task RemoveServerAsync(string serverName, CancellationToken ct)
     {
-        await redis.GetDatabase().StringIncrementAsync(EpochKey(serverName));
+        using (RedisTrace.Start("DEL tools"))
+        {
+            await circuit.RunAsync(() => redis.GetDatabase().KeyDeleteAsync([ListsKey(serverName), ExpiriesKey(serverName)]), ct);
+        }
+
         await revisions.ToolsChangedAsync(serverName, ct);
     }
 
-    private static string EpochKey(string serverName) => $"mcp:tools-epoch:{serverName}";
+    /// <summary>The server in braces is the hash tag: every key of one server's tools lies in the same cluster slot.</summary>
+    public static string ListsKey(string serverName) => $"mcp:tools:{{{serverName}}}";
 
-    private static string ToolsKey(ConnectionKey key, string epoch) => ToolsKeyPrefix(key.ServerName) + epoch + ToolsKeySuffix(key.Owner);
+    public static string ExpiriesKey(string serverName) => $"mcp:tools:{{{serverName}}}:expiries";
 
-    private static string ToolsKeyPrefix(string serverName) => $"mcp:tools:{serverName}:";
+    private static string? Unexpired(RedisValue value, long now)
+    {
+        if (value.IsNull)
+        {
+            return null;
+        }
 
-    private static string ToolsKeySuffix(string owner) => ":" + owner;
+        var text = value.ToString();
+        var separator = text.IndexOf('|', StringComparison.Ordinal);
+        return separator > 0 && long.TryParse(text.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var expires) && expires > now
+            ? text[(separator + 1)..]
+            : null;
+    }
 }

@@ -1,10 +1,12 @@
 using McpPlatform.Domain.OAuth;
+using McpPlatform.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace McpPlatform.Infrastructure.FlowState;
 
-/// <summary>A lock every instance sees: <c>SET NX PX</c> with a random token, released only by its holder.</summary>
-public sealed class RedisDistributedLock(IConnectionMultiplexer redis, TimeProvider clock) : IDistributedLock
+/// <summary>A lock every instance sees: <c>SET NX PX</c> with a random token, released only by its holder (a script
+/// given the lock's one key, so it runs on a Redis Cluster too).</summary>
+public sealed class RedisDistributedLock(IConnectionMultiplexer redis, RedisCircuit circuit, TimeProvider clock) : IDistributedLock
 {
     private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
@@ -15,9 +17,9 @@ public sealed class RedisDistributedLock(IConnectionMultiplexer redis, TimeProvi
         var db = redis.GetDatabase();
         while (true)
         {
-            if (await db.StringSetAsync(key, token, hold, When.NotExists))
+            if (await circuit.RunAsync(() => db.StringSetAsync(key, token, hold, When.NotExists), ct))
             {
-                return new Release(() => db.ScriptEvaluateAsync(ReleaseScript, [key], [token]));
+                return new Release(() => circuit.RunAsync(() => db.ScriptEvaluateAsync(ReleaseScript, [key], [token]), CancellationToken.None));
             }
 
             if (clock.GetUtcNow() >= deadline)

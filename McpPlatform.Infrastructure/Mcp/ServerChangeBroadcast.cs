@@ -11,9 +11,10 @@ namespace McpPlatform.Infrastructure.Mcp;
 /// Redis channel so the others drop theirs too (their tool caches are shared in Redis already). After a Redis
 /// outage each instance clears its in-process caches once, since it may have missed messages or tools revision moves
 /// (what it keeps from the registry and the roles needs no clearing: their revisions live in PostgreSQL).
+/// The channel is classic pub/sub, which a Redis Cluster delivers to subscribers on every node.
 /// </summary>
 public sealed partial class ServerChangeBroadcast(
-    IMcpSessions sessions, IConnectionMultiplexer redis, IMemoryCache memory, ILogger<ServerChangeBroadcast> logger)
+    IMcpSessions sessions, IConnectionMultiplexer redis, Redis.RedisCircuit circuit, IMemoryCache memory, ILogger<ServerChangeBroadcast> logger)
     : IServerChangeListener, IHostedService
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("mcp:server-changed");
@@ -25,7 +26,7 @@ public sealed partial class ServerChangeBroadcast(
         await sessions.DropServerAsync(serverName, ct);
         try
         {
-            await redis.GetSubscriber().PublishAsync(Channel, $"{_instance}|{serverName}");
+            await circuit.RunAsync(() => redis.GetSubscriber().PublishAsync(Channel, $"{_instance}|{serverName}"), ct);
         }
         catch (RedisException e)
         {

@@ -5,8 +5,9 @@ using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.Integration;
 
-/// <summary>The Redis flow store against a real Redis: a new flow for the same user and server replaces the earlier
-/// one, whose state stops leading anywhere; both keys carry the retention TTL; a claim and a transition run once.</summary>
+/// <summary>The Redis flow store against a real Redis (and a real Redis Cluster, where a flow and its state lie in
+/// different slots): a new flow for the same user and server replaces the earlier one, whose state stops leading
+/// anywhere; both keys carry the retention TTL; a claim and a transition run once; many flows are read together.</summary>
 public sealed class RedisFlowStoreTests : RedisTest
 {
     private static readonly OAuthOptions Options = new() { FlowTtl = TimeSpan.FromMinutes(10) };
@@ -14,7 +15,7 @@ public sealed class RedisFlowStoreTests : RedisTest
     private string _user = null!;
 
     [OneTimeSetUp]
-    public void CreateStore() => _store = new RedisFlowStore(Redis, Options);
+    public void CreateStore() => _store = new RedisFlowStore(Redis, Circuit, Options);
 
     [SetUp]
     public void NewUser() => _user = "flow-store-" + Guid.NewGuid().ToString("N");
@@ -141,6 +142,30 @@ public sealed class RedisFlowStoreTests : RedisTest
             Assert.That(await _store.ClaimByStateAsync("stale-" + _user, CancellationToken.None), Is.Null, "a state key left behind leads to a flow with another state");
             Assert.That((await _store.GetAsync(OAuthFlow.IdFor(_user, "remote"), CancellationToken.None))?.Status, Is.EqualTo(FlowStatus.Pending));
         }
+    }
+
+    [Test]
+    public async Task ClaimByState_ConcurrentDeliveries_OneClaimsTheFlow()
+    {
+        await _store.SaveAsync(Flow("race-" + _user), CancellationToken.None);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _store.ClaimByStateAsync("race-" + _user, CancellationToken.None)));
+
+        Assert.That(claims.Count(c => c?.Status == FlowStatus.Pending), Is.EqualTo(1), "exactly one delivery found it pending");
+    }
+
+    [Test]
+    public async Task GetMany_ReadsFlowsOfManyUsers_WhateverSlotTheyLieIn()
+    {
+        var flows = Enumerable.Range(0, 20).Select(i => Flow($"many-{i}-{_user}") with { FlowId = OAuthFlow.IdFor($"{_user}-{i}", "remote"), UserId = $"{_user}-{i}" }).ToList();
+        foreach (var flow in flows)
+        {
+            await _store.SaveAsync(flow, CancellationToken.None);
+        }
+
+        var found = await _store.GetManyAsync([.. flows.Select(f => f.FlowId), "never-" + _user], CancellationToken.None);
+
+        Assert.That(found.Values.Select(f => f.State), Is.EquivalentTo(flows.Select(f => f.State)));
     }
 
     [Test]

@@ -226,6 +226,7 @@ public sealed partial class DeploymentDocsTests
         .. Options(SecurityOptions.Section, new SecurityOptions()),
         .. Options(McpOptions.Section, new McpOptions()),
         .. Options(McpOptions.Section, new ConnectionOptions()),
+        .. Options(McpPlatform.Infrastructure.Redis.RedisOptions.Section, new McpPlatform.Infrastructure.Redis.RedisOptions()),
         .. Options("OAuth", new OAuthOptions()).Select(o => OAuthFilledFrom.TryGetValue(o.Key["OAuth:".Length..], out var key) ? o with { Key = key } : o),
     ];
 

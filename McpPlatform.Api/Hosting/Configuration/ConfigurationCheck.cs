@@ -30,6 +30,7 @@ public static class ConfigurationCheck
         // The connection and OAuth options are bound and validated by the Infrastructure (validators naming the key).
         Read<ConnectionOptions>(services, failures);
         Read<OAuthOptions>(services, failures);
+        Read<McpPlatform.Infrastructure.Redis.RedisOptions>(services, failures);
 
         // Loads the app-level servers: a missing or malformed Mcp:ServersFile, or a field of the wrong type, fails here.
         _ = services.GetRequiredService<IAppServerCatalog>();

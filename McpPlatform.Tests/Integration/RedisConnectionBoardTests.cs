@@ -19,8 +19,8 @@ public sealed class RedisConnectionBoardTests : RedisTest
     [SetUp]
     public async Task TwoInstancesAsync()
     {
-        _a = new RedisConnectionBoard(Redis, Circuit, TimeProvider.System, NullLogger<RedisConnectionBoard>.Instance);
-        _b = new RedisConnectionBoard(Redis, Circuit, TimeProvider.System, NullLogger<RedisConnectionBoard>.Instance);
+        _a = new RedisConnectionBoard(Redis, TimeProvider.System, NullLogger<RedisConnectionBoard>.Instance);
+        _b = new RedisConnectionBoard(Redis, TimeProvider.System, NullLogger<RedisConnectionBoard>.Instance);
         await _a.BeatAsync();
         await _b.BeatAsync();
         _owner = "board-" + Guid.NewGuid().ToString("N");
@@ -134,7 +134,7 @@ public sealed class RedisConnectionBoardTests : RedisTest
     [Test]
     public async Task Beat_SaysWhenTheInstanceWasNotLiveBefore()
     {
-        var fresh = new RedisConnectionBoard(Redis, Circuit, TimeProvider.System, NullLogger<RedisConnectionBoard>.Instance);
+        var fresh = new RedisConnectionBoard(Redis, TimeProvider.System, NullLogger<RedisConnectionBoard>.Instance);
         var first = await fresh.BeatAsync();
         var second = await fresh.BeatAsync();
         await Redis.GetDatabase().HashDeleteAsync("mcp:instances", fresh.InstanceId);

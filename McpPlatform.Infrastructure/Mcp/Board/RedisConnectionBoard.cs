@@ -13,10 +13,9 @@ namespace McpPlatform.Infrastructure.Mcp.Board;
 /// field <c>server|instance</c>; the live instances in the hash <c>mcp:instances</c>, instance → expiry (Unix ms),
 /// renewed by <see cref="ConnectionBoardHeartbeat"/>. Fields of an instance whose expiry has passed do not count and
 /// are deleted when read. A clear is also published on <see cref="ClosedChannel"/>, so the other instances close
-/// their sessions of the key. Every Redis call goes through the shared <see cref="Redis.RedisCircuit"/> (so while
-/// Redis is away it fails at once), is bounded, and never fails the caller.
+/// their sessions of the key. Every Redis call is bounded and never fails the caller.
 /// </summary>
-public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, Redis.RedisCircuit circuit, TimeProvider clock, ILogger<RedisConnectionBoard> logger) : IConnectionBoard
+public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, TimeProvider clock, ILogger<RedisConnectionBoard> logger) : IConnectionBoard
 {
     public static readonly RedisChannel ClosedChannel = RedisChannel.Literal("mcp:connection-closed");
 
@@ -91,15 +90,9 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, R
         try
         {
             // Independent single-key reads, sent together: one round trip.
-            await circuit.RunAsync(
-                async () =>
-                {
-                    instances = db.HashGetAllAsync(InstancesKey);
-                    hashes.AddRange(distinct.Select(o => db.HashGetAllAsync(OwnerKey(o))));
-                    await Task.WhenAll([instances, .. hashes]);
-                    return true;
-                },
-                ct).WaitAsync(ReadBound, clock, ct);
+            instances = db.HashGetAllAsync(InstancesKey);
+            hashes.AddRange(distinct.Select(o => db.HashGetAllAsync(OwnerKey(o))));
+            await Task.WhenAll([instances, .. hashes]).WaitAsync(ReadBound, clock, ct);
         }
         catch (Exception e) when (IsUnavailable(e))
         {
@@ -112,7 +105,7 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, R
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var live = new HashSet<string>(StringComparer.Ordinal) { InstanceId };
         var forgotten = new List<RedisValue>();
-        foreach (var entry in instances!.Result)
+        foreach (var entry in instances.Result)
         {
             if (!entry.Value.TryParse(out long expiry) || expiry < now - (long)ForgetAfter.TotalMilliseconds)
             {
@@ -230,13 +223,7 @@ public sealed partial class RedisConnectionBoard(IConnectionMultiplexer redis, R
         Task? issued = null;
         try
         {
-            issued = circuit.RunAsync(
-                async () =>
-                {
-                    await write();
-                    return true;
-                },
-                CancellationToken.None);
+            issued = write();
             await issued.WaitAsync(WriteBound, clock);
             return true;
         }

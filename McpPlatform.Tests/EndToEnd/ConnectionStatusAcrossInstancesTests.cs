@@ -200,7 +200,9 @@ public sealed class ConnectionStatusAcrossInstancesTests : ProcessTest
 
         // What a Redis restart without persistence leaves: no instances, no states.
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Redis")!);
-        await redis.GetDatabase().KeyDeleteAsync(["mcp:instances", "mcp:status:{}"]);
+        // One key at a time: on a Redis Cluster the two live in different slots.
+        await redis.GetDatabase().KeyDeleteAsync("mcp:instances");
+        await redis.GetDatabase().KeyDeleteAsync("mcp:status:{}");
         var clock = Stopwatch.StartNew();
         string state;
         do

@@ -78,6 +78,8 @@ public static class DependencyInjection
         AddOAuth(services, configuration);
         services.AddSingleton<OrphanedCredentialPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanedCredentialPurge>());
+        services.AddOptions<RegistryCacheOptions>().Bind(configuration.GetSection(RegistryCacheOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RegistryCacheOptions>, RegistryCacheOptionsValidator>();
         services.AddSingleton<IRevisionedCache, MemoryRevisionedCache>();
         services.AddSingleton<IChangeRevisions, ChangeRevisionReader>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 })
@@ -90,7 +92,11 @@ public static class DependencyInjection
         }
 
         services.AddSingleton<IAppServerCatalog>(sp => AppServerCatalog.Load(configuration, environment.ContentRootPath, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
-        services.AddSingleton(sp => new McpRegistryOptions { MaxServersPerUser = sp.GetRequiredService<IOptions<McpOptions>>().Value.MaxServersPerUser });
+        services.AddSingleton(sp => new McpRegistryOptions
+        {
+            MaxServersPerUser = sp.GetRequiredService<IOptions<McpOptions>>().Value.MaxServersPerUser,
+            CacheReads = sp.GetRequiredService<IOptions<RegistryCacheOptions>>().Value.CacheReads,
+        });
 
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<ServerSecretsCodec>();

@@ -40,10 +40,13 @@ public sealed class OAuthClientRegistrations(IOAuthClient client, ITokenStore to
         return registered.IsSuccess ? await tokens.SaveRegistrationAsync(server.Credentials, discovery.Issuer, registered.Value, ct) : registered;
     }
 
-    /// <summary>The registration stored for the server and issuer. Kept while the registry revision holds: one is only
-    /// ever added (the first stored wins) or removed with a change to its server, which moves that revision.</summary>
+    /// <summary>The registration stored for the server and issuer. Kept while its server is unchanged: one is only
+    /// ever added (the first stored wins; none is kept before) or removed with a change to its server, which logs
+    /// the server's scope.</summary>
     public Task<ClientRegistration?> StoredAsync(CredentialKey key, string issuer, CancellationToken ct) =>
-        snapshots.ReadAsync($"registration:{key.ServerId}\n{key.Binding}\n{issuer}", c => tokens.GetRegistrationAsync(key, issuer, c), _ => 1, 1, ct);
+        snapshots.ReadAsync(
+            "registration", $"registration:{key.ServerId}\n{key.Binding}\n{issuer}", [RegistryScopes.ServerId(key.ServerId)],
+            c => tokens.GetRegistrationAsync(key, issuer, c), _ => 1024, ct);
 
     /// <summary>The secret of the flow's client: a stored registration's, else (a pre-registered client) the one in
     /// the server's config — the server as the platform resolves it, since the callback carries no caller.</summary>

@@ -1,39 +1,99 @@
+using System.Collections.Concurrent;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Domain.Telemetry;
 
 namespace McpPlatform.Domain.Servers;
 
 /// <summary>
-/// Reads of the registry (servers, who may see them, their client registrations) served from memory for as long as
-/// the registry revision holds: every server create, change, delete, ACL change and <c>requiresOAuth</c> mark moves
-/// it in its own transaction (<see cref="IChangeRevisions"/>). A read that starts after a change was answered, on any
-/// instance, therefore never serves what was kept from before it.
+/// Reads of the registry (servers, who may see them, their client registrations) served from memory while no change
+/// touched what they cover. Every registry change moves the registry revision and logs the scopes it touched in its own
+/// transaction (<see cref="IChangeRevisions"/>, <see cref="RegistryChangeLog"/>): a value is served again only while
+/// none of its scopes changed since it was read, so a read that starts after a change was answered, on any instance,
+/// never serves what was kept from before it, and a write elsewhere leaves it alone. A miss is read once per key:
+/// callers that miss meanwhile wait for that read, when it started at or after their own revision.
 /// </summary>
-public sealed class RegistrySnapshots(IChangeRevisions revisions, IRevisionedCache cache)
+public sealed class RegistrySnapshots(IChangeRevisions revisions, IRevisionedCache cache, McpRegistryOptions options)
 {
-    /// <summary>The value kept under <paramref name="key"/> at the current revision, else <paramref name="read"/>'s,
-    /// which is kept unless null or larger than <paramref name="maxSize"/>.</summary>
-    public async Task<T?> ReadAsync<T>(string key, Func<CancellationToken, Task<T?>> read, Func<T, int> size, int maxSize, CancellationToken ct)
+    private readonly ConcurrentDictionary<string, Flight> _flights = new(StringComparer.Ordinal);
+
+    public RegistrySnapshots(IChangeRevisions revisions, IRevisionedCache cache)
+        : this(revisions, cache, new McpRegistryOptions())
+    {
+    }
+
+    /// <summary>The value kept under <paramref name="key"/> if none of <paramref name="scopes"/> changed since it was
+    /// read, else <paramref name="read"/>'s, kept (if not null) with its estimated <paramref name="bytes"/>.</summary>
+    public async Task<T?> ReadAsync<T>(
+        string kind, string key, IReadOnlyList<string> scopes, Func<CancellationToken, Task<T?>> read, Func<T, long> bytes, CancellationToken ct)
         where T : class
     {
+        if (!options.CacheReads)
+        {
+            return await read(ct);
+        }
+
         // The revision is read before the value: a change made while the value is read moves it away from the
         // revision kept with the value, which is then read again next time rather than kept stale.
-        var revision = (await revisions.ReadAsync(ct)).Registry;
-        if (cache.TryGet(key, revision, out T kept))
+        var now = await revisions.ReadAsync(ct);
+        if (cache.TryGet(key, out T kept, out var keptAt) && now.StillCurrent(keptAt, scopes))
         {
+            PlatformTelemetry.RegistryCacheLookups.Add(1, PlatformTelemetry.Tag("result", "hit"), PlatformTelemetry.Tag("kind", kind));
             return kept;
         }
 
-        var value = await read(ct);
-        if (value is not null && size(value) <= maxSize)
-        {
-            cache.Keep(key, revision, value, size(value));
-        }
-
-        return value;
+        return (T?)await ReadOnceAsync(kind, key, now.Registry, async c => await read(c), value => bytes((T)value), ct);
     }
 
     /// <summary>The same key for the same set of principals in any order; each id is length-prefixed, so that no id
     /// can pose as two principals.</summary>
     public static string KeyOf(IReadOnlyList<PrincipalKey> principals) =>
         string.Join('|', principals.Select(p => $"{p.WireType}:{p.Id.Length}:{p.Id}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    /// <summary>The scopes of a value read for <paramref name="principals"/>: each one's lists.</summary>
+    public static IReadOnlyList<string> ScopesOf(IEnumerable<PrincipalKey> principals) =>
+        [.. principals.Select(RegistryScopes.Principal).Distinct(StringComparer.Ordinal)];
+
+    private async Task<object?> ReadOnceAsync(string kind, string key, long revision, Func<CancellationToken, Task<object?>> read, Func<object, long> bytes, CancellationToken ct)
+    {
+        while (true)
+        {
+            // A read in flight that started at or after this caller's revision sees everything this caller must see.
+            if (_flights.TryGetValue(key, out var running) && running.Revision >= revision)
+            {
+                PlatformTelemetry.RegistryCacheLookups.Add(1, PlatformTelemetry.Tag("result", "joined"), PlatformTelemetry.Tag("kind", kind));
+                return await running.Value.Task.WaitAsync(ct);
+            }
+
+            var mine = new Flight(revision, new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (running is null ? !_flights.TryAdd(key, mine) : !_flights.TryUpdate(key, mine, running))
+            {
+                continue;
+            }
+
+            PlatformTelemetry.RegistryCacheLookups.Add(1, PlatformTelemetry.Tag("result", "miss"), PlatformTelemetry.Tag("kind", kind));
+            try
+            {
+                // Others may be waiting for this read: it runs to the end even if this caller gives up.
+                var value = await read(CancellationToken.None);
+                if (value is not null)
+                {
+                    cache.Keep(key, revision, value, bytes(value));
+                }
+
+                mine.Value.TrySetResult(value);
+            }
+            catch (Exception e)
+            {
+                mine.Value.TrySetException(e);
+            }
+            finally
+            {
+                _flights.TryRemove(new KeyValuePair<string, Flight>(key, mine));
+            }
+
+            return await mine.Value.Task.WaitAsync(ct);
+        }
+    }
+
+    private sealed record Flight(long Revision, TaskCompletionSource<object?> Value);
 }

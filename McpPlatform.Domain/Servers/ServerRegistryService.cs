@@ -21,17 +21,16 @@ public sealed class ServerRegistryService(
     public const int DefaultPageSize = 20;
 
     /// <summary>Every server the caller can use: app-level ones, then the database ones they can VIEW (a database
-    /// server never shadows an app-level name, since those names are reserved).</summary>
+    /// server never shadows an app-level name, since those names are reserved), in name order.</summary>
     public async Task<IReadOnlyList<ServerView>> ListAsync(Caller caller, CancellationToken ct)
     {
-        // Kept per set of principals, up to MaxKeptList servers.
-        var visible = await snapshots.ReadAsync(
-            "visible:" + RegistrySnapshots.KeyOf(caller.Principals),
-            async c => (IReadOnlyList<ServerView>)[.. (await queries.ListVisibleAsync(caller.Principals, c)).Select(ServerView.Of)],
-            list => Math.Max(1, list.Count),
-            options.MaxKeptList,
-            ct);
-        return [.. appServers.All.Select(ServerView.Of), .. visible!];
+        // The public servers are one list shared by every caller, changed only by a change to a public server; the
+        // caller's own, shared and group servers are kept per set of principals, changed only by a change to a server
+        // one of them holds an entry on.
+        var personal = caller.Principals.Where(p => p != PrincipalKey.Public).ToList();
+        var everyone = caller.Principals.Contains(PrincipalKey.Public) ? await VisibleToAsync([PrincipalKey.Public], ct) : [];
+        var own = personal.Count == 0 ? [] : await VisibleToAsync(personal, ct);
+        return [.. appServers.All.Select(ServerView.Of), .. MergeByName(everyone, own)];
     }
 
     /// <summary>A page of app-level and database servers together, ordered by name, after an opaque cursor.</summary>
@@ -48,10 +47,11 @@ public sealed class ServerRegistryService(
         // searches are read each time.
         var fromDb = after is null && term is null
             ? (await snapshots.ReadAsync(
+                "first-page",
                 $"first:{size + 1}:" + RegistrySnapshots.KeyOf(caller.Principals),
+                RegistrySnapshots.ScopesOf(caller.Principals),
                 async c => await queries.PageVisibleAsync(caller.Principals, null, size + 1, null, c),
-                page => Math.Max(1, page.Count),
-                MaxPageSize + 1,
+                ServerSizes.Of,
                 ct))!
             : await queries.PageVisibleAsync(caller.Principals, after, size + 1, term, ct);
         var fromApp = appServers.All
@@ -130,9 +130,32 @@ public sealed class ServerRegistryService(
         return AccessPolicy.Allows(caller.IsAdmin, found.Bits, PermissionBits.View) ? found : ServerErrors.InsufficientPermissions;
     }
 
-    // A server and each 8 of its entries count as one unit of the snapshots' capacity.
     private Task<SharedServer?> SharedAsync(string name, CancellationToken ct) =>
-        snapshots.ReadAsync("server:" + name, c => queries.FindSharedAsync(name, options.MaxKeptGrants, c), s => 1 + s.Grants.Count / 8, 1 + options.MaxKeptGrants / 8, ct);
+        snapshots.ReadAsync(
+            "server", "server:" + name, [RegistryScopes.Server(name)],
+            c => queries.FindSharedAsync(name, options.MaxKeptGrants, c), s => ServerSizes.Of(s.Server.Config) + 64L * s.Grants.Count, ct);
+
+    /// <summary>The database servers <paramref name="principals"/> may VIEW, in name order.</summary>
+    private async Task<IReadOnlyList<ServerView>> VisibleToAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct) =>
+        (await snapshots.ReadAsync<IReadOnlyList<ServerView>>(
+            "list",
+            "visible:" + RegistrySnapshots.KeyOf(principals),
+            RegistrySnapshots.ScopesOf(principals),
+            async c => [.. (await queries.ListVisibleAsync(principals, c)).Select(ServerView.Of)],
+            views => views.Sum(v => ServerSizes.Of(v.Config)),
+            ct))!;
+
+    /// <summary>Two lists in name order as one, each server once.</summary>
+    private static IEnumerable<ServerView> MergeByName(IReadOnlyList<ServerView> first, IReadOnlyList<ServerView> second)
+    {
+        var (i, j) = (0, 0);
+        while (i < first.Count || j < second.Count)
+        {
+            var order = i == first.Count ? 1 : j == second.Count ? -1 : string.CompareOrdinal(first[i].Name, second[j].Name);
+            yield return order <= 0 ? first[i] : second[j];
+            (i, j) = (order <= 0 ? i + 1 : i, order >= 0 ? j + 1 : j);
+        }
+    }
 
     private static bool Matches(AppServer server, string term) =>
         server.Name.Contains(term, StringComparison.OrdinalIgnoreCase)

@@ -34,6 +34,10 @@ public static class PlatformTelemetry
     /// <summary>Tool-cache lookups by result: hit, miss.</summary>
     public static readonly Counter<long> ToolCacheLookups = Meter.CreateCounter<long>("mcp.tool_cache.lookups", description: "Tool-cache lookups by result");
 
+    /// <summary>Registry reads served from memory (hit), read from PostgreSQL (miss), or joined to a read of the same
+    /// key already in flight (joined); tagged with the kind of value (server, list, page).</summary>
+    public static readonly Counter<long> RegistryCacheLookups = Meter.CreateCounter<long>("mcp.registry.cache.lookups", description: "Registry in-memory reads by result and kind");
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<IEnumerable<Measurement<int>>>> ConnectionSources = new();
 
     private static readonly ObservableGauge<int> Connections = Meter.CreateObservableGauge(

@@ -16,6 +16,7 @@ public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> option
     public DbSet<OAuthTokenRow> OAuthTokens => Set<OAuthTokenRow>();
     public DbSet<CredentialVariableRow> CredentialVariables => Set<CredentialVariableRow>();
     public DbSet<AuditRow> AuditLog => Set<AuditRow>();
+    public DbSet<RegistryChangeRow> RegistryChanges => Set<RegistryChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -69,7 +69,7 @@ public sealed class OAuthServiceTests
         _browsers.Setup(b => b.Verify(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<DateTimeOffset>())).Returns((string flowId, string? proof, DateTimeOffset _) => proof == "bound:" + flowId);
         var catalog = new Mock<IAppServerCatalog>();
         catalog.Setup(c => c.All).Returns([]);
-        _snapshots = new MemoryRevisionedCache();
+        _snapshots = new MemoryRevisionedCache(Microsoft.Extensions.Options.Options.Create(new RegistryCacheOptions()));
         var snapshots = new RegistrySnapshots(new CountingChangeRevisions(), _snapshots);
         var registry = new ServerRegistryService(repo.Object, new Mock<IServerRepository>().Object, catalog.Object, snapshots, new McpRegistryOptions());
         _connector = new Mock<IMcpConnector>();

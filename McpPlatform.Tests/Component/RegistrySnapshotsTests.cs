@@ -2,13 +2,15 @@ using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
 using McpPlatform.Infrastructure.Caching;
 using McpPlatform.Tests.Fixtures;
+using Microsoft.Extensions.Options;
 
 namespace McpPlatform.Tests.Component;
 
-/// <summary>Registry reads kept in memory while the registry revision holds, with the in-process cache.</summary>
+/// <summary>Registry reads kept in memory while no change touched their scopes, with the in-process cache.</summary>
 public sealed class RegistrySnapshotsTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
+    private const string Scope = "principal:user:alice";
     private static readonly PrincipalKey[] AliceInTeamA = [PrincipalKey.User("alice"), PrincipalKey.Role("USER"), PrincipalKey.Group("team-a"), PrincipalKey.Public];
 
     private CountingChangeRevisions _revisions = null!;
@@ -20,7 +22,7 @@ public sealed class RegistrySnapshotsTests
     public void SetUp()
     {
         _revisions = new CountingChangeRevisions();
-        _cache = new MemoryRevisionedCache();
+        _cache = new MemoryRevisionedCache(Options.Create(new RegistryCacheOptions { CacheBytes = CacheBytes }));
         _snapshots = new RegistrySnapshots(_revisions, _cache);
         _reads = 0;
     }
@@ -28,8 +30,10 @@ public sealed class RegistrySnapshotsTests
     [TearDown]
     public void TearDown() => _cache.Dispose();
 
-    private Task<string?> ReadAsync(string key = "k", string? value = "value", int maxSize = 1) =>
-        _snapshots.ReadAsync(key, _ => { _reads++; return Task.FromResult(value); }, _ => 1, maxSize, None);
+    private const long CacheBytes = 4 * 1024 * 1024;
+
+    private Task<string?> ReadAsync(string key = "k", string? value = "value", long bytes = 100) =>
+        _snapshots.ReadAsync("test", key, [Scope], _ => { Interlocked.Increment(ref _reads); return Task.FromResult(value); }, _ => bytes, None);
 
     [Test]
     public async Task AValue_IsReadOnce_UntilTheRegistryChanges()
@@ -48,21 +52,90 @@ public sealed class RegistrySnapshotsTests
     public async Task AChangeDuringTheRead_MakesTheNextRequestReadAgain()
     {
         // The change commits while the value is being read: what was read may predate it.
-        await _snapshots.ReadAsync("k", _ => { _reads++; _revisions.RegistryChanged(); return Task.FromResult<string?>("maybe stale"); }, _ => 1, 1, None);
+        await _snapshots.ReadAsync("test", "k", [Scope], _ => { _reads++; _revisions.RegistryChanged(Scope); return Task.FromResult<string?>("maybe stale"); }, _ => 1, None);
 
         Assert.That(await ReadAsync(value: "current"), Is.EqualTo("current"));
         Assert.That(_reads, Is.EqualTo(2));
     }
 
     [Test]
-    public async Task NothingFound_AndValuesOverTheirMaximum_AreNotKept()
+    public async Task NothingFound_AndValuesOverAQuarterOfTheCache_AreNotKept()
     {
         await ReadAsync("absent", value: null);
         await ReadAsync("absent", value: null);
-        await ReadAsync("big", maxSize: 0);
-        await ReadAsync("big", maxSize: 0);
+        await ReadAsync("big", bytes: (CacheBytes / 4) + 1);
+        await ReadAsync("big", bytes: (CacheBytes / 4) + 1);
 
         Assert.That(_reads, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task AChangeToOtherScopes_LeavesTheValueKept_OneToItsScopeDropsIt()
+    {
+        await ReadAsync();
+        _revisions.RegistryChanged("principal:user:bob", "server:other");
+        await ReadAsync();
+        Assert.That(_reads, Is.EqualTo(1), "a write elsewhere keeps it");
+
+        _revisions.RegistryChanged("server:other", Scope);
+        await ReadAsync();
+        Assert.That(_reads, Is.EqualTo(2), "a write to its scope drops it");
+    }
+
+    [Test]
+    public async Task AChangeThatLoggedNothing_DropsEverything()
+    {
+        await ReadAsync("a");
+        await ReadAsync("b");
+        _revisions.RegistryChanged();
+
+        await ReadAsync("a");
+        await ReadAsync("b");
+
+        Assert.That(_reads, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task ConcurrentMisses_OfOneKey_ReadOnce()
+    {
+        var release = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readers = Enumerable.Range(0, 20)
+            .Select(_ => _snapshots.ReadAsync("test", "k", [Scope], _ => { Interlocked.Increment(ref _reads); return release.Task; }, _ => 1, None))
+            .ToList();
+        release.SetResult("once");
+
+        var values = await Task.WhenAll(readers);
+
+        Assert.That(values, Is.All.EqualTo("once"));
+        Assert.That(_reads, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AMissAfterAChange_DoesNotJoinAReadThatStartedBeforeIt()
+    {
+        var before = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _snapshots.ReadAsync("test", "k", [Scope], _ => { Interlocked.Increment(ref _reads); return before.Task; }, _ => 1, None);
+        _revisions.RegistryChanged(Scope);
+
+        var second = await ReadAsync(value: "after the change");
+        before.SetResult("before the change");
+
+        Assert.That(second, Is.EqualTo("after the change"));
+        Assert.That(await first, Is.EqualTo("before the change"));
+        Assert.That(_reads, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task WithCacheReadsOff_EveryReadGoesToTheSource()
+    {
+        var uncached = new RegistrySnapshots(_revisions, _cache, new McpRegistryOptions { CacheReads = false });
+
+        for (var i = 0; i < 3; i++)
+        {
+            await uncached.ReadAsync("test", "k", [Scope], _ => { _reads++; return Task.FromResult<string?>("v"); }, _ => 1, None);
+        }
+
+        Assert.That(_reads, Is.EqualTo(3));
     }
 
     [Test]

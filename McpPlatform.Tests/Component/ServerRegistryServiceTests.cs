@@ -44,7 +44,7 @@ public sealed class ServerRegistryServiceTests
         _changes = new Mock<IServerChangeListener>();
         _revisions = new Mock<IChangeRevisions>();
         _revisions.Setup(r => r.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new ChangeRevisions(RegistryRevision, 1));
-        _snapshots = new MemoryRevisionedCache();
+        _snapshots = new MemoryRevisionedCache(Microsoft.Extensions.Options.Options.Create(new RegistryCacheOptions()));
         _service = new ServerRegistryService(_queries.Object, _repo.Object, _catalog.Object, new RegistrySnapshots(_revisions.Object, _snapshots), Options);
         _changeService = new ServerChangeService(_queries.Object, _repo.Object, _catalog.Object, new ServerConfigRules(_policy.Object), _changes.Object, Options);
     }
@@ -924,7 +924,7 @@ public sealed class ServerRegistryServiceTests
     [Test]
     public async Task List_IsReadOncePerRegistryRevision_AppServersAddedAfresh()
     {
-        _queries.Setup(r => r.ListVisibleAsync(Alice.Principals, It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha")]);
+        _queries.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha")]);
         await _service.ListAsync(Alice, CancellationToken.None);
         _catalog.Setup(c => c.All).Returns([App("zeta")]);
 
@@ -933,7 +933,22 @@ public sealed class ServerRegistryServiceTests
         await _service.ListAsync(Alice, CancellationToken.None);
 
         Assert.That(again.Select(v => v.Name), Is.EqualTo(new[] { "zeta", "alpha" }));
-        _queries.Verify(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()), Times.Exactly(2), "read again only once the registry changed");
+        // The public servers and the caller's own are two lists, each read once per revision.
+        _queries.Verify(r => r.ListVisibleAsync(new[] { PrincipalKey.Public }, It.IsAny<CancellationToken>()), Times.Exactly(2), "read again only once the registry changed");
+        _queries.Verify(r => r.ListVisibleAsync(It.Is<IReadOnlyList<PrincipalKey>>(p => !p.Contains(PrincipalKey.Public)), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Test]
+    public async Task List_MergesPublicAndOwnServersInNameOrder_EachOnce()
+    {
+        var both = Server("bravo");
+        _queries.Setup(r => r.ListVisibleAsync(new[] { PrincipalKey.Public }, It.IsAny<CancellationToken>())).ReturnsAsync([Server("alpha"), both, Server("delta")]);
+        _queries.Setup(r => r.ListVisibleAsync(It.Is<IReadOnlyList<PrincipalKey>>(p => !p.Contains(PrincipalKey.Public)), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([both, Server("charlie"), Server("echo")]);
+
+        var list = await _service.ListAsync(Alice, CancellationToken.None);
+
+        Assert.That(list.Select(v => v.Name), Is.EqualTo(new[] { "alpha", "bravo", "charlie", "delta", "echo" }));
     }
 
     [Test]

@@ -56,7 +56,7 @@ public static class TestDatabase
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            TRUNCATE users, groups, group_members, mcp_servers, acl_entries, oauth_client_registrations, oauth_tokens, credential_variables, audit_log RESTART IDENTITY CASCADE;
+            TRUNCATE users, groups, group_members, mcp_servers, acl_entries, oauth_client_registrations, oauth_tokens, credential_variables, audit_log, registry_changes RESTART IDENTITY CASCADE;
             UPDATE roles SET mcp_use = true, mcp_create = true, mcp_share = true, mcp_share_public = (name = 'ADMIN');
             UPDATE revisions SET value = value + 1;
             """, connection);

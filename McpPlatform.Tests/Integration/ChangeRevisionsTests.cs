@@ -63,4 +63,46 @@ public sealed class ChangeRevisionsTests : ApiTest
 
         Assert.That(await ReadAsync(), Is.GreaterThan(served), "moves go past the clock in microseconds, not just past the restored value");
     }
+
+    [Test]
+    public async Task EveryChange_LogsWhatItTouched_SoThatValuesOfOtherScopesStayCurrent()
+    {
+        var revisions = Api.Services.GetRequiredService<IChangeRevisions>();
+        var start = await revisions.ReadAsync(None);
+        string[] bobsLists = [RegistryScopes.Principal(PrincipalKey.User("bob"))];
+        string[] teamLists = [RegistryScopes.Principal(PrincipalKey.Group("team-a"))];
+
+        var (server, _) = await InScopeAsync(sp => sp.GetRequiredService<IServerRepository>().CreateAsync(
+            new NewServer(new McpServerConfig { Type = "sse", Url = "https://mcp.example.com/sse" }, "alice", null), _ => "logged", 10, _ => Event(AuditActions.ServerCreated), None));
+        var created = await revisions.ReadAsync(None);
+        await InScopeAsync(sp => sp.GetRequiredService<IAclRepository>().ApplyAsync(server!.Id, new AclChangeSet([(PrincipalKey.Group("team-a"), AccessRoles.Viewer)], []), "alice", Event(AuditActions.AclChanged), None));
+        var shared = await revisions.ReadAsync(None);
+        await InScopeAsync(sp => sp.GetRequiredService<IAclRepository>().ApplyAsync(server!.Id, new AclChangeSet([], [PrincipalKey.Group("team-a")]), "alice", Event(AuditActions.AclChanged), None));
+        var unshared = await revisions.ReadAsync(None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(created.StillCurrent(start.Registry, [RegistryScopes.Principal(PrincipalKey.User("alice"))]), Is.False, "creating changes the owner's lists");
+            Assert.That(created.StillCurrent(start.Registry, [RegistryScopes.Server("logged")]), Is.False, "and the server's own copy");
+            Assert.That(unshared.StillCurrent(start.Registry, bobsLists), Is.True, "nobody else's");
+            Assert.That(shared.StillCurrent(created.Registry, teamLists), Is.False, "sharing changes the group's lists");
+            Assert.That(unshared.StillCurrent(shared.Registry, teamLists), Is.False, "and so does unsharing, though the entry is gone");
+            Assert.That(unshared.StillCurrent(shared.Registry, [RegistryScopes.Principal(PrincipalKey.Public)]), Is.True, "a private server leaves everyone's lists alone");
+        }
+
+        await InScopeAsync(sp => sp.GetRequiredService<IServerRepository>().DeleteAsync(server!.Id, null, Event(AuditActions.ServerDeleted), None));
+        var deleted = await revisions.ReadAsync(None);
+        Assert.That(deleted.StillCurrent(unshared.Registry, [RegistryScopes.Principal(PrincipalKey.User("alice"))]), Is.False, "deleting changes the owner's lists");
+    }
+
+    [Test]
+    public async Task AMoveThatLoggedNothing_MakesEveryKeptValueStale()
+    {
+        var revisions = Api.Services.GetRequiredService<IChangeRevisions>();
+        var before = await revisions.ReadAsync(None);
+
+        await TestDatabase.ScalarAsync<object>("UPDATE revisions SET value = value + 1 WHERE scope = 'registry'");
+
+        Assert.That((await revisions.ReadAsync(None)).StillCurrent(before.Registry, [RegistryScopes.Principal(PrincipalKey.User("nobody"))]), Is.False);
+    }
 }

@@ -406,6 +406,27 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
                     b.ToTable("oauth_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.RegistryChangeRow", b =>
+                {
+                    b.Property<long>("Revision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revision");
+
+                    b.Property<long>("Previous")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous");
+
+                    b.PrimitiveCollection<string[]>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
+                    b.HasKey("Revision")
+                        .HasName("pk_registry_changes");
+
+                    b.ToTable("registry_changes", (string)null);
+                });
+
             modelBuilder.Entity("McpPlatform.Infrastructure.Persistence.Entities.RevisionRow", b =>
                 {
                     b.Property<string>("Scope")

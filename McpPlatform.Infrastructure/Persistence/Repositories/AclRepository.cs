@@ -1,7 +1,6 @@
 using McpPlatform.Domain.Access;
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
-using McpPlatform.Infrastructure.Persistence.Entities;
 using McpPlatform.Infrastructure.Persistence.Sql;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -33,6 +32,7 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
             return AclApplyOutcome.ResourceMissing;
         }
 
+        var before = await Revisions.PrincipalScopesAsync(db, serverId, ct);
         var now = clock.GetUtcNow();
         foreach (var (principal, role) in changes.Upserts)
         {
@@ -66,7 +66,7 @@ public sealed class AclRepository(PlatformDbContext db, NpgsqlDataSource dataSou
             """, ct);
         db.AuditLog.Add(AuditLog.RowOf(audit, now));
         await db.SaveChangesAsync(ct);
-        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
+        await Revisions.MoveRegistryAsync(db, serverId, serverName, before, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return AclApplyOutcome.Applied;

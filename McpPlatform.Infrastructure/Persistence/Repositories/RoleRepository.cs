@@ -1,7 +1,6 @@
 using McpPlatform.Domain.Audit;
 using McpPlatform.Domain.Identity;
 using McpPlatform.Domain.Servers;
-using McpPlatform.Infrastructure.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -43,7 +42,7 @@ public sealed class RoleRepository(PlatformDbContext db, IMemoryCache cache, ICh
         (row.McpUse, row.McpCreate, row.McpShare, row.McpSharePublic) = (updated.Use, updated.Create, updated.Share, updated.SharePublic);
         db.AuditLog.Add(AuditLog.RowOf(audit(updated), clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
-        await Revisions.MoveAsync(db, RevisionRow.Roles, ct);
+        await Revisions.MoveRolesAsync(db, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return updated;

@@ -56,7 +56,7 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
 
         db.AuditLog.Add(AuditLog.RowOf(audit with { Details = details }, now));
         await db.SaveChangesAsync(ct);
-        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
+        await Revisions.MoveRegistryAsync(db, id, row.ServerName, [], ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return new McpServer(row.Id, row.ServerName, config, row.AuthorId, row.CreatedAt, row.UpdatedAt, row.Version);
@@ -65,8 +65,10 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
     public async Task<bool> DeleteAsync(Guid id, long? expectedVersion, AuditEvent audit, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var name = await db.Servers.Where(s => s.Id == id).Select(s => s.ServerName).SingleOrDefaultAsync(ct);
+        var principals = await Revisions.PrincipalScopesAsync(db, id, ct);
         // ACL entries go by foreign key; the credentials (no foreign key: app-level servers have them too) here.
-        if (await db.Servers.Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion)).ExecuteDeleteAsync(ct) == 0)
+        if (name is null || await db.Servers.Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion)).ExecuteDeleteAsync(ct) == 0)
         {
             return false;
         }
@@ -75,7 +77,7 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
         (await ServerCredentials.DeleteAsync(db, id, ct)).AddTo(details);
         db.AuditLog.Add(AuditLog.RowOf(audit with { Details = details }, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
-        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
+        await Revisions.MoveRegistryAsync(db, id, name, principals, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return true;
@@ -84,11 +86,12 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
     public async Task MarkRequiresOAuthAsync(string name, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var marked = await db.Database.ExecuteSqlAsync(
-            $"UPDATE mcp_servers SET config = jsonb_set(config, '{{requiresOAuth}}', 'true') WHERE server_name = {name} AND config -> 'requiresOAuth' IS DISTINCT FROM 'true'::jsonb", ct);
-        if (marked > 0)
+        var marked = await db.Database.SqlQuery<Guid>(
+            $"UPDATE mcp_servers SET config = jsonb_set(config, '{{requiresOAuth}}', 'true') WHERE server_name = {name} AND config -> 'requiresOAuth' IS DISTINCT FROM 'true'::jsonb RETURNING id AS \"Value\"")
+            .ToListAsync(ct);
+        foreach (var id in marked)
         {
-            await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
+            await Revisions.MoveRegistryAsync(db, id, name, [], ct);
         }
 
         await transaction.CommitAsync(ct);
@@ -135,7 +138,7 @@ public sealed class ServerRepository(PlatformDbContext db, ServerSecretsCodec co
         var created = new McpServer(id, name, server.Config, server.AuthorId, now, now, 1);
         db.AuditLog.Add(AuditLog.RowOf(audit(created), now));
         await db.SaveChangesAsync(ct);
-        await Revisions.MoveAsync(db, RevisionRow.Registry, ct);
+        await Revisions.MoveRegistryAsync(db, id, name, [], ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return (created, CreateFailure.None);

@@ -34,7 +34,7 @@ public static class SqlStatements
     /// <summary>Replaces a user's tokens (a refresh) only at version $4 and binding $3, returning the new version.</summary>
     public static readonly string RefreshOAuthTokens = Load("refresh_oauth_tokens");
 
-    /// <summary>Every revision as (scope, value).</summary>
+    /// <summary>Every revision as (scope, value), then the registry changes logged after revision $1.</summary>
     public static readonly string ReadRevisions = Load("read_revisions");
 
     private static string Load(string name)

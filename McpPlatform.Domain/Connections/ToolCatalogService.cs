@@ -40,14 +40,17 @@ public sealed class ToolCatalogService(
         return new ToolCatalog(catalogue, CatalogRevision.Of(registryRevision, toolsRevisions));
     }
 
-    /// <summary>Whether nothing a catalogue of these servers built at <paramref name="revision"/> was built from has
-    /// changed since (a database and a Redis round trip, in parallel). A credential change needs no revision of its own,
-    /// since it closes the user's connection and so forgets its tools.</summary>
-    public async Task<bool> IsCurrentAsync(IReadOnlyList<string> serverNames, CatalogRevision revision, CancellationToken ct)
+    /// <summary>Whether nothing a catalogue of these servers built for <paramref name="principals"/> at
+    /// <paramref name="revision"/> was built from has changed since: no registry change touched their lists (which
+    /// covers every change to a server they can see) and no server's tools changed (a database and a Redis round trip,
+    /// in parallel). A credential change needs no revision of its own, since it closes the user's connection and so
+    /// forgets its tools.</summary>
+    public async Task<bool> IsCurrentAsync(IReadOnlyList<PrincipalKey> principals, IReadOnlyList<string> serverNames, CatalogRevision revision, CancellationToken ct)
     {
         var registry = changes.ReadAsync(ct);
         var tools = revisions.ReadToolsAsync(serverNames, ct);
         await Task.WhenAll(registry, tools);
-        return CatalogRevision.Of(registry.Result.Registry, tools.Result) == revision;
+        return registry.Result.StillCurrent(revision.Registry, Servers.RegistrySnapshots.ScopesOf(principals))
+            && CatalogRevision.Of(revision.Registry, tools.Result) == revision;
     }
 }

@@ -39,7 +39,7 @@ public sealed class ToolCatalogServiceTests
         _repo.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([.. names.Select(n => new McpServer(Guid.NewGuid(), n, new McpServerConfig { Type = "streamable-http", Url = "https://mcp.example.com/" + n }, "alice", T0, T0, 1))]);
 
-    private Task<bool> IsCurrentAsync(ToolCatalog catalog) => _service.IsCurrentAsync([.. catalog.Servers.Select(s => s.Name)], catalog.Revision, None);
+    private Task<bool> IsCurrentAsync(ToolCatalog catalog) => _service.IsCurrentAsync(Alice.Principals, [.. catalog.Servers.Select(s => s.Name)], catalog.Revision, None);
 
     [Test]
     public async Task ACatalogue_StaysCurrent_WhileNothingChanges()
@@ -75,12 +75,24 @@ public sealed class ToolCatalogServiceTests
     }
 
     [Test]
-    public async Task ARegistryChange_MakesEveryCatalogueStale()
+    public async Task ARegistryChangeThatLoggedNothing_MakesEveryCatalogueStale()
     {
         var catalog = await _service.ListAsync(Alice, None);
         _changes.RegistryChanged();
 
         Assert.That(await IsCurrentAsync(catalog), Is.False);
+    }
+
+    [Test]
+    public async Task AChangeToSomeoneElsesServers_LeavesTheCatalogueCurrent_OneToAnyOfHersDoesNot()
+    {
+        var catalog = await _service.ListAsync(Alice, None);
+
+        _changes.RegistryChanged(RegistryScopes.Server("bobs"), RegistryScopes.Principal(PrincipalKey.User("bob")));
+        Assert.That(await IsCurrentAsync(catalog), Is.True, "bob's server is not in it");
+
+        _changes.RegistryChanged(RegistryScopes.Server("alpha"), RegistryScopes.Principal(PrincipalKey.Public));
+        Assert.That(await IsCurrentAsync(catalog), Is.False, "a public server is in everyone's");
     }
 
     [Test]

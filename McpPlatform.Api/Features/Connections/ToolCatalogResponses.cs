@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace McpPlatform.Api.Features.Connections;
 
 /// <summary>
-/// <c>GET /api/mcp/tools</c> as JSON, rendered once per set of principals and served again while the catalogue's
-/// revision holds; bounded in bytes, each entry expiring after <see cref="MaxAge"/>
+/// <c>GET /api/mcp/tools</c> as JSON, rendered once per set of principals and served again while no change touched
+/// what it was built from; bounded in bytes, each entry expiring after <see cref="MaxAge"/>
 /// (docs/decisions/0034-tool-catalogue-rendered-per-revision.md).
 /// </summary>
 public sealed class ToolCatalogResponses(IOptions<Microsoft.AspNetCore.Mvc.JsonOptions> json) : IDisposable
@@ -22,7 +22,7 @@ public sealed class ToolCatalogResponses(IOptions<Microsoft.AspNetCore.Mvc.JsonO
     {
         // The catalogue depends on the caller's principals (what they may see) and user id (their connections).
         var key = string.Join('\u001f', caller.Principals);
-        if (_entries.TryGetValue(key, out Entry? entry) && await catalog.IsCurrentAsync(entry!.ServerNames, entry.Revision, ct))
+        if (_entries.TryGetValue(key, out Entry? entry) && await catalog.IsCurrentAsync(caller.Principals, entry!.ServerNames, entry.Revision, ct))
         {
             return entry.Json;
         }

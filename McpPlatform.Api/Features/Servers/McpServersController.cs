@@ -13,14 +13,15 @@ namespace McpPlatform.Api.Features.Servers;
 /// <c>/api/mcp/servers</c> routes.</summary>
 [ApiController]
 [Route("api/mcp/servers")]
-public sealed class McpServersController(ServerRegistryService registry, ServerChangeService changes) : ControllerBase
+public sealed class McpServersController(ServerRegistryService registry, ServerChangeService changes, ServerMapResponses maps) : ControllerBase
 {
     /// <summary>Lists the MCP servers you can use.</summary>
     /// <remarks>
     /// Without query parameters, LibreChat's answer: an object of server name → server, holding the platform's own
     /// servers and every server you own or that is shared with you, your groups, your role or everyone. With
     /// <c>limit</c>, <c>cursor</c> or <c>search</c> (an addition to LibreChat's API), one page of them in name order:
-    /// <c>{servers, nextCursor}</c>.
+    /// <c>{servers, nextCursor}</c>. The unpaged list carries a strong <c>ETag</c>: sent back in <c>If-None-Match</c>,
+    /// it answers 304 while the list is unchanged.
     /// </remarks>
     /// <param name="limit">Page size, 1–100 (20 when only <c>cursor</c> or <c>search</c> is given).</param>
     /// <param name="cursor">The <c>nextCursor</c> of the previous page.</param>
@@ -29,20 +30,14 @@ public sealed class McpServersController(ServerRegistryService registry, ServerC
     [Authorize(Policy = McpPolicies.Use)]
     [ProducesResponseType<Dictionary<string, McpServerResponse>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ServerPageResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> List([FromQuery] int? limit, [FromQuery] string? cursor, [FromQuery] string? search, CancellationToken ct)
     {
         var caller = HttpContext.GetCaller();
         if (limit is null && cursor is null && search is null && !Request.Query.ContainsKey("limit"))
         {
-            var all = await registry.ListAsync(caller, ct);
-            var map = new Dictionary<string, McpServerResponse>(all.Count, StringComparer.Ordinal);
-            foreach (var view in all)
-            {
-                map.TryAdd(view.Name, McpServerResponse.From(view));
-            }
-
-            return Ok(map);
+            return maps.Render(await registry.ListAsync(caller, ct));
         }
 
         var page = await registry.PageAsync(caller, limit, cursor, search, ct);

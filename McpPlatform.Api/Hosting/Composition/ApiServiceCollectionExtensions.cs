@@ -50,6 +50,7 @@ public static class ApiServiceCollectionExtensions
             .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = ValidationFilter.InvalidModelState);
 
         services.AddSingleton<ToolCatalogResponses>();
+        services.AddSingleton<Features.Servers.ServerMapResponses>();
         services.AddScoped<OAuthApplicationService>();
         services.AddScoped<AuditLogPages>();
         services.AddScoped<Commands.ServerImporter>();

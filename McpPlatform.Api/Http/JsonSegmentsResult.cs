@@ -5,11 +5,11 @@ using Microsoft.Net.Http.Headers;
 namespace McpPlatform.Api.Http;
 
 /// <summary>
-/// A JSON object written from pre-rendered members (<c>"name":{…}</c>) with a strong entity tag: a client that
-/// sends the tag back in <c>If-None-Match</c> (browsers do so by themselves) gets 304 without a body; otherwise the
-/// members are copied to the response as they are, with its length known in advance.
+/// A JSON body written from pre-rendered pieces with a strong entity tag: a client that sends the tag back in
+/// <c>If-None-Match</c> (browsers do so by themselves) gets 304 without a body; otherwise the pieces are copied to the
+/// response as they are, with its length known in advance.
 /// </summary>
-public sealed class JsonSegmentsResult(EntityTagHeaderValue entityTag, IReadOnlyList<byte[]> members) : IActionResult
+public sealed class JsonSegmentsResult(EntityTagHeaderValue entityTag, IReadOnlyList<ReadOnlyMemory<byte>> pieces) : IActionResult
 {
     private const int FlushEvery = 64 * 1024;
 
@@ -18,7 +18,7 @@ public sealed class JsonSegmentsResult(EntityTagHeaderValue entityTag, IReadOnly
         var request = context.HttpContext.Request;
         var response = context.HttpContext.Response;
         response.Headers.ETag = entityTag.ToString();
-        // Private: a shared cache must not hand one caller's list to another.
+        // Private: a shared cache must not hand one caller's answer to another.
         response.Headers.CacheControl = "private, no-cache";
         if (request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(entityTag, useStrongComparison: false)))
         {
@@ -26,35 +26,42 @@ public sealed class JsonSegmentsResult(EntityTagHeaderValue entityTag, IReadOnly
             return;
         }
 
-        long length = 2 + Math.Max(0, members.Count - 1);
-        foreach (var member in members)
+        long length = 0;
+        foreach (var piece in pieces)
         {
-            length += member.Length;
+            length += piece.Length;
         }
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = length;
         var writer = response.BodyWriter;
-        writer.Write("{"u8);
         var unflushed = 0;
-        for (var i = 0; i < members.Count; i++)
+        foreach (var piece in pieces)
         {
-            if (i > 0)
+            // Small pieces are gathered and flushed together; large ones go out in slices (a flush each), so that the
+            // pipe never holds much more than FlushEvery.
+            if (piece.Length < FlushEvery)
             {
-                writer.Write(","u8);
+                writer.Write(piece.Span);
+                unflushed += piece.Length;
+                if (unflushed >= FlushEvery)
+                {
+                    await writer.FlushAsync(context.HttpContext.RequestAborted);
+                    unflushed = 0;
+                }
+
+                continue;
             }
 
-            writer.Write(members[i]);
-            unflushed += members[i].Length;
-            if (unflushed >= FlushEvery)
+            for (var at = 0; at < piece.Length; at += FlushEvery)
             {
-                await writer.FlushAsync(context.HttpContext.RequestAborted);
-                unflushed = 0;
+                await writer.WriteAsync(piece.Slice(at, Math.Min(FlushEvery, piece.Length - at)), context.HttpContext.RequestAborted);
             }
+
+            unflushed = 0;
         }
 
-        writer.Write("}"u8);
         await writer.FlushAsync(context.HttpContext.RequestAborted);
     }
 }

@@ -22,7 +22,10 @@ public sealed class ServerRegistryService(
 
     /// <summary>Every server the caller can use: app-level ones, then the database ones they can VIEW (a database
     /// server never shadows an app-level name, since those names are reserved), in name order.</summary>
-    public async Task<IReadOnlyList<ServerView>> ListAsync(Caller caller, CancellationToken ct)
+    public async Task<IReadOnlyList<ServerView>> ListAsync(Caller caller, CancellationToken ct) => (await ListingAsync(caller, ct)).All();
+
+    /// <summary>The same servers in the parts they are kept in (<see cref="ServerListing"/>).</summary>
+    public async Task<ServerListing> ListingAsync(Caller caller, CancellationToken ct)
     {
         // The public servers are one list shared by every caller, changed only by a change to a public server; the
         // caller's own, shared and group servers are kept per set of principals, changed only by a change to a server
@@ -30,7 +33,7 @@ public sealed class ServerRegistryService(
         var personal = caller.Principals.Where(p => p != PrincipalKey.Public).ToList();
         var everyone = caller.Principals.Contains(PrincipalKey.Public) ? await VisibleToAsync([PrincipalKey.Public], ct) : [];
         var own = personal.Count == 0 ? [] : await VisibleToAsync(personal, ct);
-        return [.. appServers.All.Select(ServerView.Of), .. MergeByName(everyone, own)];
+        return new ServerListing([.. appServers.All.Select(ServerView.Of)], everyone, own);
     }
 
     /// <summary>A page of app-level and database servers together, ordered by name, after an opaque cursor.</summary>
@@ -144,18 +147,6 @@ public sealed class ServerRegistryService(
             async c => [.. (await queries.ListVisibleAsync(principals, c)).Select(ServerView.Of)],
             views => views.Sum(v => ServerSizes.Of(v.Config)),
             ct))!;
-
-    /// <summary>Two lists in name order as one, each server once.</summary>
-    private static IEnumerable<ServerView> MergeByName(IReadOnlyList<ServerView> first, IReadOnlyList<ServerView> second)
-    {
-        var (i, j) = (0, 0);
-        while (i < first.Count || j < second.Count)
-        {
-            var order = i == first.Count ? 1 : j == second.Count ? -1 : string.CompareOrdinal(first[i].Name, second[j].Name);
-            yield return order <= 0 ? first[i] : second[j];
-            (i, j) = (order <= 0 ? i + 1 : i, order >= 0 ? j + 1 : j);
-        }
-    }
 
     private static bool Matches(AppServer server, string term) =>
         server.Name.Contains(term, StringComparison.OrdinalIgnoreCase)

@@ -86,4 +86,41 @@ public sealed class ServerListCachingTests : ApiTest
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(map!.ContainsKey("his"), Is.True);
     }
+
+    [Test]
+    public async Task PublicAndOwnServers_AreMergedInNameOrder_EachOnce_AndAPublicChangeReachesEveryone()
+    {
+        await SeeAsync(Alice, Bob);
+        var publicBody = new { @public = true, publicAccessRoleId = "mcpServer_viewer" };
+        foreach (var title in new[] { "Alpha", "Charlie", "Echo" })
+        {
+            var dbId = (await CreateServerAsync(Admin, Config(title)))["dbId"]!.GetValue<string>();
+            await ShareAsync(Admin, dbId, publicBody);
+            if (title == "Echo")
+            {
+                await ShareAsync(Admin, dbId, new { updated = new[] { new { type = "user", id = "alice", accessRoleId = "mcpServer_viewer" } } });
+            }
+        }
+
+        await CreateServerAsync(Alice, Config("Bravo"));
+        await CreateServerAsync(Alice, Config("Delta"));
+        var (_, bobsTag, _) = await ListAsync(Bob);
+
+        using var response = await As(Alice).GetAsync("/api/mcp/servers");
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var names = document.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        using (var patch = await As(Admin).PatchAsJsonAsync("/api/mcp/servers/charlie", new { config = Config("Charlie") }))
+        {
+            Assert.That(patch.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var afterPublicChange = await ListAsync(Bob, bobsTag);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(names.Where(n => n is "alpha" or "bravo" or "charlie" or "delta" or "echo"), Is.EqualTo(new[] { "alpha", "bravo", "charlie", "delta", "echo" }));
+            Assert.That(names, Is.Unique, "a server public and shared with her is listed once");
+            Assert.That(afterPublicChange.Status, Is.EqualTo(HttpStatusCode.OK), "a change to a public server changes everyone's list");
+        }
+    }
 }

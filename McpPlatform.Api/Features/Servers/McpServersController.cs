@@ -37,7 +37,7 @@ public sealed class McpServersController(ServerRegistryService registry, ServerC
         var caller = HttpContext.GetCaller();
         if (limit is null && cursor is null && search is null && !Request.Query.ContainsKey("limit"))
         {
-            return maps.Render(await registry.ListAsync(caller, ct));
+            return maps.Render(await registry.ListingAsync(caller, ct));
         }
 
         var page = await registry.PageAsync(caller, limit, cursor, search, ct);

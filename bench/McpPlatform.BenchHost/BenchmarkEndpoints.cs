@@ -13,7 +13,7 @@ namespace McpPlatform.BenchHost;
 /// </summary>
 public static class BenchmarkEndpoints
 {
-    private const int MaxBytes = 1024 * 1024;
+    private const int MaxBytes = 64 * 1024 * 1024;
     private static readonly ConcurrentDictionary<int, byte[]> Payloads = new();
     private static readonly RegistryCacheLookups CacheLookups = new();
 

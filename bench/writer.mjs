@@ -1,12 +1,14 @@
-// Background writer for scripts/bench.sh: changes one server of a user of its own through the API (PATCH
-// /api/mcp/servers/{name}, a new title each time) at a steady rate, so that the application's registry revision moves
-// as it does when users edit servers, while a row is measured. Writes start on a fixed schedule whether or not the
-// previous one has answered. Runs until SIGTERM, then prints one JSON object.
+// Background writer for scripts/bench.sh: changes servers of a user of its own through the API (PATCH
+// /api/mcp/servers/{name}, a new title each time, the servers in turn) at a steady rate, so that the application's
+// registry revision moves as it does when users edit servers, while a row is measured. Writes start on a fixed
+// schedule whether or not the previous one has answered; taking the servers in turn keeps two writes in flight from
+// changing the same server at once. Runs until SIGTERM, then prints one JSON object.
 //
-//   node bench/writer.mjs <apiBase> <token> <serverName> <writesPerSecond> <url>
-const [apiBase, token, server, rateText, url] = process.argv.slice(2);
+//   node bench/writer.mjs <apiBase> <token> <serverName[,serverName...]> <writesPerSecond> <url>
+const [apiBase, token, serverList, rateText, url] = process.argv.slice(2);
 const rate = Number(rateText);
-if (!apiBase || !token || !server || !(rate > 0) || !url) throw new Error('usage: writer.mjs <apiBase> <token> <serverName> <writesPerSecond> <url>');
+const servers = (serverList ?? '').split(',').filter(Boolean);
+if (!apiBase || !token || servers.length === 0 || !(rate > 0) || !url) throw new Error('usage: writer.mjs <apiBase> <token> <serverName[,serverName...]> <writesPerSecond> <url>');
 
 let started = 0, ok = 0, failed = 0, inFlight = 0;
 const latencies = [];
@@ -18,7 +20,7 @@ async function write() {
     inFlight++;
     const at = performance.now();
     try {
-        const response = await fetch(`${apiBase}/api/mcp/servers/${server}`, {
+        const response = await fetch(`${apiBase}/api/mcp/servers/${servers[n % servers.length]}`, {
             method: 'PATCH',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             body: JSON.stringify({ config: { type: 'streamable-http', url, title: `Bench writer ${n}` } }),

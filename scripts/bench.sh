@@ -366,17 +366,19 @@ cache_lookups() {  # cache_lookups: "<present> <hits> <misses>" of the current A
 }
 field() { grep -o "\"$1\":\"\?[^,\"}]*" | head -n 1 | sed 's/.*:"\?//'; }  # field <name> < json
 
-start_writer() {  # start_writer <writes/s>: bench/writer.mjs changes the writer's server through the current API
+start_writer() {  # start_writer <writes/s>: bench/writer.mjs changes the writer's servers through the current API
     stop_writer
-    node "$REPO/bench/writer.mjs" "http://127.0.0.1:$TARGET_PORT" "$WRITER_TOKEN" "$WRITER_SERVER" "$1" "$WRITER_URL" >"$WORK/writer.json" 2>"$WORK/writer.err" &
+    node "$REPO/bench/writer.mjs" "http://127.0.0.1:$TARGET_PORT" "$WRITER_TOKEN" "$WRITER_SERVERS" "$1" "$WRITER_URL" >"$WORK/writer.json" 2>"$WORK/writer.err" &
     WRITER_PID=$!
 }
-stop_writer() {  # prints the writer's summary (JSON) when one ran
+WRITER_SUMMARY=""
+stop_writer() {  # stops the writer (a child of this shell, so `wait` sees it end) and keeps its summary in WRITER_SUMMARY
+    WRITER_SUMMARY=""
     [ -n "$WRITER_PID" ] || return 0
     kill "$WRITER_PID" 2>/dev/null || true
     wait "$WRITER_PID" 2>/dev/null || true
     WRITER_PID=""
-    cat "$WORK/writer.json" 2>/dev/null || true
+    WRITER_SUMMARY="$(cat "$WORK/writer.json" 2>/dev/null || true)"
 }
 
 # measure_bytes <requests file>: the mean body size of the row's responses (a short sizing run of its own, 2 connections)
@@ -399,7 +401,7 @@ run_wrk() {
     l0="$(cache_lookups)"; x0=$(db_xacts); c0=$(cpu_ticks); g0=$(pg_cpu_ticks); t0=$(date +%s.%N)
     wrk_run "$file" "$DURATION" --latency >"$out" 2>&1 || true
     c1=$(cpu_ticks); g1=$(pg_cpu_ticks); t1=$(date +%s.%N); x1=$(db_xacts); l1="$(cache_lookups)"
-    local writer=""; [ "$rate" = 0 ] || writer="$(stop_writer)"
+    local writer=""; if [ "$rate" != 0 ]; then stop_writer; writer="$WRITER_SUMMARY"; fi
     local rps p50 p99 reqs non2xx sockerr cpu_ms cpu_pct
     rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
@@ -559,22 +561,28 @@ for TIER in $TIERS; do
     tier="$TIER"
     log "tier $tier servers"
     seed "$tier" "$SEED_USERS" 200 3 true "$WIDE"
-    # the background writer's server: created through the API, by a user who shares nothing with the readers
-    use_api cached
     [ -n "$API_PID" ] || start_api
     [ -n "$UNCACHED_PID" ] || start_uncached_api
     use_api cached
-    WRITER_SERVER="$(curl -fsS -X POST -H "Authorization: Bearer $WRITER_TOKEN" -H "Content-Type: application/json" \
-        --data "{\"config\":{\"type\":\"streamable-http\",\"url\":\"$WRITER_URL\",\"title\":\"Bench writer\"}}" \
-        "http://127.0.0.1:$API_PORT/api/mcp/servers" | field serverName)"
-    [ -n "$WRITER_SERVER" ] || { echo "could not create the writer's server" >&2; exit 1; }
+    # the background writer's servers: created through the API by a user who shares nothing with the readers; four,
+    # changed in turn, so that writes still in flight when the next starts do not change the same server
+    WRITER_SERVERS=""
+    for i in 1 2 3 4; do
+        created="$(curl -fsS -X POST -H "Authorization: Bearer $WRITER_TOKEN" -H "Content-Type: application/json" \
+            --data "{\"config\":{\"type\":\"streamable-http\",\"url\":\"$WRITER_URL\",\"title\":\"Bench writer $i\"}}" \
+            "http://127.0.0.1:$API_PORT/api/mcp/servers" || true)"
+        name="$(printf '%s' "$created" | field serverName)"
+        [ -n "$name" ] || { echo "could not create the writer's server: $created" >&2; exit 1; }
+        WRITER_SERVERS="${WRITER_SERVERS:+$WRITER_SERVERS,}$name"
+    done
     write_requests "$tier"
     if [ -z "${WARMED:-}" ]; then
         for api in cached uncached; do use_api "$api"; warm_api "$API_WARMUP" "$(req "$tier" list_first_20)" "$(req "$tier" get_public)" "$(req "$tier" search_word)"; done
         WARMED=1
     fi
-    # every tier: the first page kept (production) and read each time (the growth figure), and its database floor
-    use_api cached; run_wrk "$tier" list_first_20 "$(req "$tier" list_first_20)"
+    # every tier: the first page kept (production; at the top tier with the rows below) and read each time (the
+    # growth figure), and its database floor
+    [ "$tier" = "$TOP_TIER" ] || { use_api cached; run_wrk "$tier" list_first_20 "$(req "$tier" list_first_20)"; }
     use_api uncached; run_wrk "$tier" list_first_20 "$(req "$tier" list_first_20)"
     run_pgbench "$tier" list_first_20 list_first prepared -D size=20
     [ "$tier" = "$TOP_TIER" ] || continue

@@ -285,7 +285,7 @@ TARGET_PORT=""; TARGET_PID=""; TARGET_TOOL=api
 
 wrk_run() {  # wrk_run <requests file> <seconds> [wrk options...]: wrk against the current API, replaying the file
     local file="$1" secs="$2"; shift 2
-    BENCH_REQUESTS="$file" wrk -t2 -c"$CONNECTIONS" -d"${secs}s" "$@" -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$TARGET_PORT"
+    BENCH_REQUESTS="$file" wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --timeout 10s "$@" -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$TARGET_PORT"
 }
 # After a (re)start the JIT is still at tier 0: drive the rows' requests for a while before measuring.
 warm_api() {  # warm_api <total seconds> <requests file...>
@@ -383,7 +383,7 @@ stop_writer() {  # stops the writer (a child of this shell, so `wait` sees it en
 
 # measure_bytes <requests file>: the mean body size of the row's responses (a short sizing run of its own, 2 connections)
 measure_bytes() {
-    local out; out="$(BENCH_MEASURE_BYTES=1 BENCH_REQUESTS="$1" wrk -t1 -c2 -d1s -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$TARGET_PORT" 2>&1 || true)"
+    local out; out="$(BENCH_MEASURE_BYTES=1 BENCH_REQUESTS="$1" wrk -t1 -c2 -d1s --timeout 10s -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$TARGET_PORT" 2>&1 || true)"
     printf '%s' "$out" | sed -n 's/.*mean_body_bytes=\([0-9]*\).*/\1/p' | head -n 1
 }
 
@@ -498,6 +498,7 @@ by_uid() {  # by_uid: "<uid><TAB><path>" lines on stdin → "<token><TAB><path>"
 }
 write_requests() {  # write_requests <tier>: the request files of every row of that tier
     local tier="$1" npub=$(( $1 / 50 ))
+    [ "$npub" -ge 1 ] || { echo "tiers start at 50 servers (every 50th is public)" >&2; exit 2; }
     every_user "/api/mcp/servers?limit=20" >"$(req "$tier" list_first_20)"
     every_user "/api/mcp/servers?limit=100" >"$(req "$tier" list_first_100)"
     every_user "/api/mcp/servers" >"$(req "$tier" servers_unpaged)"
@@ -829,7 +830,9 @@ measures() {  # measures <scenario> <tool>: what a row measures, in words
     done < <(filled)
     if [ "$REGISTRY" = 1 ] && [ "$TOP_TIER" != none ]; then
         printf '\nRows served from memory at %s servers, under writes (req/s, p50 ms, registry cache hit rate; floor = same-bytes floor req/s):\n' "$TOP_TIER"
-        printf '| %-18s | %-28s | %-28s | %-28s | %10s |\n' row "no writes" "1 write/s" "10 writes/s" floor
+        # shellcheck disable=SC2086
+        set -- $WRITE_RATES
+        printf '| %-18s | %-28s | %-28s | %-28s | %10s |\n' row "no writes" "${1:-} w/s" "${2:-} w/s" floor
         for row in $KEPT_ROWS; do
             cells=()
             for tool in api $(for r in $WRITE_RATES; do printf 'api+%sw/s ' "$r"; done); do

@@ -4,6 +4,9 @@
 --   groups   number of groups g1…gN                  (200)
 --   shares   direct user shares per server           (3  → ~300 per user at 1M servers)
 --   profile  true: 2% public, 6% shared to a group, every user in 3 groups; false: owner rows only
+--   wide     number of widely shared servers mcp-wide-0 … mcp-wide-(wide-1) (8): server w is shared directly with
+--            every user u<j> where j % wide = w (1,250 users each at 10,000 users), more ACL entries than the API keeps
+--            in memory per server (64), so a read by name checks the caller's bits in the database
 -- Server i: id = md5('s'||i)::uuid, name = 'mcp-<md5 prefix>-<i>' (random name order), owner u((i % users)+1),
 -- shared to u((i + k*3331) % users + 1) for k = 1..shares, to g(((i/50) % groups)+1) when i % 50 in (7,8,9),
 -- public when i % 50 = 0. viewer_keys holds 'type:id' of every principal with VIEW, as the application keeps it.
@@ -67,6 +70,31 @@ SELECT md5('s' || i)::uuid,
 FROM generate_series(1, :n) i
 JOIN words w1 ON w1.k = i % 40
 JOIN words w2 ON w2.k = (i / 40 + 7) % 40;
+
+-- The widely shared servers, owned by a user of their own.
+INSERT INTO users (id, name, email, role, first_seen_at, last_seen_at)
+VALUES ('bench-wide-owner', 'Wide Owner', 'wide-owner@bench.example', 'USER', now(), now());
+INSERT INTO mcp_servers (id, server_name, config, secrets, viewer_keys, author_id, created_at, updated_at, version)
+SELECT md5('wide' || w)::uuid,
+       'mcp-wide-' || w,
+       jsonb_build_object(
+         'type', 'streamable-http',
+         'url', 'https://wide' || w || '.bench.example/mcp',
+         'title', 'Wide server ' || w,
+         'description', 'Shared with every ' || :wide || 'th user, reference zw' || lpad(w::text, 3, '0') || '.'),
+       NULL,
+       ARRAY['user:bench-wide-owner'] || ARRAY(SELECT 'user:u' || j FROM generate_series(1, :users) j WHERE j % :wide = w),
+       'bench-wide-owner', now(), now(), 1
+FROM generate_series(0, :wide - 1) w;
+INSERT INTO acl_entries (principal_type, principal_id, resource_type, resource_id, resource_name, perm_bits, access_role_id, granted_by, granted_at, search_text)
+SELECT 'user', p.id, 'mcpServer', s.id, s.server_name, p.bits, p.role, 'bench-wide-owner', now(), s.search_text
+FROM generate_series(0, :wide - 1) w
+JOIN mcp_servers s ON s.id = md5('wide' || w)::uuid
+CROSS JOIN LATERAL (
+  SELECT 'bench-wide-owner' AS id, 15 AS bits, 'mcpServer_owner' AS role
+  UNION ALL
+  SELECT 'u' || j, 1, 'mcpServer_viewer' FROM generate_series(1, :users) j WHERE j % :wide = w
+) p;
 
 -- ACL rows: owner (15), direct viewers (1), group viewers (1), public viewers (1), each with its server's search
 -- text, which the application's triggers copy (they do not fire while session_replication_role = replica).

@@ -10,6 +10,7 @@
 #   ensure_chromium                      install Debian's chromium (the browser tests' headless browser) if missing
 #   state_root                           print /var/tmp/mcpplatform-<hash of checkout path>
 #   free_port <preferred>                print first free TCP port on 127.0.0.1 from <preferred>
+#   free_listen_port <preferred>         the same, skipping the kernel's ephemeral range (ip_local_port_range)
 #   start_postgres <datadir> <port>      initdb (if needed) + start; PG_FAST=1 -> no-durability test settings;
 #                                        PG_EXTRA_OPTS -> more server options for this start (e.g. "-c huge_pages=on")
 #   stop_postgres <datadir>              pg_ctl stop -m fast (errors ignored)
@@ -178,6 +179,33 @@ free_port() {
         fi
     done
     _svc_log "free_port: no free port in $start..$((start + 199))"
+    return 1
+}
+
+# ephemeral_port_range: print "<low> <high>" of net.ipv4.ip_local_port_range (Linux's default when unreadable).
+ephemeral_port_range() {
+    local low high
+    read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { low=32768; high=60999; }
+    printf '%s %s\n' "$low" "$high"
+}
+
+# free_listen_port <preferred>: a free port for a server to listen on, never inside the ephemeral range. Polling a
+# port in that range before its server listens (curl, pg_isready, redis-cli, the /dev/tcp probe above) can give the
+# client that very port as its source port on loopback: the connection then succeeds to itself (a TCP simultaneous
+# open), holds the port, and the server's bind fails. Outside the range the kernel never picks it as a source port.
+free_listen_port() {
+    local start="${1:?free_listen_port: preferred port required}" low high port
+    read -r low high < <(ephemeral_port_range)
+    for ((port = start; port < start + 200 && port <= 65535; port++)); do
+        if [ "$port" -ge "$low" ] && [ "$port" -le "$high" ]; then
+            continue
+        fi
+        if ! _svc_port_in_use "$port"; then
+            printf '%s\n' "$port"
+            return 0
+        fi
+    done
+    _svc_log "free_listen_port: no free port outside the ephemeral range $low-$high in $start..$((start + 199))"
     return 1
 }
 

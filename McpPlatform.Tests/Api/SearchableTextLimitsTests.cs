@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using McpPlatform.Domain.Identity;
+using McpPlatform.Infrastructure.Persistence.Entities;
 using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.Api;
@@ -125,7 +126,7 @@ public sealed class SearchableTextLimitsTests : ApiTest
 
         // search text = name + ' ' + title + ' ' + description: "boundary boundary " (18 bytes) or "boundary-2 boundary "
         // (20 bytes), then the description.
-        const int Bound = 1500;
+        const int Bound = ServerRow.IndexedSearchTextMaxBytes;
         var atBound = Description(Bound - 18, 3);
         var pastBound = Description(Bound - 20 + 1, 4);
         var servers = new List<string>();

@@ -9,11 +9,14 @@ public_head AS MATERIALIZED (
     WHERE h.search_text LIKE (SELECT pattern FROM arg)
     LIMIT (SELECT n FROM arg)),
 public_long AS (
-    SELECT s.id, s.server_name FROM mcp_servers s
-    WHERE (SELECT count(*) FROM public_head) >= (SELECT n FROM arg)
-      AND viewer_keys @> '{public:*}'::text[] AND octet_length(search_text) > 1500
-      AND s.server_name > (SELECT after FROM arg) AND s.search_text LIKE (SELECT pattern FROM arg)
-    ORDER BY s.server_name
+    SELECT l.id, l.server_name
+    FROM (SELECT s.id, s.server_name, s.search_text FROM mcp_servers s
+          WHERE (SELECT count(*) FROM public_head) >= (SELECT n FROM arg)
+            AND viewer_keys @> '{public:*}'::text[] AND octet_length(search_text) > 1500
+            AND s.server_name > (SELECT after FROM arg)
+          ORDER BY s.server_name
+          OFFSET 0) l
+    WHERE l.search_text LIKE (SELECT pattern FROM arg)
     LIMIT (SELECT n FROM arg)),
 public_rare AS (
     SELECT p.id, p.server_name

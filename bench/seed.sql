@@ -97,9 +97,11 @@ CROSS JOIN LATERAL (
 ) p;
 
 -- ACL rows: owner (15), direct viewers (1), group viewers (1), public viewers (1), each with its server's search
--- text, which the application's triggers copy (they do not fire while session_replication_role = replica).
+-- text where it fits an index entry (at most 1,500 bytes, else null: ADR 0042), as the application's triggers copy it
+-- (they do not fire while session_replication_role = replica).
 INSERT INTO acl_entries (principal_type, principal_id, resource_type, resource_id, resource_name, perm_bits, access_role_id, granted_by, granted_at, search_text)
-SELECT p.t, p.id, 'mcpServer', s.id, s.server_name, p.bits, p.role, 'u' || ((i % :users) + 1), now(), s.search_text
+SELECT p.t, p.id, 'mcpServer', s.id, s.server_name, p.bits, p.role, 'u' || ((i % :users) + 1), now(),
+       CASE WHEN octet_length(s.search_text) <= 1500 THEN s.search_text END
 FROM generate_series(1, :n) i
 JOIN mcp_servers s ON s.id = md5('s' || i)::uuid
 CROSS JOIN LATERAL (

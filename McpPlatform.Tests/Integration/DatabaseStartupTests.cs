@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace McpPlatform.Tests.Integration;
 
@@ -18,7 +17,7 @@ public sealed class DatabaseStartupTests
     {
         await using var database = await FreshDatabase.CreateAsync();
         var logs = new LogCapture();
-        await using (var context = database.Context(logs))
+        await using (var context = database.Context(Loggers(logs)))
         {
             await new DatabaseMigrator(context, Logger(logs)).MigrateAsync(CancellationToken.None);
             Assert.That(await context.Database.GetPendingMigrationsAsync(), Is.Empty);
@@ -32,7 +31,7 @@ public sealed class DatabaseStartupTests
     {
         await using var database = await FreshDatabase.CreateAsync();
         var logs = new LogCapture();
-        await using (var context = database.Context(logs))
+        await using (var context = database.Context(Loggers(logs)))
         {
             // The release before the migration whose steps run outside a transaction.
             await context.GetService<IMigrator>().MigrateAsync("20261203035001_AclSearchText");
@@ -57,35 +56,5 @@ public sealed class DatabaseStartupTests
 
         var settings = new ConfigurationBuilder().AddJsonFile(Path.Combine(root.FullName, "McpPlatform.Api", "appsettings.json")).Build();
         return LoggerFactory.Create(b => b.AddConfiguration(settings.GetSection("Logging")).AddProvider(logs));
-    }
-
-    /// <summary>A database of its own, beside the run's, dropped at the end.</summary>
-    private sealed class FreshDatabase(string admin, string name) : IAsyncDisposable
-    {
-        public static async Task<FreshDatabase> CreateAsync()
-        {
-            var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("MCP_TEST_PG_ADMIN")
-                ?? Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
-                ?? throw new InvalidOperationException("Run the tests with ./scripts/test.sh, which starts PostgreSQL.")) { Database = "postgres", Pooling = false }.ConnectionString;
-            var name = $"mcp_fresh_{Guid.NewGuid():N}"[..30];
-            await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
-            return new FreshDatabase(admin, name);
-        }
-
-        public PlatformDbContext Context(LogCapture logs) => new(new DbContextOptionsBuilder<PlatformDbContext>()
-            .UseNpgsql(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
-            .UseLoggerFactory(Loggers(logs))
-            .Options);
-
-        public async ValueTask DisposeAsync() => await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-
-        private static async Task ExecuteAsync(string connectionString, string sql)
-        {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 }

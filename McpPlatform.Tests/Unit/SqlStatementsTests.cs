@@ -33,7 +33,17 @@ public sealed class SqlStatementsTests
     [Test]
     public void SearchSelectsPublicServersAsThePartialIndexesDo()
     {
-        var occurrences = SqlStatements.SearchVisibleServers.Split(ServerRow.IsPublicSql).Length - 1;
-        Assert.That(occurrences, Is.EqualTo(2), "the public name walk and the public trigram part");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Occurrences(ServerRow.IsPublicSql), Is.EqualTo(3), "the public name walk, the long texts and the public trigram part");
+            Assert.That(Occurrences($"{ServerRow.IsPublicSql} AND {ServerRow.SearchTextFitsIndexSql}"), Is.EqualTo(1), "the public name walk");
+            Assert.That(Occurrences($"{ServerRow.IsPublicSql} AND {ServerRow.SearchTextPastIndexSql}"), Is.EqualTo(1), "the long texts");
+            Assert.That(new[] { ServerRow.SearchTextFitsIndexSql, ServerRow.SearchTextPastIndexSql }, Is.EqualTo(new[]
+            {
+                $"octet_length(search_text) <= {ServerRow.IndexedSearchTextMaxBytes}", $"octet_length(search_text) > {ServerRow.IndexedSearchTextMaxBytes}",
+            }));
+        }
+
+        static int Occurrences(string text) => SqlStatements.SearchVisibleServers.Split(text).Length - 1;
     }
 }

@@ -13,8 +13,10 @@ public sealed record McpServerConfigInput
     /// <summary>The server's MCP endpoint (https, or http to an allowed host). May carry <c>{{VAR}}</c> placeholders.</summary>
     [JsonPropertyName("url")] public string? Url { get; init; }
 
-    /// <summary>Letters, digits and spaces; the server's name is a slug of it.</summary>
+    /// <summary>ASCII letters, digits and spaces, at most 100; the server's name is a slug of it.</summary>
     [JsonPropertyName("title")] public string? Title { get; init; }
+
+    /// <summary>At most 1000 characters (Unicode code points) in any script; found by search whatever its length.</summary>
     [JsonPropertyName("description")] public string? Description { get; init; }
     [JsonPropertyName("iconPath")] public string? IconPath { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FluentValidation;
+using McpPlatform.Api.Validation;
 
 namespace McpPlatform.Api.Features.Servers;
 
@@ -11,6 +12,12 @@ public sealed partial class ServerConfigRequestValidator : AbstractValidator<Ser
     public const int MaxHeaders = 50;
     public const int MaxUserVars = 50;
     public const int MaxIconLength = 64 * 1024;
+
+    /// <summary>Titles and descriptions (the server's and its variables'), in Unicode characters (<see cref="Characters"/>).
+    /// Whatever these allow is stored, shared and searched (docs/decisions/0042).</summary>
+    public const int MaxTitleCharacters = 100;
+
+    public const int MaxDescriptionCharacters = 1000;
 
     private static readonly string[] AllowedTypes = ["streamable-http", "http", "sse"];
     private static readonly string[] TokenExchangeMethods = ["default_post", "basic_auth_header"];
@@ -39,8 +46,8 @@ public sealed partial class ServerConfigRequestValidator : AbstractValidator<Ser
 
             RuleFor(r => r.Config!.Title).Must(t => TitlePattern().IsMatch(t!)).When(r => r.Config!.Title is not null)
                 .OverridePropertyName("title").WithMessage("Title can only contain letters, numbers, and spaces").WithErrorCode("invalid_string");
-            RuleFor(r => r.Config!.Title).MaximumLength(100).OverridePropertyName("title").WithMessage("Title must be at most 100 characters").WithErrorCode("too_big");
-            RuleFor(r => r.Config!.Description).MaximumLength(1000).OverridePropertyName("description").WithMessage("Description must be at most 1000 characters").WithErrorCode("too_big");
+            RuleFor(r => r.Config!.Title).Must(t => Characters.AtMost(t, MaxTitleCharacters)).OverridePropertyName("title").WithMessage($"Title must be at most {MaxTitleCharacters} characters").WithErrorCode("too_big");
+            RuleFor(r => r.Config!.Description).Must(d => Characters.AtMost(d, MaxDescriptionCharacters)).OverridePropertyName("description").WithMessage($"Description must be at most {MaxDescriptionCharacters} characters").WithErrorCode("too_big");
             RuleFor(r => r.Config!.IconPath).Must(IsIcon).When(r => r.Config!.IconPath is not null)
                 .OverridePropertyName("iconPath").WithMessage("iconPath must be an https or http URL or a data:image/… URI").WithErrorCode("invalid_url");
 
@@ -71,13 +78,13 @@ public sealed partial class ServerConfigRequestValidator : AbstractValidator<Ser
                 {
                     context.AddFailure(Failure(path, "Variable names may only contain letters, digits and _ (at most 64)", "invalid_string"));
                 }
-                else if (variable.Value is null || string.IsNullOrWhiteSpace(variable.Value.Title) || variable.Value.Title.Length > 100)
+                else if (variable.Value is null || string.IsNullOrWhiteSpace(variable.Value.Title) || !Characters.AtMost(variable.Value.Title, MaxTitleCharacters))
                 {
-                    context.AddFailure(Failure(path + ".title", "Each variable needs a title of at most 100 characters", "required"));
+                    context.AddFailure(Failure(path + ".title", $"Each variable needs a title of at most {MaxTitleCharacters} characters", "required"));
                 }
-                else if (variable.Value.Description is { Length: > 1000 })
+                else if (!Characters.AtMost(variable.Value.Description, MaxDescriptionCharacters))
                 {
-                    context.AddFailure(Failure(path + ".description", "Description must be at most 1000 characters", "too_big"));
+                    context.AddFailure(Failure(path + ".description", $"Description must be at most {MaxDescriptionCharacters} characters", "too_big"));
                 }
             }).When(r => r.Config!.CustomUserVars is not null);
 

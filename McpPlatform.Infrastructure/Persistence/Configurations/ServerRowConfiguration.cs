@@ -18,14 +18,17 @@ public sealed class ServerRowConfiguration : IEntityTypeConfiguration<ServerRow>
         builder.Property(s => s.SearchText).HasComputedColumnSql(
             "lower(server_name || ' ' || coalesce(config->>'title', '') || ' ' || coalesce(config->>'description', ''))", stored: true);
         // Search reads the caller's own, shared and group servers from their ACL entries (which carry the search
-        // text), and public servers through two small indexes over public servers only: one in name order carrying
-        // the search text (common terms), one of trigrams (rare terms): Sql/search_visible_servers.sql, ADR 0021.
+        // text), and public servers through small indexes over public servers only: one in name order carrying the
+        // search text (common terms) for the texts that fit a btree entry, one in name order for the few that do not,
+        // and one of trigrams (rare terms): Sql/search_visible_servers.sql, ADRs 0021 and 0042.
         // The viewer-keys index is read by the previous release's search only: kept so that its instances stay fast
         // during a rolling update, to be dropped in the next release.
         builder.HasIndex(s => s.ViewerKeys).HasMethod("gin");
         builder.HasIndex(s => s.ServerName, "PublicName").HasDatabaseName("ix_mcp_servers_public_name")
             .IncludeProperties(s => new { s.Id, s.SearchText })
-            .HasFilter(ServerRow.IsPublicSql);
+            .HasFilter($"{ServerRow.IsPublicSql} AND {ServerRow.SearchTextFitsIndexSql}");
+        builder.HasIndex(s => s.ServerName, "PublicLongName").HasDatabaseName("ix_mcp_servers_public_long_name")
+            .HasFilter($"{ServerRow.IsPublicSql} AND {ServerRow.SearchTextPastIndexSql}");
         builder.HasIndex(s => s.SearchText, "PublicSearchText").HasDatabaseName("ix_mcp_servers_public_search_text")
             .HasMethod("gin").HasOperators("gin_trgm_ops")
             .HasFilter(ServerRow.IsPublicSql);

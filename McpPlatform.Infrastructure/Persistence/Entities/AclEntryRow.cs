@@ -16,8 +16,10 @@ public sealed class AclEntryRow
     public int PermBits { get; set; }
 
     /// <summary>The server's search text, copied here so that search reads the caller's shared servers from the same
-    /// index as the list, in place of their rows. Kept by triggers (migration <c>AclSearchText</c>): set from the
-    /// server on insert, rewritten when the server's search text changes; never written by the application.</summary>
+    /// index as the list, in place of their rows; null when the text is longer than an index entry can always hold
+    /// (<see cref="ServerRow.IndexedSearchTextMaxBytes"/>: search then reads the server's row). Kept by triggers
+    /// (migrations <c>AclSearchText</c>, <c>SearchTextFitsIndexes</c>): set from the server on insert, rewritten when
+    /// the server's search text changes; never written by the application.</summary>
     public string? SearchText { get; set; }
 
     public required string AccessRoleId { get; set; }

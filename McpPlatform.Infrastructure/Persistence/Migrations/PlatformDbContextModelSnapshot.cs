@@ -571,9 +571,13 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ViewerKeys"), "gin");
 
+                    b.HasIndex(new[] { "ServerName" }, "PublicLongName")
+                        .HasDatabaseName("ix_mcp_servers_public_long_name")
+                        .HasFilter("viewer_keys @> '{public:*}'::text[] AND octet_length(search_text) > 1500");
+
                     b.HasIndex(new[] { "ServerName" }, "PublicName")
                         .HasDatabaseName("ix_mcp_servers_public_name")
-                        .HasFilter("viewer_keys @> '{public:*}'::text[]");
+                        .HasFilter("viewer_keys @> '{public:*}'::text[] AND octet_length(search_text) <= 1500");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ServerName" }, "PublicName"), new[] { "Id", "SearchText" });
 

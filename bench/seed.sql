@@ -97,7 +97,7 @@ CROSS JOIN LATERAL (
 ) p;
 
 -- ACL rows: owner (15), direct viewers (1), group viewers (1), public viewers (1), each with its server's search
--- text where it fits an index entry (at most 1,500 bytes, else null: ADR 0042), as the application's triggers copy it
+-- text where it fits an index entry (at most 1,500 bytes, else null: ADR 0043), as the application's triggers copy it
 -- (they do not fire while session_replication_role = replica).
 INSERT INTO acl_entries (principal_type, principal_id, resource_type, resource_id, resource_name, perm_bits, access_role_id, granted_by, granted_at, search_text)
 SELECT p.t, p.id, 'mcpServer', s.id, s.server_name, p.bits, p.role, 'u' || ((i % :users) + 1), now(),

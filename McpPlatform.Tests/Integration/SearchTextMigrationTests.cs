@@ -8,7 +8,7 @@ using Npgsql;
 namespace McpPlatform.Tests.Integration;
 
 /// <summary>
-/// Migration <c>SearchTextFitsIndexes</c> (ADR 0042) on a database that already holds a server whose search text is
+/// Migration <c>SearchTextFitsIndexes</c> (ADR 0043) on a database that already holds a server whose search text is
 /// longer than the indexed bound but was storable before (1,000 Cyrillic letters: ~2,000 bytes), public and shared:
 /// up, down and up again, the copies follow the rule of the release, every index is valid, and search finds the server
 /// by the end of its text each time.

@@ -14,7 +14,7 @@ public sealed partial class ServerConfigRequestValidator : AbstractValidator<Ser
     public const int MaxIconLength = 64 * 1024;
 
     /// <summary>Titles and descriptions (the server's and its variables'), in Unicode characters (<see cref="Characters"/>).
-    /// Whatever these allow is stored, shared and searched (docs/decisions/0042).</summary>
+    /// Whatever these allow is stored, shared and searched (docs/decisions/0043).</summary>
     public const int MaxTitleCharacters = 100;
 
     public const int MaxDescriptionCharacters = 1000;

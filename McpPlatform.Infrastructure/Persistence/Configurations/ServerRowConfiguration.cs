@@ -20,7 +20,7 @@ public sealed class ServerRowConfiguration : IEntityTypeConfiguration<ServerRow>
         // Search reads the caller's own, shared and group servers from their ACL entries (which carry the search
         // text), and public servers through small indexes over public servers only: one in name order carrying the
         // search text (common terms) for the texts that fit a btree entry, one in name order for the few that do not,
-        // and one of trigrams (rare terms): Sql/search_visible_servers.sql, ADRs 0021 and 0042.
+        // and one of trigrams (rare terms): Sql/search_visible_servers.sql, ADRs 0021 and 0043.
         // The viewer-keys index is read by the previous release's search only: kept so that its instances stay fast
         // during a rolling update, to be dropped in the next release.
         builder.HasIndex(s => s.ViewerKeys).HasMethod("gin");

@@ -21,7 +21,7 @@ public sealed class ServerRow
     /// A btree entry holds at most 2,704 bytes; the widest ACL entry the API can make takes about 1,100 without its text
     /// (a 256-character id of 3-byte characters, a 256-byte name), so 1,500 always fits — and so does every text
     /// written in a 1-byte script (a 100-character name and title and a 1,000-character description: ~1,210 bytes).
-    /// A longer text is read from the server's row instead (ADR 0042).
+    /// A longer text is read from the server's row instead (ADR 0043).
     /// </summary>
     public const int IndexedSearchTextMaxBytes = 1500;
 

@@ -6,7 +6,7 @@ namespace McpPlatform.Infrastructure.Persistence.Migrations
 {
     /// <summary>
     /// Btree indexes carry a server's search text only when it is at most 1,500 bytes (<c>ServerRow.IndexedSearchTextMaxBytes</c>,
-    /// docs/decisions/0042): a 1,000-character CJK description made an index entry too large to store, so such a server
+    /// docs/decisions/0043): a 1,000-character CJK description made an index entry too large to store, so such a server
     /// could not be created, shared or made public. The ACL entries' copy becomes null for a longer text (the triggers
     /// now copy only what fits; search reads the server's row then), and the public name index holds only the public
     /// servers whose text fits, beside a small index of those whose text does not. No table is rewritten: the copies

@@ -1,6 +1,8 @@
 namespace McpPlatform.Domain.Connections;
 
-/// <summary>Cached tool lists per (server, owner); the owner is a user id, or <see cref="ConnectionKey.Shared"/>.</summary>
+/// <summary>Cached tool lists per (server, owner); the owner is a user id, or <see cref="ConnectionKey.Shared"/>. Every
+/// set and remove moves the server's tools revision (<see cref="ICatalogRevisions"/>) before it returns, so a server
+/// whose revision never moved has nothing cached.</summary>
 public interface IToolCache
 {
     Task<IReadOnlyList<ToolInfo>?> GetAsync(string serverName, string owner, CancellationToken ct);

@@ -18,7 +18,10 @@ public sealed class ToolCatalogService(
         var servers = await registry.ListAsync(caller, ct);
         var toolsRevisions = await revisions.ReadToolsAsync([.. servers.Select(s => s.Name)], ct);
         var keys = servers.Select(s => ConnectionKey.For(s.Name, s.Config, caller.UserId)).ToList();
-        var cached = await toolCache.GetManyAsync(keys, ct);
+        // A server whose tools revision never moved has never had a tool list stored (each store moves it, awaited):
+        // there is nothing to look up for it, which at a million servers is nearly all of a caller's.
+        var listed = keys.Where((_, i) => toolsRevisions[i] != 0).ToList();
+        var cached = listed.Count == 0 ? new Dictionary<ConnectionKey, IReadOnlyList<ToolInfo>>() : await toolCache.GetManyAsync(listed, ct);
         Telemetry.PlatformTelemetry.ToolCacheLookups.Add(cached.Count, Telemetry.PlatformTelemetry.Tag("result", "hit"));
         Telemetry.PlatformTelemetry.ToolCacheLookups.Add(keys.Distinct().Count() - cached.Count, Telemetry.PlatformTelemetry.Tag("result", "miss"));
         var setVariables = servers.Any(s => s.Config.CustomUserVars is { Count: > 0 })

@@ -227,6 +227,7 @@ public sealed partial class DeploymentDocsTests
         .. Options(McpOptions.Section, new McpOptions()),
         .. Options(McpOptions.Section, new ConnectionOptions()),
         .. Options(McpPlatform.Infrastructure.Redis.RedisOptions.Section, new McpPlatform.Infrastructure.Redis.RedisOptions()),
+        .. Options(McpPlatform.Infrastructure.Caching.RegistryCacheOptions.Section, new McpPlatform.Infrastructure.Caching.RegistryCacheOptions()),
         .. Options("OAuth", new OAuthOptions()).Select(o => OAuthFilledFrom.TryGetValue(o.Key["OAuth:".Length..], out var key) ? o with { Key = key } : o),
     ];
 

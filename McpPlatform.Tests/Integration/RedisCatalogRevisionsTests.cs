@@ -3,8 +3,10 @@ using McpPlatform.Tests.Fixtures;
 
 namespace McpPlatform.Tests.Integration;
 
-/// <summary>The per-server tools revisions in Redis (and a real Redis Cluster): read for many servers at once across
-/// slots, moved by an awaited write that another instance sees, and monotonic even after Redis lost the value.</summary>
+/// <summary>The tools revisions in Redis (and a real Redis Cluster): read for many servers at once from each
+/// instance's copy of the set, moved by an awaited write that another instance sees, and monotonic even after Redis
+/// lost them. The tests change keys every instance shares, so they run alone.</summary>
+[NonParallelizable]
 public sealed class RedisCatalogRevisionsTests : RedisTest
 {
     private static readonly CancellationToken None = CancellationToken.None;
@@ -33,20 +35,22 @@ public sealed class RedisCatalogRevisionsTests : RedisTest
         }
     }
 
+    private async Task<long> ScoreAsync() => (long)(await Redis.GetDatabase().SortedSetScoreAsync(RedisCatalogRevisions.RevisionsKey, _server))!.Value;
+
     [Test]
     public async Task Move_IsMonotonic_EvenAfterRedisLostTheValue()
     {
         var revisions = NewInstance();
         var db = Redis.GetDatabase();
-        var key = RedisCatalogRevisions.ToolsKey(_server);
 
         await revisions.ToolsChangedAsync(_server, None);
-        var first = (long)await db.StringGetAsync(key);
+        var first = await ScoreAsync();
         await revisions.ToolsChangedAsync(_server, None);
-        var second = (long)await db.StringGetAsync(key);
-        await db.KeyDeleteAsync(key);
+        var second = await ScoreAsync();
+        await db.KeyDeleteAsync(RedisCatalogRevisions.RevisionsKey);
+        await db.KeyDeleteAsync(RedisCatalogRevisions.HighestKey);
         await revisions.ToolsChangedAsync(_server, None);
-        var afterLoss = (long)await db.StringGetAsync(key);
+        var afterLoss = await ScoreAsync();
 
         using (Assert.EnterMultipleScope())
         {
@@ -57,14 +61,37 @@ public sealed class RedisCatalogRevisionsTests : RedisTest
     }
 
     [Test]
-    public async Task Move_OfAValueAheadOfTheClock_StillCountsUp()
+    public async Task Move_OfAValueAheadOfTheClock_StillCountsUp_AcrossServers()
     {
         var db = Redis.GetDatabase();
         var ahead = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds() * 1000;
-        await db.StringSetAsync(RedisCatalogRevisions.ToolsKey(_server), ahead);
+        await db.StringSetAsync(RedisCatalogRevisions.HighestKey, ahead);
 
         await NewInstance().ToolsChangedAsync(_server, None);
+        await NewInstance().ToolsChangedAsync(_server + "-other", None);
 
-        Assert.That((long)await db.StringGetAsync(RedisCatalogRevisions.ToolsKey(_server)), Is.EqualTo(ahead + 1));
+        Assert.That(await ScoreAsync(), Is.EqualTo(ahead + 1));
+        Assert.That((long)await db.StringGetAsync(RedisCatalogRevisions.HighestKey), Is.EqualTo(ahead + 2), "one sequence for every server");
+    }
+
+    [Test]
+    public async Task AServerNeverChanged_ReadsZero_AndAReaderStartsAgainWhenRedisLostTheSet()
+    {
+        var reader = NewInstance();
+        await NewInstance().ToolsChangedAsync(_server, None);
+        var seen = await reader.ReadToolsAsync([_server, _server + "-never"], None);
+
+        var db = Redis.GetDatabase();
+        await db.KeyDeleteAsync(RedisCatalogRevisions.RevisionsKey);
+        await db.KeyDeleteAsync(RedisCatalogRevisions.HighestKey);
+        await Task.Delay(RedisCatalogRevisions.Freshness + TimeSpan.FromMilliseconds(100));
+        var afterLoss = await reader.ReadToolsAsync([_server], None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen[0], Is.GreaterThan(0));
+            Assert.That(seen[1], Is.Zero, "never listed: nothing in Redis to ask for");
+            Assert.That(afterLoss[0], Is.Zero, "the lost revision is not served from memory");
+        }
     }
 }

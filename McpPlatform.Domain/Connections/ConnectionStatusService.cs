@@ -12,18 +12,54 @@ namespace McpPlatform.Domain.Connections;
 /// </summary>
 public sealed class ConnectionStatusService(ServerRegistryService registry, IMcpSessions sessions, IConnectionBoard board, OAuthFlowQueries flows)
 {
-    public async Task<IReadOnlyList<ServerStatus>> StatusAllAsync(Caller caller, CancellationToken ct)
+    public async Task<IReadOnlyList<ServerStatus>> StatusAllAsync(Caller caller, CancellationToken ct) => (await StatusListingAsync(caller, ct)).All();
+
+    /// <summary>The same statuses as the servers every caller shares and the few that differ for this caller: those
+    /// the board (or this instance) holds a connection or an error for, and OAuth servers with a flow.</summary>
+    public async Task<StatusListing> StatusListingAsync(Caller caller, CancellationToken ct)
     {
-        // Views carry masked configs: enough for the status (never for credentials).
-        var servers = (await registry.ListAsync(caller, ct)).Select(v => new UsableServer(v.Id, v.Name, v.Config, v.UpdatedAt, v.Source)).ToList();
+        var listing = await registry.ListingAsync(caller, ct);
         var cluster = await ReadBoardAsync(caller, ct);
-        var snapshots = servers.Select(s => (Server: s, State: Snapshot(caller, s, cluster))).ToList();
+        var held = new Dictionary<string, (UsableServer Server, (ConnectionState State, string? Error) Current)>(StringComparer.Ordinal);
+        // With the board, only servers it holds entries for can be anything but idle; without it, each server's
+        // session on this instance is looked at.
+        var candidates = cluster is null
+            ? listing.All()
+            : cluster.Keys.Select(key => listing.Find(key.ServerName)).OfType<ServerView>();
+        foreach (var view in candidates)
+        {
+            var server = UsableServer.Of(view);
+            var current = Snapshot(caller, server, cluster);
+            if (current != (ConnectionState.Disconnected, null))
+            {
+                held[view.Name] = (server, current);
+            }
+        }
+
         // Only OAuth servers that are not connected consult their flows: one round trip for all of them.
-        var waiting = snapshots.Where(s => s.Server.RequiresOAuth && s.State.State == ConnectionState.Disconnected).Select(s => s.Server.Name).ToList();
+        var waiting = listing.Each()
+            .Where(v => UsableServer.Of(v).RequiresOAuth && (!held.TryGetValue(v.Name, out var h) || h.Current.State == ConnectionState.Disconnected))
+            .DistinctBy(v => v.Name)
+            .ToList();
         var found = waiting.Count == 0
             ? new Dictionary<string, (bool Active, bool Failed)>()
-            : await flows.FlowStatesAsync(caller.UserId, waiting, ct);
-        return [.. snapshots.Select(s => WithFlow(s.Server, s.State, found.TryGetValue(s.Server.Name, out var flow) ? flow : null))];
+            : await flows.FlowStatesAsync(caller.UserId, [.. waiting.Select(v => v.Name)], ct);
+        var differing = new Dictionary<string, ServerStatus>(StringComparer.Ordinal);
+        foreach (var (name, (server, current)) in held)
+        {
+            differing[name] = WithFlow(server, current, found.TryGetValue(name, out var flow) ? flow : null);
+        }
+
+        foreach (var view in waiting.Where(v => !held.ContainsKey(v.Name) && found.ContainsKey(v.Name)))
+        {
+            var status = WithFlow(UsableServer.Of(view), (ConnectionState.Disconnected, null), found[view.Name]);
+            if (status != ServerStatus.IdleOf(view))
+            {
+                differing[view.Name] = status;
+            }
+        }
+
+        return new StatusListing(listing, differing);
     }
 
     public async Task<Result<ServerStatus>> StatusAsync(Caller caller, string name, CancellationToken ct)

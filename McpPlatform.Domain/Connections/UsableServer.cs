@@ -9,6 +9,9 @@ public sealed record UsableServer(Guid Id, string Name, McpServerConfig Config, 
 
     public static UsableServer Of(McpServer server) => new(server.Id, server.Name, server.Config, server.UpdatedAt, ServerSource.Db);
 
+    /// <summary>From a view: its config is masked, enough for status (never for credentials).</summary>
+    public static UsableServer Of(ServerView view) => new(view.Id, view.Name, view.Config, view.UpdatedAt, view.Source);
+
     /// <summary>Where the caller's credentials for this server belong, computed from the config each time (so a copy
     /// with another config never carries a stale fingerprint). Needs the full config, not a masked view of it.</summary>
     public CredentialKey Credentials => new(Id, CredentialBinding.Of(Config));

@@ -24,4 +24,29 @@ public sealed record ServerListing(IReadOnlyList<ServerView> App, IReadOnlyList<
 
         return all;
     }
+
+    /// <summary>Every server of the three parts, a server both public and the caller's twice.</summary>
+    public IEnumerable<ServerView> Each() => App.Concat(Everyone).Concat(Own);
+
+    /// <summary>The server of this name, if the caller can use it.</summary>
+    public ServerView? Find(string name) =>
+        App.FirstOrDefault(v => v.Name == name) ?? Search(Everyone, name) ?? Search(Own, name);
+
+    private static ServerView? Search(IReadOnlyList<ServerView> byName, string name)
+    {
+        var (low, high) = (0, byName.Count - 1);
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(byName[middle].Name, name);
+            if (order == 0)
+            {
+                return byName[middle];
+            }
+
+            (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return null;
+    }
 }

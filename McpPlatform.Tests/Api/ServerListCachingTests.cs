@@ -13,9 +13,9 @@ public sealed class ServerListCachingTests : ApiTest
 {
     private static object Config(string title) => new { type = "sse", url = "https://mcp.example.com/sse", title, description = $"About {title}: 漢字 ж 𠀀" };
 
-    private async Task<(HttpStatusCode Status, string? ETag, JsonObject? Map)> ListAsync(Caller caller, string? ifNoneMatch = null)
+    private async Task<(HttpStatusCode Status, string? ETag, JsonObject? Map)> ListAsync(Caller caller, string? ifNoneMatch = null, string path = "/api/mcp/servers")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/mcp/servers");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (ifNoneMatch is not null)
         {
             request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(ifNoneMatch));
@@ -121,6 +121,27 @@ public sealed class ServerListCachingTests : ApiTest
             Assert.That(names.Where(n => n is "alpha" or "bravo" or "charlie" or "delta" or "echo"), Is.EqualTo(new[] { "alpha", "bravo", "charlie", "delta", "echo" }));
             Assert.That(names, Is.Unique, "a server public and shared with her is listed once");
             Assert.That(afterPublicChange.Status, Is.EqualTo(HttpStatusCode.OK), "a change to a public server changes everyone's list");
+        }
+    }
+
+    [Test]
+    public async Task ConnectionStatus_Answers304_WhileUnchanged_And200WithTheNewServerAfterwards()
+    {
+        await CreateServerAsync(Alice, Config("Polled"));
+        var (status, etag, body) = await ListAsync(Alice, path: "/api/mcp/connection/status");
+        var unchanged = await ListAsync(Alice, etag, "/api/mcp/connection/status");
+        await CreateServerAsync(Alice, Config("Added"));
+        var changed = await ListAsync(Alice, etag, "/api/mcp/connection/status");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(body!["success"]!.GetValue<bool>(), Is.True);
+            Assert.That(body["connectionStatus"]!["polled"]!["connectionState"]!.GetValue<string>(), Is.EqualTo("disconnected"));
+            Assert.That(body["connectionStatus"]!["polled"]!["requiresOAuth"]!.GetValue<bool>(), Is.False);
+            Assert.That(unchanged.Status, Is.EqualTo(HttpStatusCode.NotModified));
+            Assert.That(changed.Status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(changed.Map!["connectionStatus"]!.AsObject().ContainsKey("added"), Is.True);
         }
     }
 }

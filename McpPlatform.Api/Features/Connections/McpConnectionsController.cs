@@ -17,6 +17,7 @@ public sealed class McpConnectionsController(
     ReinitializeService reinitialize,
     ToolCallService toolCalls,
     ConnectionStatusService status,
+    ConnectionStatusResponses statusResponses,
     ToolCatalogService catalog,
     ToolCatalogResponses catalogResponses,
     CredentialService credentials,
@@ -63,16 +64,13 @@ public sealed class McpConnectionsController(
     /// <remarks>
     /// <c>connectionState</c> is <c>connected</c>, <c>connecting</c>, <c>disconnected</c> or <c>error</c>;
     /// <c>requiresOAuth</c> says whether you have to authorize. What the platform knows now: it never connects to answer.
+    /// Carries a strong <c>ETag</c>: sent back in <c>If-None-Match</c>, it answers 304 while nothing changed.
     /// </remarks>
     [HttpGet("connection/status")]
     [ProducesResponseType<ConnectionStatusResponse>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Status(CancellationToken ct)
-    {
-        var all = await status.StatusAllAsync(HttpContext.GetCaller(), ct);
-        return Ok(new ConnectionStatusResponse(true, all.ToDictionary(
-            s => s.ServerName,
-            s => new ServerConnectionStatus(s.RequiresOAuth, ConnectionStates.ToWire(s.State), s.Error))));
-    }
+    [ProducesResponseType(StatusCodes.Status304NotModified)]
+    public async Task<IActionResult> Status(CancellationToken ct) =>
+        statusResponses.Render(await status.StatusListingAsync(HttpContext.GetCaller(), ct));
 
     /// <summary>Shows the connection state of one MCP server.</summary>
     [HttpGet("connection/status/{serverName}")]

@@ -51,6 +51,7 @@ public static class ApiServiceCollectionExtensions
 
         services.AddSingleton<ToolCatalogResponses>();
         services.AddSingleton<Features.Servers.ServerMapResponses>();
+        services.AddSingleton<Features.Connections.ConnectionStatusResponses>();
         services.AddScoped<OAuthApplicationService>();
         services.AddScoped<AuditLogPages>();
         services.AddScoped<Commands.ServerImporter>();

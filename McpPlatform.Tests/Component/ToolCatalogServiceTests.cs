@@ -7,7 +7,8 @@ using Moq;
 
 namespace McpPlatform.Tests.Component;
 
-/// <summary>The catalogue's revision: a rendering of it stays current exactly until something it was built from changes.</summary>
+/// <summary>The catalogue as a listing: every server idle (the same for every caller) unless tools are cached for it
+/// or it declares variables, and those looked up in the tool cache only.</summary>
 public sealed class ToolCatalogServiceTests
 {
     private static readonly Caller Alice = new("alice", SystemRoles.User, []);
@@ -15,98 +16,112 @@ public sealed class ToolCatalogServiceTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     private Mock<IServerQueries> _repo = null!;
+    private Mock<ICredentialStore> _credentials = null!;
     private MemoryCatalogRevisions _revisions = null!;
-    private CountingChangeRevisions _changes = null!;
     private MemoryToolCache _tools = null!;
+    private CountingToolCache _counting = null!;
     private ToolCatalogService _service = null!;
 
     [SetUp]
     public void SetUp()
     {
         _repo = new Mock<IServerQueries>();
+        _credentials = new Mock<ICredentialStore>();
         var appServers = new Mock<IAppServerCatalog>();
         appServers.Setup(c => c.All).Returns([]);
         _revisions = new MemoryCatalogRevisions();
         _tools = new MemoryToolCache(_revisions);
-        _changes = new CountingChangeRevisions();
+        _counting = new CountingToolCache(_tools);
         var registry = new ServerRegistryService(_repo.Object, new Mock<IServerRepository>().Object, appServers.Object,
-            new RegistrySnapshots(_changes, new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
-        _service = new ToolCatalogService(registry, _tools, new Mock<ICredentialStore>().Object, _changes, _revisions);
-        Visible("alpha", "beta");
+            new RegistrySnapshots(new CountingChangeRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
+        _service = new ToolCatalogService(registry, _counting, _credentials.Object, _revisions);
+        Visible(Server("alpha"), Server("beta"));
     }
 
-    private void Visible(params string[] names) =>
-        _repo.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync([.. names.Select(n => new McpServer(Guid.NewGuid(), n, new McpServerConfig { Type = "streamable-http", Url = "https://mcp.example.com/" + n }, "alice", T0, T0, 1))]);
+    private static McpServer Server(string name, McpServerConfig? config = null) =>
+        new(Guid.NewGuid(), name, config ?? new McpServerConfig { Type = "streamable-http", Url = "https://mcp.example.com/" + name }, "alice", T0, T0, 1);
 
-    private Task<bool> IsCurrentAsync(ToolCatalog catalog) => _service.IsCurrentAsync(Alice.Principals, [.. catalog.Servers.Select(s => s.Name)], catalog.Revision, None);
+    private void Visible(params McpServer[] servers) =>
+        _repo.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>())).ReturnsAsync(servers);
 
     [Test]
-    public async Task ACatalogue_StaysCurrent_WhileNothingChanges()
+    public async Task WithNothingCached_EveryServerIsIdle_AndTheToolCacheIsNotAsked()
+    {
+        var listing = await _service.ListingAsync(Alice, None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(listing.Differing, Is.Empty);
+            Assert.That(listing.All().Select(s => (s.Name, s.Authenticated, s.Tools.Count)), Is.EqualTo(new[] { ("alpha", true, 0), ("beta", true, 0) }));
+            Assert.That(_counting.KeysAsked, Is.Zero);
+        }
+    }
+
+    [Test]
+    public async Task AServerWithCachedTools_Differs_AndOnlyItIsLookedUp()
     {
         await _tools.SetAsync("alpha", ConnectionKey.Shared, [new ToolInfo("echo", "Echoes", null)], None);
-        var catalog = await _service.ListAsync(Alice, None);
 
-        Assert.That(catalog.Servers.Single(s => s.Name == "alpha").Tools.Select(t => t.PluginKey), Is.EqualTo(new[] { "echo_mcp_alpha" }));
-        Assert.That(await IsCurrentAsync(catalog), Is.True);
-        Assert.That(await IsCurrentAsync(await _service.ListAsync(Alice, None)), Is.True, "rebuilt without a change: the same revision");
+        var listing = await _service.ListingAsync(Alice, None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(listing.Differing.Keys, Is.EqualTo(new[] { "alpha" }));
+            Assert.That(listing.All().Single(s => s.Name == "alpha").Tools.Select(t => t.PluginKey), Is.EqualTo(new[] { "echo_mcp_alpha" }));
+            Assert.That(_counting.KeysAsked, Is.EqualTo(1));
+        }
     }
 
     [Test]
-    public async Task StoringOrForgettingAServersTools_MakesItsCataloguesStale()
+    public async Task ForgottenTools_LeaveTheServerWithNone()
     {
-        var before = await _service.ListAsync(Alice, None);
         await _tools.SetAsync("beta", ConnectionKey.Shared, [new ToolInfo("sum", null, null)], None);
-        Assert.That(await IsCurrentAsync(before), Is.False, "tools stored");
+        Assert.That((await _service.ListAsync(Alice, None)).Single(s => s.Name == "beta").Tools, Has.Count.EqualTo(1));
 
-        var after = await _service.ListAsync(Alice, None);
-        Assert.That(after.Servers.Single(s => s.Name == "beta").Tools, Has.Count.EqualTo(1));
         await _tools.RemoveServerAsync("beta", None);
-        Assert.That(await IsCurrentAsync(after), Is.False, "tools forgotten");
+
+        Assert.That((await _service.ListAsync(Alice, None)).Single(s => s.Name == "beta").Tools, Is.Empty);
     }
 
     [Test]
-    public async Task AnotherServersTools_LeaveTheCatalogueCurrent()
+    public async Task AServerWithVariables_IsAuthenticatedOnlyOnceTheCallerSetThemAll()
     {
-        var catalog = await _service.ListAsync(Alice, None);
-        await _tools.SetAsync("gamma", ConnectionKey.Shared, [new ToolInfo("sum", null, null)], None);
+        var withVariables = Server("gamma", new McpServerConfig
+        {
+            Type = "streamable-http", Url = "https://mcp.example.com/{{KEY}}",
+            CustomUserVars = new Dictionary<string, CustomUserVar> { ["KEY"] = new("Key", null), ["OTHER"] = new("Other", "more") },
+        });
+        Visible(Server("alpha"), withVariables);
+        _credentials.Setup(c => c.ListNamesAsync("alice", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, IReadOnlySet<string>> { [withVariables.Id] = new HashSet<string> { "KEY" } });
 
-        Assert.That(await IsCurrentAsync(catalog), Is.True, "gamma is not in Alice's catalogue");
+        var gamma = (await _service.ListingAsync(Alice, None)).Differing["gamma"];
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(gamma.Authenticated, Is.False, "OTHER is not set");
+            Assert.That(gamma.AuthConfig.Select(a => a.Name), Is.EqualTo(new[] { "KEY", "OTHER" }));
+            Assert.That(ToolCatalogService.IdleOf(ServerView.Of(withVariables)).Authenticated, Is.False, "idle means nothing set");
+        }
     }
 
-    [Test]
-    public async Task ARegistryChangeThatLoggedNothing_MakesEveryCatalogueStale()
+    /// <summary>Counts the keys the catalogue asks the tool cache for.</summary>
+    private sealed class CountingToolCache(IToolCache inner) : IToolCache
     {
-        var catalog = await _service.ListAsync(Alice, None);
-        _changes.RegistryChanged();
+        public int KeysAsked { get; private set; }
 
-        Assert.That(await IsCurrentAsync(catalog), Is.False);
-    }
+        public Task<IReadOnlyList<ToolInfo>?> GetAsync(string serverName, string owner, CancellationToken ct) => inner.GetAsync(serverName, owner, ct);
 
-    [Test]
-    public async Task AChangeToSomeoneElsesServers_LeavesTheCatalogueCurrent_OneToAnyOfHersDoesNot()
-    {
-        var catalog = await _service.ListAsync(Alice, None);
+        public Task<IReadOnlyDictionary<ConnectionKey, IReadOnlyList<ToolInfo>>> GetManyAsync(IReadOnlyList<ConnectionKey> keys, CancellationToken ct)
+        {
+            KeysAsked += keys.Count;
+            return inner.GetManyAsync(keys, ct);
+        }
 
-        _changes.RegistryChanged(RegistryScopes.Server("bobs"), RegistryScopes.Principal(PrincipalKey.User("bob")));
-        Assert.That(await IsCurrentAsync(catalog), Is.True, "bob's server is not in it");
+        public Task SetAsync(string serverName, string owner, IReadOnlyList<ToolInfo> tools, CancellationToken ct) => inner.SetAsync(serverName, owner, tools, ct);
 
-        _changes.RegistryChanged(RegistryScopes.Server("alpha"), RegistryScopes.Principal(PrincipalKey.Public));
-        Assert.That(await IsCurrentAsync(catalog), Is.False, "a public server is in everyone's");
-    }
+        public Task RemoveAsync(string serverName, string owner, CancellationToken ct) => inner.RemoveAsync(serverName, owner, ct);
 
-    [Test]
-    public async Task AChangeWhileTheCatalogueIsBuilt_LeavesItStale()
-    {
-        // A server is shared with Alice after her catalogue read the registry's revision but before it was done.
-        _repo.Setup(r => r.ListVisibleAsync(It.IsAny<IReadOnlyList<PrincipalKey>>(), It.IsAny<CancellationToken>()))
-            .Returns(() =>
-            {
-                _changes.RegistryChanged();
-                return Task.FromResult<IReadOnlyList<McpServer>>([]);
-            });
-        var catalog = await _service.ListAsync(Alice, None);
-
-        Assert.That(await IsCurrentAsync(catalog), Is.False, "built from a list that may predate the change");
+        public Task RemoveServerAsync(string serverName, CancellationToken ct) => inner.RemoveServerAsync(serverName, ct);
     }
 }

@@ -29,13 +29,15 @@ public sealed class McpConnectionsController(
     /// LibreChat's shape: <c>{servers: {name: {icon, authenticated, authConfig, tools}}}</c>. Tools come from the last
     /// listing of a connection to the server (yours, or the server's shared one), so a server shows no tools until it
     /// has been connected (reinitialize). <c>authenticated</c> is true once you have set all of the server's variables
-    /// (LibreChat reports false whenever a server declares any). Never waits on a server.
+    /// (LibreChat reports false whenever a server declares any). Never waits on a server. Carries a strong <c>ETag</c>:
+    /// sent back in <c>If-None-Match</c>, it answers 304 while nothing changed.
     /// </remarks>
     [HttpGet("tools")]
     [Produces("application/json")]
     [ProducesResponseType<ToolsResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status304NotModified)]
     public async Task<IActionResult> Tools(CancellationToken ct) =>
-        File(await catalogResponses.GetAsync(HttpContext.GetCaller(), catalog, ct), "application/json; charset=utf-8");
+        catalogResponses.Render(await catalog.ListingAsync(HttpContext.GetCaller(), ct));
 
     /// <summary>Connects you to an MCP server again.</summary>
     /// <remarks>

@@ -10,13 +10,16 @@ namespace McpPlatform.Api.Http;
 /// registry hands back the same part objects while nothing they cover changes (the public servers shared by every
 /// caller, each caller's own), so a part's members are rendered the first time it is listed and kept as long as the
 /// part is. A request merges the parts by name, copying runs of members whole, and puts in the members that differ
-/// for this caller (<c>overrides</c>, by server name). The hash covers exactly the bytes written.
+/// for this caller (<c>overrides</c>, by server name; each is turned into its wire value by <c>wireOf</c> and its member
+/// kept as long as the override object lives, so an override object handed out again is not rendered again). The
+/// hash covers exactly the bytes written.
 /// </summary>
-public sealed class ListingRenderer(Func<ServerView, object> valueOf, JsonSerializerOptions json)
+public sealed class ListingRenderer(Func<ServerView, object> valueOf, JsonSerializerOptions json, Func<object, object>? wireOf = null)
 {
     private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
 
     private readonly ConditionalWeakTable<IReadOnlyList<ServerView>, RenderedPart> _parts = [];
+    private readonly ConditionalWeakTable<object, byte[]> _overrides = [];
 
     public (List<ReadOnlyMemory<byte>> Members, byte[] Hash) Render(ServerListing listing, IReadOnlyDictionary<string, object>? overrides = null)
     {
@@ -61,6 +64,8 @@ public sealed class ListingRenderer(Func<ServerView, object> valueOf, JsonSerial
         hash.AppendData(own.Hash);
         return (pieces, hash.GetHashAndReset());
     }
+
+    private object WireOf(object value) => wireOf is null ? value : wireOf(value);
 
     private byte[] RenderMember(string name, object value)
     {
@@ -125,7 +130,8 @@ public sealed class ListingRenderer(Func<ServerView, object> valueOf, JsonSerial
                     if (overrides.TryGetValue(part.Names[k], out var value))
                     {
                         Add(part, from, k);
-                        var member = renderer.RenderMember(part.Names[k], value);
+                        var name = part.Names[k];
+                        var member = renderer._overrides.GetValue(value, v => renderer.RenderMember(name, renderer.WireOf(v)));
                         hash.AppendData(member);
                         Add(member);
                         from = k + 1;

@@ -34,7 +34,7 @@ public sealed class ToolCatalogServiceTests
         _counting = new CountingToolCache(_tools);
         var registry = new ServerRegistryService(_repo.Object, new Mock<IServerRepository>().Object, appServers.Object,
             new RegistrySnapshots(new CountingChangeRevisions(), new Mock<IRevisionedCache>().Object), new McpRegistryOptions());
-        _service = new ToolCatalogService(registry, _counting, _credentials.Object, _revisions);
+        _service = new ToolCatalogService(registry, _counting, _credentials.Object, _revisions, new ToolEntryMemo(TimeProvider.System));
         Visible(Server("alpha"), Server("beta"));
     }
 
@@ -70,6 +70,22 @@ public sealed class ToolCatalogServiceTests
             Assert.That(listing.All().Single(s => s.Name == "alpha").Tools.Select(t => t.PluginKey), Is.EqualTo(new[] { "echo_mcp_alpha" }));
             Assert.That(_counting.KeysAsked, Is.EqualTo(1));
         }
+    }
+
+    [Test]
+    public async Task AnEntryWithTools_IsReadOncePerToolsRevision()
+    {
+        await _tools.SetAsync("alpha", ConnectionKey.Shared, [new ToolInfo("echo", "Echoes", null)], None);
+        var first = (await _service.ListingAsync(Alice, None)).Differing["alpha"];
+        var second = (await _service.ListingAsync(Alice, None)).Differing["alpha"];
+        Assert.That(_counting.KeysAsked, Is.EqualTo(1), "the second listing reuses the entry");
+        Assert.That(second, Is.SameAs(first), "the same object, so its rendering is reused too");
+
+        await _tools.SetAsync("alpha", ConnectionKey.Shared, [new ToolInfo("sum", null, null)], None);
+        var third = (await _service.ListingAsync(Alice, None)).Differing["alpha"];
+
+        Assert.That(third.Tools.Select(t => t.Name), Is.EqualTo(new[] { "sum" }), "a new list moved the revision");
+        Assert.That(_counting.KeysAsked, Is.EqualTo(2));
     }
 
     [Test]

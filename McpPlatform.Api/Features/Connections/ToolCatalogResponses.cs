@@ -14,11 +14,13 @@ public sealed class ToolCatalogResponses(IOptions<Microsoft.AspNetCore.Mvc.JsonO
     private static readonly ReadOnlyMemory<byte> Open = """{"servers":{"""u8.ToArray();
     private static readonly ReadOnlyMemory<byte> Close = "}}"u8.ToArray();
 
-    private readonly ListingRenderer _renderer = new(view => ServerToolsResponse.From(ToolCatalogService.IdleOf(view)), json.Value.JsonSerializerOptions);
+    private readonly ListingRenderer _renderer = new(
+        view => ServerToolsResponse.From(ToolCatalogService.IdleOf(view)), json.Value.JsonSerializerOptions, tools => ServerToolsResponse.From((ServerTools)tools));
 
     public JsonSegmentsResult Render(ToolListing tools)
     {
-        var (members, hash) = _renderer.Render(tools.Servers, tools.Differing.ToDictionary(kv => kv.Key, kv => (object)ServerToolsResponse.From(kv.Value)));
+        // The entries of servers with cached tools come back as the same objects while unchanged (ToolEntryMemo).
+        var (members, hash) = _renderer.Render(tools.Servers, tools.Differing.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
         return new JsonSegmentsResult(EntityTags.Of(hash), [Open, .. members, Close]);
     }
 }

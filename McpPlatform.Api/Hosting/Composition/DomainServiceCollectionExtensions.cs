@@ -31,6 +31,7 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<ToolCallService>();
         services.AddScoped<ConnectionStatusService>();
         services.AddScoped<ToolCatalogService>();
+        services.AddSingleton<ToolEntryMemo>();
         services.AddScoped<CredentialService>();
 
         // OAuth to remote MCP servers.

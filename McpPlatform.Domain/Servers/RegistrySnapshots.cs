@@ -25,6 +25,16 @@ public sealed class RegistrySnapshots(IChangeRevisions revisions, IRevisionedCac
     /// read, else <paramref name="read"/>'s, kept (if not null) with its estimated <paramref name="bytes"/>.</summary>
     public async Task<T?> ReadAsync<T>(
         string kind, string key, IReadOnlyList<string> scopes, Func<CancellationToken, Task<T?>> read, Func<T, long> bytes, CancellationToken ct)
+        where T : class =>
+        options.CacheReads ? await ReadAsync(await RevisionsAsync(ct), kind, key, scopes, read, bytes, ct) : await read(ct);
+
+    /// <summary>The revisions as of now, for several reads of one operation (<see cref="ReadAsync{T}(ChangeRevisions, string, string, IReadOnlyList{string}, Func{CancellationToken, Task{T}}, Func{T, long}, CancellationToken)"/>):
+    /// one read of them instead of one per value.</summary>
+    public Task<ChangeRevisions> RevisionsAsync(CancellationToken ct) => revisions.ReadAsync(ct);
+
+    /// <summary>As above, at revisions read by the caller after its operation began and before any write of its own.</summary>
+    public async Task<T?> ReadAsync<T>(
+        ChangeRevisions now, string kind, string key, IReadOnlyList<string> scopes, Func<CancellationToken, Task<T?>> read, Func<T, long> bytes, CancellationToken ct)
         where T : class
     {
         if (!options.CacheReads)
@@ -32,9 +42,8 @@ public sealed class RegistrySnapshots(IChangeRevisions revisions, IRevisionedCac
             return await read(ct);
         }
 
-        // The revision is read before the value: a change made while the value is read moves it away from the
+        // The revisions were read before the value: a change made while the value is read moves them away from the
         // revision kept with the value, which is then read again next time rather than kept stale.
-        var now = await revisions.ReadAsync(ct);
         if (cache.TryGet(key, out T kept, out var keptAt) && now.StillCurrent(keptAt, scopes))
         {
             PlatformTelemetry.RegistryCacheLookups.Add(1, PlatformTelemetry.Tag("result", "hit"), PlatformTelemetry.Tag("kind", kind));

@@ -31,8 +31,9 @@ public sealed class ServerRegistryService(
         // caller's own, shared and group servers are kept per set of principals, changed only by a change to a server
         // one of them holds an entry on.
         var personal = caller.Principals.Where(p => p != PrincipalKey.Public).ToList();
-        var everyone = caller.Principals.Contains(PrincipalKey.Public) ? await VisibleToAsync([PrincipalKey.Public], ct) : [];
-        var own = personal.Count == 0 ? [] : await VisibleToAsync(personal, ct);
+        var now = await snapshots.RevisionsAsync(ct);
+        var everyone = caller.Principals.Contains(PrincipalKey.Public) ? await VisibleToAsync(now, [PrincipalKey.Public], ct) : [];
+        var own = personal.Count == 0 ? [] : await VisibleToAsync(now, personal, ct);
         return new ServerListing([.. appServers.All.Select(ServerView.Of)], everyone, own);
     }
 
@@ -139,8 +140,9 @@ public sealed class ServerRegistryService(
             c => queries.FindSharedAsync(name, options.MaxKeptGrants, c), s => ServerSizes.Of(s.Server.Config) + 64L * s.Grants.Count, ct);
 
     /// <summary>The database servers <paramref name="principals"/> may VIEW, in name order.</summary>
-    private async Task<IReadOnlyList<ServerView>> VisibleToAsync(IReadOnlyList<PrincipalKey> principals, CancellationToken ct) =>
+    private async Task<IReadOnlyList<ServerView>> VisibleToAsync(ChangeRevisions now, IReadOnlyList<PrincipalKey> principals, CancellationToken ct) =>
         (await snapshots.ReadAsync<IReadOnlyList<ServerView>>(
+            now,
             "list",
             "visible:" + RegistrySnapshots.KeyOf(principals),
             RegistrySnapshots.ScopesOf(principals),

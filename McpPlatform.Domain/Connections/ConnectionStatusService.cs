@@ -12,10 +12,9 @@ namespace McpPlatform.Domain.Connections;
 /// </summary>
 public sealed class ConnectionStatusService(ServerRegistryService registry, IMcpSessions sessions, IConnectionBoard board, OAuthFlowQueries flows)
 {
-    public async Task<IReadOnlyList<ServerStatus>> StatusAllAsync(Caller caller, CancellationToken ct) => (await StatusListingAsync(caller, ct)).All();
-
-    /// <summary>The same statuses as the servers every caller shares and the few that differ for this caller: those
-    /// the board (or this instance) holds a connection or an error for, and OAuth servers with a flow.</summary>
+    /// <summary>The connection status of every server the caller can use, as the listing every caller shares and the
+    /// few servers that differ for this caller: those the board (or this instance) holds a connection or an error for,
+    /// and OAuth servers with a flow.</summary>
     public async Task<StatusListing> StatusListingAsync(Caller caller, CancellationToken ct)
     {
         var listing = await registry.ListingAsync(caller, ct);

@@ -5,9 +5,4 @@ namespace McpPlatform.Domain.Connections;
 /// <summary>The connection status of every server a caller can use: each server of <see cref="Servers"/> is
 /// <see cref="ServerStatus.IdleOf"/> (disconnected, no error) unless it is in <see cref="Differing"/>, by name — at a
 /// million servers nearly all of them are idle, and what they show is the same for every caller.</summary>
-public sealed record StatusListing(ServerListing Servers, IReadOnlyDictionary<string, ServerStatus> Differing)
-{
-    /// <summary>Every server's status, in the listing's order.</summary>
-    public IReadOnlyList<ServerStatus> All() =>
-        [.. Servers.All().Select(v => Differing.TryGetValue(v.Name, out var status) ? status : ServerStatus.IdleOf(v))];
-}
+public sealed record StatusListing(ServerListing Servers, IReadOnlyDictionary<string, ServerStatus> Differing);
